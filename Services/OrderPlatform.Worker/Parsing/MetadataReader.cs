@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace OrderPlatform.Worker.Parsing;
+
+/// <summary>Key/value pairs above the header (spec R7): "Key: value" in one cell, or a label with its value beside or below.</summary>
+internal static class MetadataReader
+{
+    public static List<MetadataField> Read(RawSheet sheet, int endRow, Synonyms synonyms, string? dateOrder)
+    {
+        var found = new Dictionary<string, MetadataField>();
+        for (var r = 0; r < Math.Min(endRow, sheet.Rows.Count); r++)
+        {
+            var cells = sheet.Rows[r];
+            for (var c = 0; cells is not null && c < cells.Length; c++)
+            {
+                if (cells[c] is not { Kind: RawKind.Text, Text: { } text })
+                {
+                    continue;
+                }
+
+                var colon = text.IndexOf(':');
+                var label = colon >= 0 ? text[..colon] : text;
+                var (key, _) = synonyms.MatchMetadata(label);
+                if (key is null || found.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                RawCell? valueCell = null;
+                var valueText = colon >= 0 ? text[(colon + 1)..].Trim() : "";
+                var reference = CellReferences.Format(r, c);
+                if (valueText.Length == 0 && Beside(sheet, r, c) is { } beside)
+                {
+                    (valueCell, reference) = beside;
+                    valueText = SheetAnalyzer.CellText(valueCell);
+                }
+
+                if (valueText.Length == 0)
+                {
+                    continue;
+                }
+
+                var date = valueCell is { Kind: RawKind.Date } d ? DateText.FromSerial(d.Number) : DateText.Parse(valueText, dateOrder, out _);
+                if (date is { } day && key is OrderFields.DeliveryDate or OrderFields.OrderDate)
+                {
+                    valueText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                }
+
+                found[key] = new MetadataField(key, label.Trim(), valueText, reference, date);
+            }
+        }
+
+        return [.. found.Values];
+    }
+
+    private static (RawCell Cell, string Reference)? Beside(RawSheet sheet, int row, int column)
+    {
+        for (var c = column + 1; c <= column + 3; c++)
+        {
+            if (sheet.Get(row, c) is { } right && SheetAnalyzer.CellText(right).Length > 0)
+            {
+                return (right, CellReferences.Format(row, c));
+            }
+        }
+
+        return sheet.Get(row + 1, column) is { } below && below.Kind != RawKind.Text
+            ? (below, CellReferences.Format(row + 1, column))
+            : null;
+    }
+}

@@ -1,0 +1,60 @@
+namespace OrderPlatform.Worker.Parsing;
+
+internal enum RawKind : byte
+{
+    Text,
+    Number,
+    Date,
+    Boolean,
+    Error,
+    MissingFormulaValue,
+}
+
+/// <summary>A cell as stored: dates keep their serial in the 1900 system so every reader hands over the same thing.</summary>
+internal readonly record struct RawCell(RawKind Kind, string? Text, double Number);
+
+internal readonly record struct CellRange(int FirstRow, int FirstColumn, int LastRow, int LastColumn);
+
+internal sealed class RawSheet(string name, bool hidden)
+{
+    public string Name { get; } = name;
+
+    public bool Hidden { get; } = hidden;
+
+    /// <summary>Rows by 0-based index; rows the file never mentions are null.</summary>
+    public List<RawCell?[]?> Rows { get; } = [];
+
+    public List<CellRange> Merges { get; } = [];
+
+    /// <summary>Excel Tables (ListObjects): certain line tables when present (spec R2).</summary>
+    public List<CellRange> Tables { get; } = [];
+
+    public void Set(int row, int column, RawCell cell)
+    {
+        while (Rows.Count <= row)
+        {
+            Rows.Add(null);
+        }
+
+        var cells = Rows[row];
+        if (cells is null || cells.Length <= column)
+        {
+            Array.Resize(ref cells, Math.Max(column + 1, (cells?.Length ?? 0) * 2));
+            Rows[row] = cells;
+        }
+
+        cells[column] = cell;
+    }
+
+    public RawCell? Get(int row, int column)
+    {
+        if (row < 0 || row >= Rows.Count || Rows[row] is not { } cells || column < 0 || column >= cells.Length)
+        {
+            return null;
+        }
+
+        return cells[column];
+    }
+}
+
+internal sealed record RawWorkbook(string Format, IReadOnlyList<RawSheet> Sheets, char? ImpliedDecimalSeparator);

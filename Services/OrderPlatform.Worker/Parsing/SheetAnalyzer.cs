@@ -1,0 +1,287 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace OrderPlatform.Worker.Parsing;
+
+/// <summary>Finds the line table: sheet choice (R2), islands (R3), header row (R4), two-row headers (R5).</summary>
+internal sealed partial class SheetAnalyzer(Synonyms synonyms)
+{
+    private const int HeaderScanRows = 300;
+    private const int HeaderRowsPerIsland = 30;
+
+    [GeneratedRegex(@"^[A-Z0-9][A-Z0-9\-./ ]{2,30}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CodePattern();
+
+    public static string CellText(RawCell? cell) => cell switch
+    {
+        null => "",
+        { Kind: RawKind.Text or RawKind.Boolean or RawKind.Error } c => c.Text?.Trim() ?? "",
+        { Kind: RawKind.Number } c => NumberText.FormatStored(c.Number),
+        { Kind: RawKind.Date } c => DateText.FromSerial(c.Number)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        _ => "",
+    };
+
+    public static bool IsCodeLike(string text) => text.Length <= 32 && CodePattern().IsMatch(text.ToUpperInvariant())
+        && text.Count(ch => ch == ' ') <= 1 && text.Any(char.IsDigit);
+
+    public static bool IsLongText(string text) => text.Length >= 12 && text.Count(ch => ch == ' ') >= 1 && text.Any(char.IsLetter);
+
+    /// <summary>Copies each merged range's top-left value into the whole range (R6).</summary>
+    public static void Unmerge(RawSheet sheet)
+    {
+        foreach (var range in sheet.Merges)
+        {
+            if (sheet.Get(range.FirstRow, range.FirstColumn) is not { } value)
+            {
+                continue;
+            }
+
+            var lastRow = Math.Min(range.LastRow, sheet.Rows.Count - 1);
+            var lastColumn = Math.Min(range.LastColumn, range.FirstColumn + 256);
+            for (var r = range.FirstRow; r <= lastRow; r++)
+            {
+                for (var c = range.FirstColumn; c <= lastColumn; c++)
+                {
+                    sheet.Set(r, c, value);
+                }
+            }
+        }
+    }
+
+    public TableCandidate? BestTable(RawSheet sheet)
+    {
+        foreach (var table in sheet.Tables)
+        {
+            var headers = Enumerable.Range(table.FirstColumn, table.LastColumn - table.FirstColumn + 1)
+                .Select(c => CellText(sheet.Get(table.FirstRow, c))).ToArray();
+            var fromTable = new TableCandidate(sheet, table.FirstRow, -1, table.FirstColumn, table.LastColumn,
+                table.FirstRow + 1, Math.Min(table.LastRow + 1, sheet.Rows.Count), headers, "table");
+            Score(fromTable);
+            return fromTable;
+        }
+
+        var candidates = new List<TableCandidate>();
+        var islandStart = -1;
+        var limit = Math.Min(sheet.Rows.Count, HeaderScanRows);
+        for (var r = 0; r < limit; r++)
+        {
+            if (IsEmptyRow(sheet, r, 0, int.MaxValue))
+            {
+                islandStart = -1;
+                continue;
+            }
+
+            islandStart = islandStart < 0 ? r : islandStart;
+            if (r - islandStart >= HeaderRowsPerIsland || candidates.Any(c => r >= c.HeaderRow && r < c.EndRow))
+            {
+                continue;
+            }
+
+            if (HeaderAt(sheet, r) is { } candidate)
+            {
+                Score(candidate);
+                candidates.Add(candidate);
+            }
+        }
+
+        return candidates.OrderByDescending(c => c.Qualifying).ThenByDescending(c => c.HeaderScore).FirstOrDefault()
+            ?? Headerless(sheet);
+    }
+
+    private TableCandidate? HeaderAt(RawSheet sheet, int row)
+    {
+        var width = sheet.Rows[row]?.Length ?? 0;
+        var single = Enumerable.Range(0, width).Select(c => CellText(sheet.Get(row, c))).ToArray();
+        var (singleValid, singleScore) = Evaluate(single);
+        string[]? combined = null;
+        var combinedValid = false;
+        var combinedScore = 0.0;
+        if (row > 0 && IsGroupRow(sheet, row - 1, width))
+        {
+            combined = Enumerable.Range(0, width).Select(c =>
+            {
+                var group = CellText(sheet.Get(row - 1, c));
+                return group.Length > 0 && single[c].Length > 0 ? $"{group} / {single[c]}" : group.Length > 0 ? group : single[c];
+            }).ToArray();
+            (combinedValid, combinedScore) = Evaluate(combined);
+        }
+
+        var useCombined = combined is not null && combinedValid && combinedScore >= singleScore
+            && (!singleValid || HasHorizontalMerge(sheet, row - 1));
+        if (!useCombined && !singleValid)
+        {
+            return null;
+        }
+
+        var headers = useCombined ? combined! : single;
+        var matched = Enumerable.Range(0, headers.Length).Where(c => synonyms.MatchColumn(headers[c]).Field is not null).ToList();
+        var first = matched.Min();
+        var last = matched.Max();
+        while (first > 0 && headers[first - 1].Length > 0)
+        {
+            first--;
+        }
+
+        while (last + 1 < headers.Length && headers[last + 1].Length > 0)
+        {
+            last++;
+        }
+
+        var end = row + 1;
+        while (end < sheet.Rows.Count && !IsEmptyRow(sheet, end, first, last))
+        {
+            end++;
+        }
+
+        var candidate = new TableCandidate(sheet, row, useCombined ? row - 1 : -1, first, last, row + 1, end,
+            headers[first..(last + 1)], useCombined ? "two-row header synonyms" : "header synonyms")
+        {
+            HeaderScore = useCombined ? combinedScore : singleScore,
+        };
+        return candidate;
+    }
+
+    /// <summary>R4: at least two synonym hits, among them a quantity and a code or description.</summary>
+    private (bool Valid, double Score) Evaluate(string[] headers)
+    {
+        var fields = new Dictionary<string, double>();
+        foreach (var header in headers)
+        {
+            var (field, score) = synonyms.MatchColumn(header);
+            if (field is not null)
+            {
+                fields[field] = Math.Max(score, fields.GetValueOrDefault(field));
+            }
+        }
+
+        var valid = fields.Count >= 2 && fields.ContainsKey(OrderFields.Quantity)
+            && (fields.ContainsKey(OrderFields.Code) || fields.ContainsKey(OrderFields.Description));
+        return (valid, fields.Values.Sum());
+    }
+
+    private static bool IsGroupRow(RawSheet sheet, int row, int width)
+    {
+        var texts = Enumerable.Range(0, Math.Max(width, sheet.Rows[row]?.Length ?? 0))
+            .Select(c => sheet.Get(row, c)).Where(c => c is not null).ToList();
+        return texts.Count > 0 && texts.All(c => c!.Value.Kind == RawKind.Text && !(c.Value.Text ?? "").Contains(':'));
+    }
+
+    private static bool HasHorizontalMerge(RawSheet sheet, int row) =>
+        sheet.Merges.Any(m => m.FirstRow <= row && m.LastRow >= row && m.LastColumn > m.FirstColumn);
+
+    private static bool IsEmptyRow(RawSheet sheet, int row, int first, int last)
+    {
+        if (sheet.Rows[row] is not { } cells)
+        {
+            return true;
+        }
+
+        for (var c = first; c <= Math.Min(last, cells.Length - 1); c++)
+        {
+            if (cells[c] is { } cell && (cell.Kind != RawKind.Text || !string.IsNullOrWhiteSpace(cell.Text)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>No header anywhere: take the largest island and let the committee map it by content.</summary>
+    private TableCandidate? Headerless(RawSheet sheet)
+    {
+        (int Start, int End, int Filled) best = (-1, -1, 0);
+        var start = -1;
+        var filled = 0;
+        for (var r = 0; r <= sheet.Rows.Count; r++)
+        {
+            if (r == sheet.Rows.Count || IsEmptyRow(sheet, r, 0, int.MaxValue))
+            {
+                if (start >= 0 && filled > best.Filled)
+                {
+                    best = (start, r, filled);
+                }
+
+                start = -1;
+                filled = 0;
+                continue;
+            }
+
+            start = start < 0 ? r : start;
+            filled += sheet.Rows[r]!.Count(c => c is not null) >= 2 ? 1 : 0;
+        }
+
+        if (best.Start < 0)
+        {
+            return null;
+        }
+
+        var columns = Enumerable.Range(best.Start, best.End - best.Start)
+            .SelectMany(r => sheet.Rows[r]!.Select((c, i) => (c, i)).Where(x => x.c is not null).Select(x => x.i)).ToList();
+        var first = columns.Min();
+        var last = columns.Max();
+        var headers = Enumerable.Range(first, last - first + 1).Select(c => "").ToArray();
+        var candidate = new TableCandidate(sheet, -1, -1, first, last, best.Start, best.End, headers, "content only (no header row)");
+        Score(candidate);
+        return candidate;
+    }
+
+    /// <summary>
+    /// Counts rows with a quantity next to a code or long text. The quantity is the synonym column when there is one,
+    /// otherwise any column whose numbers are mostly positive whole numbers, so price lists without quantities lose.
+    /// </summary>
+    private void Score(TableCandidate table)
+    {
+        var sheet = table.Sheet;
+        var quantityColumns = new HashSet<int>();
+        for (var c = table.FirstColumn; c <= table.LastColumn; c++)
+        {
+            var header = table.Headers[c - table.FirstColumn];
+            if (synonyms.MatchColumn(header).Field == OrderFields.Quantity)
+            {
+                quantityColumns = [c];
+                break;
+            }
+
+            if (table.HeaderRow < 0 && IsMostlyWholeNumbers(sheet, c, table.FirstDataRow, table.EndRow))
+            {
+                quantityColumns.Add(c);
+            }
+        }
+
+        var qualifying = 0;
+        for (var r = table.FirstDataRow; r < table.EndRow; r++)
+        {
+            var hasQuantity = quantityColumns.Any(c => PositiveNumber(sheet.Get(r, c)) is not null);
+            var hasItem = Enumerable.Range(table.FirstColumn, table.LastColumn - table.FirstColumn + 1)
+                .Where(c => !quantityColumns.Contains(c))
+                .Select(c => CellText(sheet.Get(r, c)))
+                .Any(t => IsCodeLike(t) || IsLongText(t));
+            qualifying += hasQuantity && hasItem ? 1 : 0;
+        }
+
+        table.Qualifying = qualifying;
+    }
+
+    private static bool IsMostlyWholeNumbers(RawSheet sheet, int column, int from, int to)
+    {
+        var numbers = Enumerable.Range(from, to - from).Select(r => PositiveNumber(sheet.Get(r, column))).Where(n => n is not null).ToList();
+        return numbers.Count >= Math.Max(1, (to - from) / 2) && numbers.Count(n => n == Math.Floor(n!.Value) && n < 100_000) >= numbers.Count * 0.8;
+    }
+
+    private static double? PositiveNumber(RawCell? cell)
+    {
+        if (cell is { Kind: RawKind.Number, Number: > 0 } number)
+        {
+            return number.Number;
+        }
+
+        if (cell is { Kind: RawKind.Text, Text: { } text } && NumberText.Core(text) is { } core
+            && NumberText.Parse(core, NumberText.Evidence(core) == SeparatorEvidence.Comma ? ',' : '.') is > 0 and var value)
+        {
+            return (double)value;
+        }
+
+        return null;
+    }
+}

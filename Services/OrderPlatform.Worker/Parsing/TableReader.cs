@@ -1,0 +1,218 @@
+using System.Globalization;
+
+namespace OrderPlatform.Worker.Parsing;
+
+/// <summary>
+/// Turns the chosen table into <see cref="ParsedSheet"/>: column fields (R4/R5), data rows without totals and repeated
+/// headers (R8), numbers per column convention (R10), long codes (R11), dates (R12), cached formulas (R13).
+/// </summary>
+internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
+{
+    public ParsedSheet Read(RawWorkbook workbook, TableCandidate table, List<string> warnings, List<ParseQuestion> questions)
+    {
+        var sheet = table.Sheet;
+        var width = table.LastColumn - table.FirstColumn + 1;
+        var fields = AssignFields(table.Headers);
+        var fieldColumn = fields.Select((f, i) => (f.Field, i)).Where(x => x.Field is not null)
+            .ToDictionary(x => x.Field!, x => x.i);
+
+        var kept = new List<int>();
+        var skipped = new List<int>();
+        for (var r = table.FirstDataRow; r < table.EndRow; r++)
+        {
+            if (sheet.Rows[r] is null)
+            {
+                continue;
+            }
+
+            var texts = Enumerable.Range(0, width).Select(i => SheetAnalyzer.CellText(sheet.Get(r, table.FirstColumn + i))).ToArray();
+            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, table.Headers, fieldColumn) || IsNote(texts, fieldColumn, table.HeaderRow < 0))
+            {
+                skipped.Add(r + 1);
+                continue;
+            }
+
+            kept.Add(r);
+        }
+
+        if (kept.Count > options.MaxDataRows)
+        {
+            throw new SpreadsheetException(SpreadsheetError.TooManyRows,
+                $"The order has {kept.Count:N0} lines; at most {options.MaxDataRows:N0} are accepted.");
+        }
+
+        var columns = new List<ParsedColumn>(width);
+        for (var i = 0; i < width; i++)
+        {
+            var c = table.FirstColumn + i;
+            var (separator, ambiguous) = DecideSeparator(sheet, c, kept, workbook.ImpliedDecimalSeparator);
+            if (ambiguous && fields[i].Field is null or OrderFields.Quantity or OrderFields.Price)
+            {
+                questions.Add(new ParseQuestion("decimal-separator",
+                    $"Column {CellReferences.ColumnLetter(c)} ({Label(table.Headers[i], c)}) has values like 1.234: is the dot a thousands separator or the decimal point?",
+                    ["thousands separator", "decimal point"]));
+            }
+
+            columns.Add(new ParsedColumn(c, CellReferences.ColumnLetter(c), table.Headers[i], fields[i].Field,
+                fields[i].Score, separator, ambiguous));
+        }
+
+        var dateQuestionAsked = false;
+        var rows = new List<ParsedRow>(kept.Count);
+        foreach (var r in kept)
+        {
+            var rowWarnings = new List<string>();
+            var cells = new ParsedCell[width];
+            for (var i = 0; i < width; i++)
+            {
+                cells[i] = ToCell(sheet.Get(r, table.FirstColumn + i), columns[i], r, rowWarnings, out var ambiguousDate);
+                if (ambiguousDate && !dateQuestionAsked)
+                {
+                    dateQuestionAsked = true;
+                    questions.Add(new ParseQuestion("date-order",
+                        $"Is {cells[i].Text} in column {columns[i].Letter} day/month/year or month/day/year?", ["dmy", "mdy"]));
+                }
+            }
+
+            rows.Add(new ParsedRow(r + 1, cells, rowWarnings));
+        }
+
+        var metadataEnd = table.GroupRow >= 0 ? table.GroupRow : Math.Max(table.HeaderRow, 0);
+        var metadata = MetadataReader.Read(sheet, metadataEnd, synonyms, options.DateOrder);
+        return new ParsedSheet(workbook.Format, sheet.Name, table.Basis, table.HeaderRow >= 0 ? table.HeaderRow + 1 : null,
+            columns, rows, metadata, skipped, warnings, questions);
+    }
+
+    private static string Label(string header, int column) => header.Length > 0 ? header : $"column {CellReferences.ColumnLetter(column)}";
+
+    /// <summary>Each field goes to its best-scoring column only, so "Preis / brutto" never competes with "netto".</summary>
+    private (string? Field, double Score)[] AssignFields(string[] headers)
+    {
+        var matches = headers.Select(h => synonyms.MatchColumn(h)).ToArray();
+        var result = new (string? Field, double Score)[headers.Length];
+        foreach (var group in matches.Select((m, i) => (m, i)).Where(x => x.m.Field is not null).GroupBy(x => x.m.Field))
+        {
+            var best = group.OrderByDescending(x => x.m.Score).ThenBy(x => x.i).First();
+            result[best.i] = best.m;
+        }
+
+        return result;
+    }
+
+    private static bool IsTotalRow(string[] texts, Dictionary<string, int> fieldColumn)
+    {
+        var code = fieldColumn.TryGetValue(OrderFields.Code, out var ci) ? texts[ci] : "";
+        return texts.Any(t => t.Length > 0 && !double.TryParse(t, CultureInfo.InvariantCulture, out _) && Synonyms.IsTotalLabel(t))
+            && (code.Length == 0 || Synonyms.IsTotalLabel(code));
+    }
+
+    private bool IsRepeatedHeader(string[] texts, string[] headers, Dictionary<string, int> fieldColumn) =>
+        fieldColumn.Count >= 2 && fieldColumn.Values.Count(i =>
+            texts[i].Length > 0 && (TextNormalizer.Normalize(texts[i]) == TextNormalizer.Normalize(headers[i])
+                || headers[i].EndsWith(" / " + texts[i], StringComparison.Ordinal)
+                || synonyms.MatchColumn(texts[i]).Field is not null && synonyms.MatchColumn(texts[i]).Score >= 1)) >= 2;
+
+    /// <summary>Notes and section titles: neither code nor quantity (R8); without a header, fewer than two cells.</summary>
+    private static bool IsNote(string[] texts, Dictionary<string, int> fieldColumn, bool headerless)
+    {
+        if (headerless)
+        {
+            return texts.Count(t => t.Length > 0) < 2;
+        }
+
+        var keys = new[] { OrderFields.Code, OrderFields.Ean, OrderFields.Quantity }.Where(fieldColumn.ContainsKey).ToList();
+        if (keys.Count == 0)
+        {
+            keys = [OrderFields.Description];
+        }
+
+        return keys.Where(fieldColumn.ContainsKey).All(k => texts[fieldColumn[k]].Length == 0);
+    }
+
+    private (char? Separator, bool Ambiguous) DecideSeparator(RawSheet sheet, int column, List<int> rows, char? implied)
+    {
+        int dot = 0, comma = 0, ambiguous = 0;
+        foreach (var r in rows)
+        {
+            if (sheet.Get(r, column) is { Kind: RawKind.Text, Text: { } text } && !LooksLikeDate(text) && NumberText.Core(text) is { } core)
+            {
+                switch (NumberText.Evidence(core))
+                {
+                    case SeparatorEvidence.Dot: dot++; break;
+                    case SeparatorEvidence.Comma: comma++; break;
+                    case SeparatorEvidence.Ambiguous: ambiguous++; break;
+                }
+            }
+        }
+
+        if (dot + comma > 0)
+        {
+            return (dot >= comma ? '.' : ',', false);
+        }
+
+        if (ambiguous == 0)
+        {
+            return (null, false);
+        }
+
+        // All samples look like "1.234": only the customer profile or the CSV's own convention may settle it.
+        var settled = options.DecimalSeparator ?? implied;
+        return settled is { } s ? (s, false) : (null, true);
+    }
+
+    private static bool LooksLikeDate(string text) => DateText.Parse(text, "dmy", out _) is not null;
+
+    private ParsedCell ToCell(RawCell? raw, ParsedColumn column, int row, List<string> warnings, out bool ambiguousDate)
+    {
+        ambiguousDate = false;
+        var reference = CellReferences.Format(row, column.Index);
+        switch (raw)
+        {
+            case null:
+                return ParsedCell.Empty;
+            case { Kind: RawKind.Number } n:
+                if (Math.Abs(n.Number) >= 1e15 && n.Number == Math.Floor(n.Number))
+                {
+                    warnings.Add($"{reference} holds a number of 16 or more digits; Excel keeps only 15, so it may be cut. Format the column as text and send it again.");
+                }
+
+                return new ParsedCell(CellKind.Number, NumberText.FormatStored(n.Number), NumberText.ToDecimal(n.Number));
+            case { Kind: RawKind.Date } d:
+                var date = DateText.FromSerial(d.Number);
+                if (date is null)
+                {
+                    warnings.Add($"{reference} holds the date serial {d.Number}, which is not a real day (Excel's 29 Feb 1900).");
+                }
+
+                return new ParsedCell(CellKind.Date, date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? NumberText.FormatStored(d.Number),
+                    NumberText.ToDecimal(d.Number), date);
+            case { Kind: RawKind.Error } e:
+                warnings.Add($"{reference} could not be read ({e.Text}).");
+                return new ParsedCell(CellKind.Error, e.Text ?? "");
+            case { Kind: RawKind.MissingFormulaValue }:
+                warnings.Add($"{reference} is a formula without a stored result, so it could not be read.");
+                return ParsedCell.Empty;
+            case { Kind: RawKind.Boolean } b:
+                return new ParsedCell(CellKind.Boolean, b.Text ?? "");
+            default:
+                var text = raw.Value.Text?.Trim() ?? "";
+                if (text.Length == 0)
+                {
+                    return ParsedCell.Empty;
+                }
+
+                var parsedDate = DateText.Parse(text, options.DateOrder, out ambiguousDate);
+                decimal? number = null;
+                if (parsedDate is null && !ambiguousDate && NumberText.Core(text) is { } core)
+                {
+                    var evidence = NumberText.Evidence(core);
+                    var separator = column.DecimalSeparator ?? (evidence == SeparatorEvidence.None ? '.' : (char?)null);
+                    number = separator is { } s && (evidence != SeparatorEvidence.Ambiguous || !column.DecimalAmbiguous)
+                        ? NumberText.Parse(core, s)
+                        : null;
+                }
+
+                return new ParsedCell(CellKind.Text, text, number, parsedDate);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+using System.IO.Compression;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace OrderPlatform.Worker.Parsing;
+
+/// <summary>
+/// Reads xlsx/xlsm with the Open XML SAX reader: cached formula values as stored (R13), merges (R6), tables (R2),
+/// hidden sheets (R2) and the 1904 date system (R12). Macros are never touched.
+/// </summary>
+internal static class XlsxReader
+{
+    public static RawWorkbook Read(Stream stream, ParserOptions options)
+    {
+        GuardZip(stream, options);
+        stream.Position = 0;
+        try
+        {
+            // MaxCharactersInPart is the second line of the zip-bomb guard: sizes in the zip directory can lie.
+            var settings = new OpenSettings { MaxCharactersInPart = options.MaxUncompressedBytes };
+            using var document = SpreadsheetDocument.Open(stream, false, settings);
+            var workbookPart = document.WorkbookPart
+                ?? throw new SpreadsheetException(SpreadsheetError.NotASpreadsheet, "The file holds no workbook.");
+            var date1904 = workbookPart.Workbook.WorkbookProperties?.Date1904?.Value == true;
+            var strings = SharedStrings(workbookPart);
+            var dateStyles = DateStyles(workbookPart);
+            var sheets = new List<RawSheet>();
+            var declared = workbookPart.Workbook.Sheets?.Elements<Sheet>().ToList() ?? [];
+            if (declared.Count > options.MaxSheets)
+            {
+                throw new SpreadsheetException(SpreadsheetError.TooManySheets,
+                    $"The workbook has {declared.Count} sheets; at most {options.MaxSheets} are accepted.");
+            }
+
+            foreach (var sheet in declared)
+            {
+                if (sheet.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart part)
+                {
+                    continue;
+                }
+
+                var hidden = sheet.State?.Value is { } state
+                    && (state == SheetStateValues.Hidden || state == SheetStateValues.VeryHidden);
+                var raw = new RawSheet(sheet.Name?.Value ?? "", hidden);
+                ReadSheet(part, raw, strings, dateStyles, date1904, options);
+                sheets.Add(raw);
+            }
+
+            return new RawWorkbook("xlsx", sheets, null);
+        }
+        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or FormatException)
+        {
+            throw new SpreadsheetException(SpreadsheetError.Corrupt, "The workbook is damaged and cannot be read.", ex);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("exceed", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SpreadsheetException(SpreadsheetError.ZipBomb, "The workbook expands to more data than allowed.", ex);
+        }
+    }
+
+    private static void GuardZip(Stream stream, ParserOptions options)
+    {
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            long total = 0;
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var entry in zip.Entries)
+            {
+                names.Add(entry.FullName);
+                total += entry.Length;
+                var ratio = entry.CompressedLength > 0 ? entry.Length / entry.CompressedLength : entry.Length;
+                if (total > options.MaxUncompressedBytes || (entry.Length > 1_000_000 && ratio > options.MaxCompressionRatio))
+                {
+                    throw new SpreadsheetException(SpreadsheetError.ZipBomb,
+                        "The workbook expands to far more data than a real order; it was not opened.");
+                }
+            }
+
+            if (names.Contains("xl/workbook.bin"))
+            {
+                throw new SpreadsheetException(SpreadsheetError.UnsupportedFormat,
+                    "Binary workbooks (.xlsb) are not supported yet. Please save the file as .xlsx.");
+            }
+
+            if (!names.Contains("xl/workbook.xml") && !names.Any(n => n.EndsWith("/workbook.xml", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new SpreadsheetException(SpreadsheetError.NotASpreadsheet,
+                    "The file is a zip archive but not an Excel workbook.");
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new SpreadsheetException(SpreadsheetError.Corrupt, "The workbook is damaged and cannot be read.", ex);
+        }
+    }
+
+    private static string[] SharedStrings(WorkbookPart workbookPart)
+    {
+        var table = workbookPart.SharedStringTablePart?.SharedStringTable;
+        if (table is null)
+        {
+            return [];
+        }
+
+        // Only <t> text counts: InnerText would also pull in phonetic (rPh) runs.
+        return table.Elements<SharedStringItem>()
+            .Select(item => item.Text?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text)))
+            .ToArray();
+    }
+
+    private static HashSet<uint> DateStyles(WorkbookPart workbookPart)
+    {
+        var result = new HashSet<uint>();
+        var stylesheet = workbookPart.WorkbookStylesPart?.Stylesheet;
+        if (stylesheet?.CellFormats is null)
+        {
+            return result;
+        }
+
+        var custom = stylesheet.NumberingFormats?.Elements<NumberingFormat>()
+            .Where(f => f.NumberFormatId?.Value is not null)
+            .ToDictionary(f => f.NumberFormatId!.Value, f => f.FormatCode?.Value ?? "") ?? [];
+        uint index = 0;
+        foreach (var format in stylesheet.CellFormats.Elements<CellFormat>())
+        {
+            var id = format.NumberFormatId?.Value ?? 0;
+            if (NumberFormats.IsDate(id, custom.GetValueOrDefault(id)))
+            {
+                result.Add(index);
+            }
+
+            index++;
+        }
+
+        return result;
+    }
+
+    private static void ReadSheet(WorksheetPart part, RawSheet raw, string[] strings, HashSet<uint> dateStyles,
+        bool date1904, ParserOptions options)
+    {
+        foreach (var table in part.TableDefinitionParts)
+        {
+            if (table.Table?.Reference?.Value is { } reference && CellReferences.TryParseRange(reference, out var range))
+            {
+                raw.Tables.Add(range);
+            }
+        }
+
+        var rowLimit = options.MaxDataRows + 200;
+        using var reader = OpenXmlReader.Create(part);
+        var currentRow = -1;
+        while (reader.Read())
+        {
+            if (!reader.IsStartElement)
+            {
+                continue;
+            }
+
+            if (reader.ElementType == typeof(Row))
+            {
+                var r = reader.Attributes.FirstOrDefault(a => a.LocalName == "r").Value;
+                currentRow = r is not null && int.TryParse(r, out var number) ? number - 1 : currentRow + 1;
+                if (currentRow >= rowLimit)
+                {
+                    throw new SpreadsheetException(SpreadsheetError.TooManyRows,
+                        $"Sheet \"{raw.Name}\" has more than {options.MaxDataRows:N0} lines, the most one order may have.");
+                }
+            }
+            else if (reader.ElementType == typeof(Cell))
+            {
+                var cell = (Cell)reader.LoadCurrentElement()!;
+                var (row, column) = cell.CellReference?.Value is { } cr && CellReferences.TryParse(cr, out var p)
+                    ? p
+                    : (currentRow, (raw.Rows.ElementAtOrDefault(currentRow)?.Length ?? 0));
+                if (ReadCell(cell, strings, dateStyles, date1904) is { } value)
+                {
+                    raw.Set(row, column, value);
+                }
+            }
+            else if (reader.ElementType == typeof(MergeCell))
+            {
+                var merge = (MergeCell)reader.LoadCurrentElement()!;
+                if (merge.Reference?.Value is { } reference && CellReferences.TryParseRange(reference, out var range))
+                {
+                    raw.Merges.Add(range);
+                }
+            }
+        }
+    }
+
+    private static RawCell? ReadCell(Cell cell, string[] strings, HashSet<uint> dateStyles, bool date1904)
+    {
+        var text = cell.CellValue?.Text;
+        var type = cell.DataType?.Value;
+        if (type == CellValues.InlineString)
+        {
+            var inline = cell.InlineString?.Text?.Text ?? string.Concat(cell.InlineString?.Elements<Run>().Select(r => r.Text?.Text) ?? []);
+            return new RawCell(RawKind.Text, inline, 0);
+        }
+
+        if (string.IsNullOrEmpty(text))
+        {
+            return cell.CellFormula is not null ? new RawCell(RawKind.MissingFormulaValue, null, 0) : null;
+        }
+
+        if (type == CellValues.SharedString)
+        {
+            return int.TryParse(text, out var index) && index >= 0 && index < strings.Length
+                ? new RawCell(RawKind.Text, strings[index], 0)
+                : new RawCell(RawKind.Error, "#STRING?", 0);
+        }
+
+        if (type == CellValues.Error)
+        {
+            return new RawCell(RawKind.Error, text, 0);
+        }
+
+        if (type == CellValues.Boolean)
+        {
+            return new RawCell(RawKind.Boolean, text == "1" ? "TRUE" : "FALSE", text == "1" ? 1 : 0);
+        }
+
+        if (type == CellValues.String || type == CellValues.Date)
+        {
+            return new RawCell(RawKind.Text, text, 0);
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return new RawCell(RawKind.Text, text, 0);
+        }
+
+        if (cell.StyleIndex?.Value is { } style && dateStyles.Contains(style))
+        {
+            return new RawCell(RawKind.Date, null, date1904 ? number + DateText.Offset1904 : number);
+        }
+
+        return new RawCell(RawKind.Number, null, number);
+    }
+}
