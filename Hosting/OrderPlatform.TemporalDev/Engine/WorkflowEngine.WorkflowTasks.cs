@@ -1,0 +1,273 @@
+using Google.Protobuf.WellKnownTypes;
+using OrderPlatform.TemporalDev.Grpc;
+using Temporalio.Api.Command.V1;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.Failure.V1;
+using Temporalio.Api.History.V1;
+using Temporalio.Api.TaskQueue.V1;
+using Temporalio.Api.WorkflowService.V1;
+
+namespace OrderPlatform.TemporalDev.Engine;
+
+internal sealed partial class WorkflowEngine
+{
+    private static readonly HashSet<CommandType> ClosingCommands =
+    [
+        CommandType.CompleteWorkflowExecution,
+        CommandType.FailWorkflowExecution,
+        CommandType.CancelWorkflowExecution,
+        CommandType.ContinueAsNewWorkflowExecution,
+    ];
+
+    /// <summary>
+    /// Adds an event from outside the workflow (signal, activity outcome, timer fire, cancel request): buffered while
+    /// a task is started, otherwise appended at once with a task scheduled.
+    /// </summary>
+    private void AddOutsideEvent(WorkflowRun run, Action append)
+    {
+        if (!run.IsOpen)
+        {
+            return;
+        }
+
+        if (run.TaskStartedId != 0)
+        {
+            run.Buffer.Add(append);
+            return;
+        }
+
+        append();
+        ScheduleWorkflowTask(run);
+    }
+
+    private bool FlushBuffer(WorkflowRun run)
+    {
+        if (run.Buffer.Count == 0)
+        {
+            return false;
+        }
+
+        List<Action> buffered = [.. run.Buffer];
+        run.Buffer.Clear();
+        buffered.ForEach(a => a());
+        return true;
+    }
+
+    private void ScheduleWorkflowTask(WorkflowRun run)
+    {
+        if (!run.IsOpen || run.TaskScheduledId != 0)
+        {
+            return;
+        }
+
+        HistoryEvent e = Append(run, new HistoryEvent
+        {
+            EventType = EventType.WorkflowTaskScheduled,
+            WorkflowTaskScheduledEventAttributes = new WorkflowTaskScheduledEventAttributes
+            {
+                TaskQueue = new TaskQueue { Name = run.Start.TaskQueue.Name, Kind = TaskQueueKind.Normal },
+                StartToCloseTimeout = run.TaskTimeout,
+                Attempt = run.TaskAttempt,
+            },
+        });
+        run.TaskScheduledId = e.EventId;
+        run.TaskScheduledTime = DateTime.UtcNow;
+        OfferWorkflowWork(run);
+    }
+
+    private void OfferWorkflowWork(WorkflowRun run)
+    {
+        TaskQueueState queue = Queue(run.Namespace, run.Start.TaskQueue.Name);
+        queue.WorkflowWork.Enqueue(run);
+        queue.WorkflowSignal.Pulse();
+    }
+
+    public Task<PollWorkflowTaskQueueResponse?> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest request, CancellationToken cancel)
+    {
+        // Sticky queues never get work: every task goes to the normal queue with full history.
+        if (request.TaskQueue.Kind == TaskQueueKind.Sticky)
+        {
+            return LongPollAsync<PollWorkflowTaskQueueResponse>(() => (null, Task.Delay(Timeout.Infinite, cancel)), PollHold, cancel);
+        }
+
+        return LongPollAsync(() =>
+        {
+            TaskQueueState queue = Queue(request.Namespace, request.TaskQueue.Name);
+            while (queue.WorkflowWork.TryDequeue(out WorkflowRun? run))
+            {
+                PollWorkflowTaskQueueResponse? reply = TryDispatchWorkflowTask(run, request.Identity)
+                    ?? TryDispatchQuery(run);
+                if (reply is not null)
+                {
+                    return (reply, null);
+                }
+            }
+
+            return ((PollWorkflowTaskQueueResponse?)null, queue.WorkflowSignal.WaitTask);
+        }, PollHold, cancel);
+    }
+
+    private PollWorkflowTaskQueueResponse? TryDispatchWorkflowTask(WorkflowRun run, string identity)
+    {
+        if (!run.IsOpen || run.TaskScheduledId == 0 || run.TaskStartedId != 0 || run.ActiveQuery is not null)
+        {
+            return null;
+        }
+
+        HistoryEvent started = Append(run, new HistoryEvent
+        {
+            EventType = EventType.WorkflowTaskStarted,
+            WorkflowTaskStartedEventAttributes = new WorkflowTaskStartedEventAttributes
+            {
+                ScheduledEventId = run.TaskScheduledId,
+                Identity = identity,
+                RequestId = Guid.NewGuid().ToString(),
+                HistorySizeBytes = 0,
+            },
+        });
+        run.TaskStartedId = started.EventId;
+        run.TaskStartedTime = DateTime.UtcNow;
+        long startedId = started.EventId;
+        At(run.TaskStartedTime + run.TaskTimeout.ToTimeSpan(), () => TimeOutWorkflowTask(run, startedId));
+        return NewWorkflowTaskReply(run, new TaskToken(TaskToken.Workflow, run.RunId, startedId, run.TaskAttempt, ""), startedId);
+    }
+
+    private PollWorkflowTaskQueueResponse NewWorkflowTaskReply(WorkflowRun run, TaskToken token, long startedId)
+    {
+        var reply = new PollWorkflowTaskQueueResponse
+        {
+            TaskToken = token.ToByteString(),
+            WorkflowExecution = run.Execution,
+            WorkflowType = run.Start.WorkflowType,
+            WorkflowExecutionTaskQueue = new TaskQueue { Name = run.Start.TaskQueue.Name, Kind = TaskQueueKind.Normal },
+            PreviousStartedEventId = run.LastCompletedStartedId,
+            StartedEventId = startedId,
+            Attempt = startedId == 0 ? 1 : run.TaskAttempt,
+            ScheduledTime = Timestamp.FromDateTime(startedId == 0 ? DateTime.UtcNow : run.TaskScheduledTime),
+            StartedTime = Timestamp.FromDateTime(startedId == 0 ? DateTime.UtcNow : run.TaskStartedTime),
+            History = new History(),
+        };
+        reply.History.Events.AddRange(run.History.Select(e => e.Clone()));
+        return reply;
+    }
+
+    private WorkflowRun CurrentTaskRun(TaskToken? token)
+    {
+        if (token is not { Kind: TaskToken.Workflow } t || !_runs.TryGetValue(t.RunId, out WorkflowRun? run)
+            || !run.IsOpen || run.TaskStartedId != t.Id)
+        {
+            throw RpcErrors.NotFound("workflow task not found (stale or already completed)");
+        }
+
+        return run;
+    }
+
+    public RespondWorkflowTaskCompletedResponse CompleteWorkflowTask(RespondWorkflowTaskCompletedRequest request) => Locked(() =>
+    {
+        WorkflowRun run = CurrentTaskRun(TaskToken.Parse(request.TaskToken));
+        bool closes = request.Commands.Any(c => ClosingCommands.Contains(c.CommandType));
+        if (closes && run.Buffer.Count > 0)
+        {
+            FailWorkflowTask(run, WorkflowTaskFailedCause.UnhandledCommand, null, request.Identity, resetAttempt: true);
+            return new RespondWorkflowTaskCompletedResponse();
+        }
+
+        foreach (Command command in request.Commands)
+        {
+            RejectUnsupported(command);
+        }
+
+        HistoryEvent completed = Append(run, new HistoryEvent
+        {
+            EventType = EventType.WorkflowTaskCompleted,
+            WorkflowTaskCompletedEventAttributes = new WorkflowTaskCompletedEventAttributes
+            {
+                ScheduledEventId = run.TaskScheduledId,
+                StartedEventId = run.TaskStartedId,
+                Identity = request.Identity,
+                SdkMetadata = request.SdkMetadata,
+                MeteringMetadata = request.MeteringMetadata,
+            },
+        });
+        run.LastCompletedStartedId = run.TaskStartedId;
+        run.TaskScheduledId = 0;
+        run.TaskStartedId = 0;
+        run.TaskAttempt = 1;
+
+        bool needTask = request.ForceCreateNewWorkflowTask;
+        foreach (Command command in request.Commands)
+        {
+            needTask |= ApplyCommand(run, command, completed.EventId);
+            if (!run.IsOpen)
+            {
+                break;
+            }
+        }
+
+        needTask |= FlushBuffer(run);
+        if (needTask)
+        {
+            ScheduleWorkflowTask(run);
+        }
+
+        if (run.Queries.Count > 0)
+        {
+            OfferWorkflowWork(run);
+        }
+
+        return new RespondWorkflowTaskCompletedResponse();
+    });
+
+    public RespondWorkflowTaskFailedResponse FailWorkflowTask(RespondWorkflowTaskFailedRequest request) => Locked(() =>
+    {
+        WorkflowRun run = CurrentTaskRun(TaskToken.Parse(request.TaskToken));
+        FailWorkflowTask(run, request.Cause, request.Failure, request.Identity, resetAttempt: false);
+        return new RespondWorkflowTaskFailedResponse();
+    });
+
+    private void FailWorkflowTask(WorkflowRun run, WorkflowTaskFailedCause cause, Failure? failure, string identity, bool resetAttempt)
+    {
+        Append(run, new HistoryEvent
+        {
+            EventType = EventType.WorkflowTaskFailed,
+            WorkflowTaskFailedEventAttributes = new WorkflowTaskFailedEventAttributes
+            {
+                ScheduledEventId = run.TaskScheduledId,
+                StartedEventId = run.TaskStartedId,
+                Cause = cause,
+                Failure = failure,
+                Identity = identity,
+            },
+        });
+        RetryWorkflowTask(run, resetAttempt);
+    }
+
+    private void TimeOutWorkflowTask(WorkflowRun run, long startedId)
+    {
+        if (!run.IsOpen || run.TaskStartedId != startedId)
+        {
+            return;
+        }
+
+        Append(run, new HistoryEvent
+        {
+            EventType = EventType.WorkflowTaskTimedOut,
+            WorkflowTaskTimedOutEventAttributes = new WorkflowTaskTimedOutEventAttributes
+            {
+                ScheduledEventId = run.TaskScheduledId,
+                StartedEventId = run.TaskStartedId,
+                TimeoutType = TimeoutType.StartToClose,
+            },
+        });
+        RetryWorkflowTask(run, resetAttempt: false);
+    }
+
+    private void RetryWorkflowTask(WorkflowRun run, bool resetAttempt)
+    {
+        run.TaskAttempt = resetAttempt ? 1 : run.TaskAttempt + 1;
+        run.TaskScheduledId = 0;
+        run.TaskStartedId = 0;
+        FlushBuffer(run);
+        ScheduleWorkflowTask(run);
+    }
+}

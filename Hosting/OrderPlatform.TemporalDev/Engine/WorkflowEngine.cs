@@ -1,0 +1,234 @@
+using Microsoft.Extensions.Logging;
+using OrderPlatform.TemporalDev.Grpc;
+using OrderPlatform.TemporalDev.Persistence;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.History.V1;
+
+namespace OrderPlatform.TemporalDev.Engine;
+
+/// <summary>
+/// The in-memory WorkflowService state: one coarse lock over every run, plus per-queue and per-run signals that
+/// release long polls. Handlers are split by feature into partial files.
+/// </summary>
+internal sealed partial class WorkflowEngine : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, WorkflowRun> _runs = [];
+    private readonly Dictionary<(string Ns, string WorkflowId), WorkflowRun> _current = [];
+    private readonly Dictionary<(string Ns, string Queue), TaskQueueState> _queues = [];
+    private readonly PriorityQueue<Action, DateTime> _deadlines = new();
+    private readonly HashSet<WorkflowRun> _dirty = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly AsyncSignal _deadlineAdded = new();
+    private readonly RunStore? _store;
+    private readonly ILogger _logger;
+    private readonly Task _deadlineLoop;
+
+    public WorkflowEngine(IEnumerable<string> namespaces, RunStore? store, TimeSpan pollHold, ILogger logger)
+    {
+        Namespaces = new HashSet<string>(namespaces) { "default" };
+        PollHold = pollHold;
+        _store = store;
+        _logger = logger;
+        if (_store is not null)
+        {
+            Recover(_store.LoadAll());
+        }
+
+        _deadlineLoop = Task.Run(RunDeadlinesAsync);
+    }
+
+    public IReadOnlySet<string> Namespaces { get; }
+
+    public TimeSpan PollHold { get; }
+
+    public CancellationToken Stopping => _stopping.Token;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _deadlineLoop.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Runs a mutation under the lock, then persists every run it touched.</summary>
+    private T Locked<T>(Func<T> action)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                return action();
+            }
+            finally
+            {
+                Persist();
+            }
+        }
+    }
+
+    private void Locked(Action action) => Locked(() =>
+    {
+        action();
+        return true;
+    });
+
+    private void Persist()
+    {
+        if (_dirty.Count == 0)
+        {
+            return;
+        }
+
+        _store?.Save(_dirty);
+        _dirty.Clear();
+    }
+
+    private HistoryEvent Append(WorkflowRun run, HistoryEvent e)
+    {
+        run.Append(e);
+        _dirty.Add(run);
+        run.Changed.Pulse();
+        return e;
+    }
+
+    private TaskQueueState Queue(string ns, string name)
+    {
+        if (!_queues.TryGetValue((ns, name), out TaskQueueState? queue))
+        {
+            queue = new TaskQueueState();
+            _queues[(ns, name)] = queue;
+        }
+
+        return queue;
+    }
+
+    private WorkflowRun RunOrThrow(string ns, string workflowId, string? runId)
+    {
+        WorkflowRun? run = null;
+        if (!string.IsNullOrEmpty(runId))
+        {
+            _runs.TryGetValue(runId, out run);
+        }
+        else
+        {
+            _current.TryGetValue((ns, workflowId), out run);
+        }
+
+        if (run is null || run.Namespace != ns || run.WorkflowId != workflowId)
+        {
+            throw RpcErrors.NotFound($"workflow execution not found: {workflowId} {runId}");
+        }
+
+        return run;
+    }
+
+    private WorkflowRun OpenRunOrThrow(string ns, string workflowId, string? runId)
+    {
+        WorkflowRun run = RunOrThrow(ns, workflowId, runId);
+        return run.IsOpen ? run : throw RpcErrors.NotFound("workflow execution already completed");
+    }
+
+    private void Close(WorkflowRun run, WorkflowExecutionStatus status)
+    {
+        run.Status = status;
+        run.CloseTime = DateTime.UtcNow;
+        run.Activities.Clear();
+        run.Timers.Clear();
+        run.Buffer.Clear();
+        run.TaskScheduledId = 0;
+        run.TaskStartedId = 0;
+        _dirty.Add(run);
+        run.Changed.Pulse();
+        // A closed run can still answer queries; wake pollers in case one waits.
+        OfferWorkflowWork(run);
+    }
+
+    /// <summary>
+    /// Waits for work: <paramref name="tryTake"/> runs under the lock and returns the reply or the signal to wait on.
+    /// Gives up with null after the hold, so the client re-polls well before its own deadline.
+    /// </summary>
+    private async Task<T?> LongPollAsync<T>(Func<(T? Result, Task? Wait)> tryTake, TimeSpan hold, CancellationToken cancel)
+        where T : class
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
+        timeout.CancelAfter(hold);
+        while (true)
+        {
+            (T? result, Task? wait) = Locked(tryTake);
+            if (result is not null || wait is null)
+            {
+                return result;
+            }
+
+            try
+            {
+                await wait.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // A caller that has gone away must not be handed a task it will never receive.
+                return cancel.IsCancellationRequested || _stopping.IsCancellationRequested ? null : Locked(tryTake).Result;
+            }
+        }
+    }
+
+    private void At(DateTime due, Action action)
+    {
+        _deadlines.Enqueue(action, due);
+        _deadlineAdded.Pulse();
+    }
+
+    private async Task RunDeadlinesAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Task wake;
+            TimeSpan wait;
+            lock (_gate)
+            {
+                DateTime now = DateTime.UtcNow;
+                while (_deadlines.TryPeek(out Action? action, out DateTime due) && due <= now)
+                {
+                    _deadlines.Dequeue();
+                    try
+                    {
+                        action();
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or global::Grpc.Core.RpcException)
+                    {
+                        _logger.LogWarning(ex, "Deadline action failed");
+                    }
+                }
+
+                Persist();
+                wait = _deadlines.TryPeek(out _, out DateTime next) ? next - now : TimeSpan.FromSeconds(1);
+                wake = _deadlineAdded.WaitTask;
+            }
+
+            try
+            {
+                await wake.WaitAsync(wait, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>Runs offered to workflow pollers and activities offered to activity pollers of one task queue.</summary>
+internal sealed class TaskQueueState
+{
+    public Queue<WorkflowRun> WorkflowWork { get; } = new();
+
+    public Queue<(WorkflowRun Run, ActivityState Activity, int Attempt)> ActivityWork { get; } = new();
+
+    public AsyncSignal WorkflowSignal { get; } = new();
+
+    public AsyncSignal ActivitySignal { get; } = new();
+}
