@@ -1,3 +1,4 @@
+using OrderPlatform.Worker.Committee;
 using OrderPlatform.Worker.Parsing;
 
 namespace OrderPlatform.Worker;
@@ -8,5 +9,20 @@ internal static class Extensions
     {
         builder.Services.AddOptions<ParserOptions>().BindConfiguration(ParserOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SpreadsheetParser>();
+
+        builder.Services.AddOptions<CommitteeOptions>().BindConfiguration(CommitteeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IMappingHistory, InMemoryMappingHistory>();
+        builder.Services.AddSingleton<ICommitteeMember, HeaderSynonymMember>();
+        builder.Services.AddSingleton<ICommitteeMember, ContentProfileMember>();
+        builder.Services.AddSingleton<ICommitteeMember, HistoryMember>();
+        if (LlmConnection.Parse(builder.Configuration.GetConnectionString("llm")) is { } llm)
+        {
+            builder.Services.AddSingleton(llm);
+            builder.Services.AddHttpClient<LlmMember>(http => http.Timeout = TimeSpan.FromSeconds(60));
+            builder.Services.AddTransient<ICommitteeMember>(sp => sp.GetRequiredService<LlmMember>());
+        }
+
+        // Transient so the typed LLM HttpClient is not captured for the life of the process.
+        builder.Services.AddTransient<OrderCommittee>();
     }
 }

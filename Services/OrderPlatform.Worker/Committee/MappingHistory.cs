@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace OrderPlatform.Worker.Committee;
+
+/// <summary>
+/// A mapping a human confirmed for a customer (spec R16): the header fingerprint it applies to, field → column letter,
+/// field → normalised header text, and the conventions that settled ambiguous numbers and dates.
+/// </summary>
+public sealed record MappingProfile(
+    string CustomerKey,
+    string SheetName,
+    int? HeaderRowNumber,
+    string HeaderFingerprint,
+    IReadOnlyDictionary<string, string> ColumnLetters,
+    IReadOnlyDictionary<string, string> ColumnHeaders,
+    char? DecimalSeparator,
+    string? DateOrder,
+    DateTimeOffset ConfirmedAt);
+
+/// <summary>Where confirmed mappings live; Postgres backs it in production, <see cref="InMemoryMappingHistory"/> locally.</summary>
+public interface IMappingHistory
+{
+    Task<MappingProfile?> FindAsync(string customerKey, CancellationToken cancellationToken);
+
+    /// <summary>Called only after a human confirmed the result, so a guess never teaches the history.</summary>
+    Task SaveConfirmedAsync(MappingProfile profile, CancellationToken cancellationToken);
+}
+
+/// <summary>Process-local history: the latest confirmed profile per customer, keys compared case-insensitively.</summary>
+public sealed class InMemoryMappingHistory : IMappingHistory
+{
+    private readonly ConcurrentDictionary<string, MappingProfile> _profiles = new(StringComparer.OrdinalIgnoreCase);
+
+    public Task<MappingProfile?> FindAsync(string customerKey, CancellationToken cancellationToken) =>
+        Task.FromResult(_profiles.GetValueOrDefault(customerKey.Trim()));
+
+    public Task SaveConfirmedAsync(MappingProfile profile, CancellationToken cancellationToken)
+    {
+        _profiles.AddOrUpdate(profile.CustomerKey.Trim(), profile,
+            (_, existing) => profile.ConfirmedAt >= existing.ConfirmedAt ? profile : existing);
+        return Task.CompletedTask;
+    }
+}
