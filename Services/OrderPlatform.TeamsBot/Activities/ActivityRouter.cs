@@ -18,7 +18,7 @@ public sealed partial class ActivityRouter(
 {
     private static readonly TimeSpan DedupeWindow = TimeSpan.FromMinutes(10);
 
-    public async Task<Results<Ok, Accepted, UnauthorizedHttpResult, BadRequest, StatusCodeHttpResult, JsonHttpResult<InvokeResponse>>> RouteAsync(
+    public async Task<Results<Ok, UnauthorizedHttpResult, BadRequest, StatusCodeHttpResult, JsonHttpResult<InvokeResponse>>> RouteAsync(
         Activity activity, CancellationToken cancellationToken)
     {
         switch (activity.Type)
@@ -44,7 +44,7 @@ public sealed partial class ActivityRouter(
                     return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
                 }
 
-                return TypedResults.Accepted((string?)null);
+                return TypedResults.Ok();
 
             case ActivityTypes.ConversationUpdate or ActivityTypes.InstallationUpdate:
                 await RememberOnInstallAsync(activity, cancellationToken);

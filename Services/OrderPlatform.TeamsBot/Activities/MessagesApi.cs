@@ -18,7 +18,7 @@ public static class MessagesApi
     /// Token first (so an unauthenticated caller learns nothing, not even whether its JSON parses), then the body,
     /// then the checks that need the activity. Every refusal is a bare 401.
     /// </summary>
-    public static async Task<Results<Ok, Accepted, UnauthorizedHttpResult, BadRequest, StatusCodeHttpResult, JsonHttpResult<InvokeResponse>>> HandleAsync(
+    public static async Task<Results<Ok, UnauthorizedHttpResult, BadRequest, StatusCodeHttpResult, JsonHttpResult<InvokeResponse>>> HandleAsync(
         HttpContext context, BotAuthenticator authenticator, ActivityRouter router, CancellationToken cancellationToken)
     {
         var (caller, _) = await authenticator.AuthenticateAsync(context);

@@ -28,7 +28,9 @@ public sealed partial class BotAuthenticator(
 {
     public const string BotServiceIssuer = "https://api.botframework.com";
 
-    private static readonly TimeSpan RefreshWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RefreshWait = TimeSpan.FromSeconds(2);
+    private static readonly string[] Algorithms =
+        [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly BotOptions _options = options.Value;
 
@@ -62,6 +64,12 @@ public sealed partial class BotAuthenticator(
         catch (ArgumentException)
         {
             return Fail(AuthFailure.MalformedToken);
+        }
+
+        // Checked before any key lookup, so a token signed with a shared secret cannot even trigger a metadata refresh.
+        if (!Algorithms.Contains(unvalidated.Alg))
+        {
+            return Fail(AuthFailure.InvalidAlgorithm);
         }
 
         // The unvalidated issuer only picks which keys to try; the chosen family then validates the issuer itself.
@@ -159,7 +167,7 @@ public sealed partial class BotAuthenticator(
         {
             ValidIssuers = fromBotService ? [BotServiceIssuer] : EntraIssuers(),
             ValidAudiences = [appId, $"api://{appId}", $"api://botid-{appId}"],
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512],
+            ValidAlgorithms = Algorithms,
             IssuerSigningKeys = configuration.SigningKeys,
             ClockSkew = TimeSpan.FromMinutes(5),
             RequireSignedTokens = true,
