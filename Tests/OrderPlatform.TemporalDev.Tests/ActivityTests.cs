@@ -17,6 +17,7 @@ public sealed class ActivityTests(InProcessServer server)
             Assert.DoesNotContain(history.Events, e => e.EventType == EventType.ActivityTaskFailed);
             Assert.Equal(3, history.Events.Count(e => e.EventType == EventType.ActivityTaskCompleted));
             Assert.Contains(history.Events, e => e.ActivityTaskStartedEventAttributes is { Attempt: 3, LastFailure: not null });
+            Assert.Contains(history.Events, e => e.WorkflowTaskCompletedEventAttributes?.SdkMetadata is not null);
             await Harness.AssertReplaysAsync(handle);
         });
 

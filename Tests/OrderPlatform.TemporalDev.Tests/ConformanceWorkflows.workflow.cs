@@ -40,6 +40,9 @@ public sealed class TestActivities
         return $"attempt {ctx.Info.Attempt} got {carried}";
     }
 
+    [Activity]
+    public static Task SleepASecond() => Task.Delay(TimeSpan.FromSeconds(1));
+
     /// <summary>Heartbeats until cancelled; cancellation reaches it only through heartbeat replies.</summary>
     [Activity]
     public static async Task HeartbeatUntilCancelled()
@@ -205,5 +208,27 @@ public sealed class ContinueAsNewWorkflow
         }
 
         return iteration;
+    }
+}
+
+/// <summary>Completes in its first task after a slow local activity, so a signal sent meanwhile is buffered.</summary>
+[Workflow]
+public sealed class QuickCompleteWorkflow
+{
+    private int _signals;
+
+    [WorkflowRun]
+    public async Task<int> RunAsync()
+    {
+        await Workflow.ExecuteLocalActivityAsync(
+            () => TestActivities.SleepASecond(), new LocalActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(5) });
+        return _signals;
+    }
+
+    [WorkflowSignal]
+    public Task PokeAsync()
+    {
+        _signals++;
+        return Task.CompletedTask;
     }
 }

@@ -81,7 +81,8 @@ public static class Harness
     {
         options.AddWorkflow<SequenceWorkflow>().AddWorkflow<HeartbeatRetryWorkflow>().AddWorkflow<NonRetryableWorkflow>()
             .AddWorkflow<SignalOrTimeoutWorkflow>().AddWorkflow<CollectorWorkflow>().AddWorkflow<CancellableWorkflow>()
-            .AddWorkflow<WaitForeverWorkflow>().AddWorkflow<SleepWorkflow>().AddWorkflow<ContinueAsNewWorkflow>();
+            .AddWorkflow<WaitForeverWorkflow>().AddWorkflow<SleepWorkflow>().AddWorkflow<ContinueAsNewWorkflow>()
+            .AddWorkflow<QuickCompleteWorkflow>();
         return options;
     }
 
@@ -90,6 +91,7 @@ public static class Harness
         options.AddWorkflow<SequenceWorkflow>().AddWorkflow<HeartbeatRetryWorkflow>().AddWorkflow<NonRetryableWorkflow>()
             .AddWorkflow<SignalOrTimeoutWorkflow>().AddWorkflow<CollectorWorkflow>().AddWorkflow<CancellableWorkflow>()
             .AddWorkflow<WaitForeverWorkflow>().AddWorkflow<SleepWorkflow>().AddWorkflow<ContinueAsNewWorkflow>()
+            .AddWorkflow<QuickCompleteWorkflow>().AddActivity(TestActivities.SleepASecond)
             .AddActivity(TestActivities.Echo).AddActivity(TestActivities.FlakyTwice).AddActivity(TestActivities.Reject)
             .AddActivity(TestActivities.HeartbeatThenStall).AddActivity(TestActivities.HeartbeatUntilCancelled);
         return options;

@@ -97,4 +97,20 @@ public sealed class LifecycleTests(InProcessServer server)
             Assert.Equal(EventType.WorkflowExecutionSignaled, history.Events.ElementAt(1).EventType);
             await Harness.AssertReplaysAsync(first);
         });
+
+    [Theory]
+    [MemberData(nameof(Harness.CacheModes), MemberType = typeof(Harness))]
+    public async Task CompletionWithABufferedSignalIsRejectedAsUnhandledCommand(int maxCached) =>
+        await Harness.RunWorkerAsync(server.Client, maxCached, async tq =>
+        {
+            var handle = await server.Client.StartWorkflowAsync((QuickCompleteWorkflow wf) => wf.RunAsync(), new($"unhandled-{Guid.NewGuid()}", tq));
+            await Harness.EventuallyAsync(
+                async () => (await handle.FetchHistoryAsync()).Events.Any(e => e.EventType == EventType.WorkflowTaskStarted),
+                "the first workflow task to start");
+            await handle.SignalAsync(wf => wf.PokeAsync());
+            Assert.Equal(1, await handle.GetResultAsync());
+            var history = await handle.FetchHistoryAsync();
+            Assert.Contains(history.Events, e => e.WorkflowTaskFailedEventAttributes?.Cause == WorkflowTaskFailedCause.UnhandledCommand);
+            await Harness.AssertReplaysAsync(handle);
+        });
 }

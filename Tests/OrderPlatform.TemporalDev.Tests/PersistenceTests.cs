@@ -26,6 +26,10 @@ public sealed class PersistenceTests
                         var handle = await client.StartWorkflowAsync((CollectorWorkflow wf) => wf.RunAsync(2), new(id, tq));
                         await handle.SignalAsync(wf => wf.AddAsync("before"));
                         await Harness.EventuallyAsync(async () => await handle.QueryAsync(wf => wf.Count) == 1, "the first signal");
+                        var sleeper = await client.StartWorkflowAsync((SleepWorkflow wf) => wf.RunAsync(3), new(id + "-timer", tq));
+                        await Harness.EventuallyAsync(
+                            async () => (await sleeper.FetchHistoryAsync()).Events.Any(e => e.EventType == Temporalio.Api.Enums.V1.EventType.TimerStarted),
+                            "the timer to start");
                     }, TestContext.Current.CancellationToken);
                 }
 
@@ -37,13 +41,13 @@ public sealed class PersistenceTests
             try
             {
                 var client = await ConnectAsync(port);
-                await Harness.RunWorkerAsync(client, 0, async _ => { });
                 using var worker = new Temporalio.Worker.TemporalWorker(client, Harness.WorkerOptions(tq, 0));
                 await worker.ExecuteAsync(async () =>
                 {
                     var handle = client.GetWorkflowHandle<CollectorWorkflow>(id);
                     await handle.SignalAsync(wf => wf.AddAsync("after"));
                     Assert.Equal(["before", "after"], await handle.GetResultAsync<List<string>>());
+                    Assert.Equal("slept", await client.GetWorkflowHandle(id + "-timer").GetResultAsync<string>());
                     await Harness.AssertReplaysAsync(handle);
                 }, TestContext.Current.CancellationToken);
             }

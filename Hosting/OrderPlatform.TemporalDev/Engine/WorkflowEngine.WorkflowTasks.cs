@@ -11,6 +11,8 @@ namespace OrderPlatform.TemporalDev.Engine;
 
 internal sealed partial class WorkflowEngine
 {
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
     private static readonly HashSet<CommandType> ClosingCommands =
     [
         CommandType.CompleteWorkflowExecution,
@@ -87,7 +89,7 @@ internal sealed partial class WorkflowEngine
         // Sticky queues never get work: every task goes to the normal queue with full history.
         if (request.TaskQueue.Kind == TaskQueueKind.Sticky)
         {
-            return LongPollAsync<PollWorkflowTaskQueueResponse>(() => (null, Task.Delay(Timeout.Infinite, cancel)), PollHold, cancel);
+            return LongPollAsync<PollWorkflowTaskQueueResponse>(() => (null, Never), PollHold, cancel);
         }
 
         return LongPollAsync(() =>
@@ -147,7 +149,8 @@ internal sealed partial class WorkflowEngine
             StartedTime = Timestamp.FromDateTime(startedId == 0 ? DateTime.UtcNow : run.TaskStartedTime),
             History = new History(),
         };
-        reply.History.Events.AddRange(run.History.Select(e => e.Clone()));
+        // Appended events are never mutated, so replies can share them instead of cloning the whole history.
+        reply.History.Events.AddRange(run.History);
         return reply;
     }
 

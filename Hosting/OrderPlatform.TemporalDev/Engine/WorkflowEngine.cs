@@ -175,8 +175,13 @@ internal sealed partial class WorkflowEngine : IAsyncDisposable
 
     private void At(DateTime due, Action action)
     {
+        // Only a new earliest deadline needs to wake the loop; later ones are picked up when it next runs.
+        bool earliest = !_deadlines.TryPeek(out _, out DateTime first) || due < first;
         _deadlines.Enqueue(action, due);
-        _deadlineAdded.Pulse();
+        if (earliest)
+        {
+            _deadlineAdded.Pulse();
+        }
     }
 
     private async Task RunDeadlinesAsync()

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using OrderPlatform.Bench.Temporal;
+using OrderPlatform.TemporalDev;
+using Temporalio.Client;
+using Temporalio.Worker;
+
+// Usage: dotnet run -c Release --project bench/temporal [workflows=200] [concurrency=100] [maxCachedWorkflows=10000]
+int total = args.Length > 0 ? int.Parse(args[0]) : 200;
+int concurrency = args.Length > 1 ? int.Parse(args[1]) : 100;
+
+await using var server = await TemporalDevServer.StartAsync(new TemporalDevServerOptions());
+var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(server.Target));
+const string TaskQueue = "bench";
+using var worker = new TemporalWorker(client, new TemporalWorkerOptions(TaskQueue)
+{
+    MaxConcurrentWorkflowTasks = 200,
+    MaxConcurrentActivities = 200,
+    MaxCachedWorkflows = args.Length > 2 ? int.Parse(args[2]) : 10_000,
+}.AddWorkflow<StepsWorkflow>().AddActivity(BenchActivities.Step));
+
+await worker.ExecuteAsync(async () =>
+{
+    Console.WriteLine($"embedded server {server.Target}, {Environment.ProcessorCount} cores, {total} workflows, {concurrency} in flight");
+    await RunAsync("warm-up (1 activity)", 1, Math.Min(total, 20), 10);
+    await RunAsync("baseline: 1 activity", 1, total, concurrency);
+    await RunAsync("8 activities", 8, total, concurrency);
+    await RunAsync("8 activities, sequential", 8, Math.Min(total, 50), 1);
+});
+
+async Task RunAsync(string name, int steps, int count, int inFlight)
+{
+    var latencies = new double[count];
+    int next = -1;
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+    {
+        for (int i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+        {
+            long started = Stopwatch.GetTimestamp();
+            int result = await client.ExecuteWorkflowAsync(
+                (StepsWorkflow wf) => wf.RunAsync(steps), new WorkflowOptions($"bench-{Guid.NewGuid()}", TaskQueue));
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (result != steps)
+            {
+                throw new InvalidOperationException($"workflow returned {result}, expected {steps}");
+            }
+        }
+    }));
+    clock.Stop();
+    Array.Sort(latencies);
+    Console.WriteLine(
+        $"{name,-28} {count / clock.Elapsed.TotalSeconds,8:F1} workflows/s   p50 {Percentile(latencies, 0.50),7:F1} ms   p99 {Percentile(latencies, 0.99),7:F1} ms");
+}
+
+static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
