@@ -35,7 +35,8 @@ public sealed class ContentProfileMember : ICommitteeMember
             scores.Add((OrderFields.Code, column, profile.Ean >= 0.8 ? 0 : profile.Code * profile.Unique * (profile.Numeric > 0.9 ? 0.3 : 0.9)));
             scores.Add((OrderFields.Description, column, 0.9 * profile.LongText));
             scores.Add((OrderFields.Unit, column, profile.Unit >= 0.6 ? 0.85 * profile.Unit : 0));
-            if (profile.Numeric >= 0.8 && profile.Ean < 0.8 && profile.Positive >= 0.95)
+            // A running 1, 2, 3 … is a position column ("Pos."), never a quantity.
+            if (profile.Numeric >= 0.8 && profile.Ean < 0.8 && profile.Positive >= 0.95 && !profile.Sequence)
             {
                 scores.Add((OrderFields.Quantity, column, 0.85 * profile.Numeric * profile.Whole * (profile.Small ? 1 : 0.3)));
                 scores.Add((OrderFields.Price, column, 0.8 * profile.Numeric * (profile.Whole < 0.7 ? 1 : 0.4)));
@@ -62,7 +63,7 @@ public sealed class ContentProfileMember : ICommitteeMember
     }
 
     private sealed record ColumnProfile(double Ean, double Code, double Unique, double LongText, double Unit, double Numeric,
-        double Whole, double Positive, bool Small);
+        double Whole, double Positive, bool Small, bool Sequence);
 
     private static ColumnProfile? Profile(List<ParsedCell> cells)
     {
@@ -82,6 +83,7 @@ public sealed class ContentProfileMember : ICommitteeMember
             Numeric: (double)numbers.Count / cells.Count,
             Whole: numbers.Count == 0 ? 0 : (double)numbers.Count(n => n == decimal.Truncate(n)) / numbers.Count,
             Positive: numbers.Count == 0 ? 0 : (double)numbers.Count(n => n > 0) / numbers.Count,
-            Small: numbers.Count > 0 && numbers.Max() < 100_000);
+            Small: numbers.Count > 0 && numbers.Max() < 100_000,
+            Sequence: numbers.Count >= 3 && numbers.Count == cells.Count && numbers[0] == 1 && numbers.Zip(numbers.Skip(1)).All(p => p.Second == p.First + 1));
     }
 }

@@ -220,10 +220,28 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
             .SelectMany(r => sheet.Rows[r]!.Select((c, i) => (c, i)).Where(x => x.c is not null).Select(x => x.i)).ToList();
         var first = columns.Min();
         var last = columns.Max();
-        var headers = Enumerable.Range(first, last - first + 1).Select(c => "").ToArray();
-        var candidate = new TableCandidate(sheet, -1, -1, first, last, best.Start, best.End, headers, "content only (no header row)");
+        var candidate = IsUnknownHeader(sheet, best.Start, best.End, first, last)
+            ? new TableCandidate(sheet, best.Start, -1, first, last, best.Start + 1, best.End,
+                Enumerable.Range(first, last - first + 1).Select(c => CellText(sheet.Get(best.Start, c))).ToArray(),
+                "text row above numbers (no known synonyms)")
+            : new TableCandidate(sheet, -1, -1, first, last, best.Start, best.End,
+                Enumerable.Range(first, last - first + 1).Select(_ => "").ToArray(), "content only (no header row)");
         Score(candidate);
         return candidate;
+    }
+
+    /// <summary>R4's fallback: an all-text first row over a row with numbers in its columns is a header in unknown words.</summary>
+    private static bool IsUnknownHeader(RawSheet sheet, int start, int end, int first, int last)
+    {
+        if (end - start < 2)
+        {
+            return false;
+        }
+
+        var cells = Enumerable.Range(first, last - first + 1).Select(c => sheet.Get(start, c)).Where(c => c is not null).ToList();
+        var next = Enumerable.Range(first, last - first + 1).Select(c => sheet.Get(start + 1, c)).ToList();
+        return cells.Count >= 2 && cells.All(c => c!.Value.Kind == RawKind.Text && NumberText.Core(c.Value.Text ?? "") is null)
+            && next.Any(c => c is { Kind: RawKind.Number });
     }
 
     /// <summary>
@@ -233,20 +251,12 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
     private void Score(TableCandidate table)
     {
         var sheet = table.Sheet;
-        var quantityColumns = new HashSet<int>();
-        for (var c = table.FirstColumn; c <= table.LastColumn; c++)
+        var quantityColumns = Enumerable.Range(table.FirstColumn, table.LastColumn - table.FirstColumn + 1)
+            .Where(c => synonyms.MatchColumn(table.Headers[c - table.FirstColumn]).Field == OrderFields.Quantity).Take(1).ToHashSet();
+        if (quantityColumns.Count == 0)
         {
-            var header = table.Headers[c - table.FirstColumn];
-            if (synonyms.MatchColumn(header).Field == OrderFields.Quantity)
-            {
-                quantityColumns = [c];
-                break;
-            }
-
-            if (table.HeaderRow < 0 && IsMostlyWholeNumbers(sheet, c, table.FirstDataRow, table.EndRow))
-            {
-                quantityColumns.Add(c);
-            }
+            quantityColumns = Enumerable.Range(table.FirstColumn, table.LastColumn - table.FirstColumn + 1)
+                .Where(c => IsMostlyWholeNumbers(sheet, c, table.FirstDataRow, table.EndRow)).ToHashSet();
         }
 
         var qualifying = 0;

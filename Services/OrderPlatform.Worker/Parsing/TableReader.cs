@@ -26,7 +26,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             }
 
             var texts = Enumerable.Range(0, width).Select(i => SheetAnalyzer.CellText(sheet.Get(r, table.FirstColumn + i))).ToArray();
-            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, table.Headers, fieldColumn) || IsNote(texts, fieldColumn, table.HeaderRow < 0))
+            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, table.Headers, fieldColumn) || IsNote(texts, fieldColumn, table.HeaderRow < 0 || fieldColumn.Count == 0))
             {
                 skipped.Add(r + 1);
                 continue;
