@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using OrderPlatform.Contracts;
+using OrderPlatform.TeamsBot.Tests.Fakes;
+
+namespace OrderPlatform.TeamsBot.Tests;
+
+public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
+{
+    private readonly FakeBotConnector _connector = fixture.Connector;
+    private readonly BotApp _bot = fixture.Bot;
+
+    [Fact]
+    public async Task CorrectionsAreSentAsAnAdaptiveCardToTheRecordedConversation()
+    {
+        var (conversationId, userId) = await RecordConversationAsync();
+        var request = new NotifyRequest(NotifyKinds.Corrections, TenantId: BotApp.TenantId, UserId: userId, UncertainFields:
+        [
+            new UncertainField("customer", "Customer", "ACME Gmbh", Reason: "two close matches", Choices: ["ACME GmbH", "ACME AG"]),
+            new UncertainField("quantity", "Quantity", "12", RowNumber: 7),
+        ]);
+
+        using var response = await NotifyAsync("case-card-1", request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<NotifyResult>(TestContext.Current.CancellationToken);
+        Assert.Equal(NotifyOutcomes.Sent, result?.Outcome);
+        var sent = _connector.CallsFor(conversationId).Single(c => c.Body?["attachments"] is not null);
+        Assert.Equal($"/amer/v3/conversations/{conversationId}/activities", sent.Path);
+        Assert.Equal($"Bearer {FakeBotConnector.OutboundToken}", sent.Authorization);
+        var attachment = sent.Body!["attachments"]![0]!;
+        Assert.Equal("application/vnd.microsoft.card.adaptive", attachment["contentType"]!.GetValue<string>());
+        var card = attachment["content"]!;
+        Assert.Equal("AdaptiveCard", card["type"]!.GetValue<string>());
+        Assert.Equal("1.5", card["version"]!.GetValue<string>());
+        var inputs = card["body"]!.AsArray().Where(e => e!["id"] is not null).ToList();
+        Assert.Equal(["field:customer", "line:7:quantity"], inputs.Select(i => i!["id"]!.GetValue<string>()));
+        Assert.Equal("Input.ChoiceSet", inputs[0]!["type"]!.GetValue<string>());
+        Assert.Equal("12", inputs[1]!["value"]!.GetValue<string>());
+        var action = card["actions"]![0]!;
+        Assert.Equal("Action.Execute", action["type"]!.GetValue<string>());
+        Assert.Equal("case-card-1", action["data"]!["caseId"]!.GetValue<string>());
+        Assert.Equal("Action.Submit", action["fallback"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ADraftSummaryIsSentAsText()
+    {
+        var (conversationId, userId) = await RecordConversationAsync();
+        var request = new NotifyRequest(NotifyKinds.Draft, TenantId: BotApp.TenantId, UserId: userId,
+            Draft: new DraftSummary("SO-00042", "ACME GmbH", 3, 1234.5m, "EUR"));
+
+        using var response = await NotifyAsync("case-draft-1", request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = _connector.CallsFor(conversationId).Last();
+        Assert.Equal("Order case-draft-1 is ready: draft **SO-00042** for ACME GmbH, 3 lines, total 1,234.50 EUR.",
+            sent.Body!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ANotificationWithoutTheApiKeyIsRefused()
+    {
+        using var client = _bot.CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/notify/case-x",
+            new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: "29:x", Message: "hi"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnUnknownUserIs404()
+    {
+        using var response = await NotifyAsync("case-x", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: "29:nobody", Message: "hi"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A429FromTheConnectorIsRetriedAndThenSucceeds()
+    {
+        var (conversationId, userId) = await RecordConversationAsync();
+        _connector.FailNext(429);
+
+        using var response = await NotifyAsync("case-429", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "done"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var attempts = _connector.CallsFor(conversationId).Where(c => c.Body?["text"]?.GetValue<string>() == "done").ToList();
+        Assert.Equal(2, attempts.Count);
+    }
+
+    [Fact]
+    public async Task MessageWritesBlockedIsPermanentAndRemembered()
+    {
+        var (conversationId, userId) = await RecordConversationAsync();
+        _connector.FailNext(403, """{"error":{"code":"ConversationBlockedByUser","message":"User blocked the conversation with the bot."},"errorCode":209,"subCode":"MessageWritesBlocked"}""");
+        var request = new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "blocked?");
+
+        using var response = await NotifyAsync("case-blocked", request);
+
+        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<NotifyResult>(TestContext.Current.CancellationToken);
+        Assert.Equal(new NotifyResult(NotifyOutcomes.Blocked, null, "MessageWritesBlocked"), result);
+        Assert.Single(_connector.CallsFor(conversationId), c => c.Body?["text"]?.GetValue<string>() == "blocked?");
+        var stored = await fixture.Store.FindAsync(BotApp.TenantId, userId, TestContext.Current.CancellationToken);
+        Assert.NotNull(stored?.BlockedAt);
+
+        using var again = await NotifyAsync("case-blocked", request);
+        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+        Assert.Single(_connector.CallsFor(conversationId), c => c.Body?["text"]?.GetValue<string>() == "blocked?");
+    }
+
+    [Fact]
+    public async Task AnIncompleteRequestIs400()
+    {
+        using var response = await NotifyAsync("case-x", new NotifyRequest(NotifyKinds.Corrections, TenantId: BotApp.TenantId, UserId: "29:x"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> NotifyAsync(string caseId, NotifyRequest request)
+    {
+        using var client = _bot.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", BotApp.ApiKey);
+        return await client.PostAsJsonAsync($"/api/notify/{caseId}", request, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A user says hello, so the bot records where to reach them (and answers, which the tests ignore).</summary>
+    private async Task<(string ConversationId, string UserId)> RecordConversationAsync()
+    {
+        var conversationId = TestActivities.NewConversationId();
+        var userId = TestActivities.NewUserId();
+        var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, userId, "hello");
+        using var response = await _bot.PostActivityAsync(activity, _connector.MintToken());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _connector.WaitForCallAsync(c => c.Path.Contains(conversationId));
+        return (conversationId, userId);
+    }
+}
