@@ -1,5 +1,6 @@
 using OrderPlatform.Worker.Committee;
 using OrderPlatform.Worker.Parsing;
+using OrderPlatform.Worker.Zoho;
 
 namespace OrderPlatform.Worker;
 
@@ -24,5 +25,7 @@ internal static class Extensions
 
         // Transient so the typed LLM HttpClient is not captured for the life of the process.
         builder.Services.AddTransient<OrderCommittee>();
+
+        builder.Services.AddZohoBooks();
     }
 }
