@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using OrderPlatform.Hosting.ApplicationModel;
+using OrderPlatform.Hosting.Dashboard;
 using OrderPlatform.Hosting.Orchestration;
 
 namespace OrderPlatform.Hosting;
@@ -69,9 +70,6 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     internal Orchestrator Orchestrator => _orchestrator;
 
-    /// <summary>Hook the dashboard registers itself with (kept out of this file so the model stays small).</summary>
-    internal static Func<DistributedApplication, CancellationToken, Task<IAsyncDisposable?>>? DashboardFactory { get; set; }
-
     /// <summary>Publishers by name (<c>manifest</c>, <c>vm</c>); each writes to <c>--output-path</c> and starts nothing.</summary>
     public static Dictionary<string, Func<DistributedApplicationPublishContext, CancellationToken, Task>> Publishers { get; } = new(StringComparer.Ordinal);
 
@@ -119,9 +117,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         _orchestrator.Prepare(_builder.Configuration);
         _reporter.Start(_builder.AppHostDirectory, Context.DataDirectory);
         await _orchestrator.StartAsync(cancellationToken).ConfigureAwait(false);
-        if (Options.DashboardEnabled && DashboardFactory is { } factory)
+        if (Options.DashboardEnabled)
         {
-            _dashboard = await factory(this, cancellationToken).ConfigureAwait(false);
+            var dashboard = await DashboardServer.StartAsync(this, cancellationToken).ConfigureAwait(false);
+            _dashboard = dashboard;
+            DashboardLoginUrl = dashboard.LoginUrl.ToString();
             _reporter.Dashboard(DashboardLoginUrl);
         }
     }
