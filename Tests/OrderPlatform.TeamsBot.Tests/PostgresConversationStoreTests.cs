@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+using OrderPlatform.Contracts;
+using OrderPlatform.Hosting;
+using OrderPlatform.Hosting.Testing;
+using OrderPlatform.TeamsBot.Conversations;
+using OrderPlatform.TeamsBot.Tests.Fakes;
+
+namespace OrderPlatform.TeamsBot.Tests;
+
+/// <summary>A real Postgres (started by the hosting testing builder) with the <c>ordersdb</c> database.</summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private DistributedApplication? _app;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddPostgres("postgres").AddDatabase("ordersdb");
+        _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        // The database is created once the server is healthy, which can be after StartAsync returns.
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("postgres", TestContext.Current.CancellationToken);
+        ConnectionString = await _app.GetConnectionStringAsync("ordersdb", TestContext.Current.CancellationToken)
+            ?? throw new InvalidOperationException("ordersdb has no connection string.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+public sealed class PostgresConversationStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task AReferenceIsStoredPerUserReplacedOnTheNextSaveAndBlockedUntilTheUserReturns()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
+        using var store = new PostgresConversationStore(dataSource);
+        var ct = TestContext.Current.CancellationToken;
+        var userId = TestActivities.NewUserId();
+        var first = new ConversationReference("https://smba.trafficmanager.net/amer/", "msteams", "a:first", BotApp.TenantId, userId,
+            "aad-1", $"28:{BotApp.AppId}", "de-DE");
+
+        await store.SaveAsync(first, ct);
+        Assert.Equal(new StoredConversation(first, null), await store.FindAsync(BotApp.TenantId, userId, ct));
+        Assert.Null(await store.FindAsync("other-tenant", userId, ct));
+
+        var second = first with { ConversationId = "a:second", Locale = null, UserAadObjectId = null };
+        await store.SaveAsync(second, ct);
+        Assert.Equal(second, (await store.FindAsync(BotApp.TenantId, userId, ct))?.Reference);
+
+        await store.MarkBlockedAsync(BotApp.TenantId, userId, ct);
+        Assert.NotNull((await store.FindAsync(BotApp.TenantId, userId, ct))?.BlockedAt);
+
+        await store.SaveAsync(second, ct);
+        Assert.Null((await store.FindAsync(BotApp.TenantId, userId, ct))?.BlockedAt);
+    }
+
+    [Fact]
+    public async Task TheBotRemembersAChatInPostgresAndNotifiesItLater()
+    {
+        await using var connector = await FakeBotConnector.StartAsync();
+        await using var api = await FakeOrdersApi.StartAsync();
+        var settings = BotApp.Settings(connector, api);
+        settings["ConnectionStrings:ordersdb"] = postgres.ConnectionString;
+        await using var bot = new BotApp(settings);
+        bot.StartServer();
+        var conversationId = TestActivities.NewConversationId();
+        var userId = TestActivities.NewUserId();
+        using (var hello = await bot.PostActivityAsync(TestActivities.Message(connector.ServiceUrl, conversationId, userId, "hi"), connector.MintToken()))
+        {
+            Assert.Equal(HttpStatusCode.OK, hello.StatusCode);
+        }
+
+        await connector.WaitForCallAsync(c => c.Path.Contains(conversationId));
+
+        using var client = bot.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", BotApp.ApiKey);
+        using var response = await client.PostAsJsonAsync("/api/notify/case-pg",
+            new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "from postgres"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(connector.CallsFor(conversationId), c => c.Body?["text"]?.GetValue<string>() == "from postgres");
+    }
+}
