@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using OrderPlatform.Hosting.ApplicationModel;
 using OrderPlatform.Hosting.Dashboard;
 using OrderPlatform.Hosting.Orchestration;
+using OrderPlatform.Hosting.Publishing;
 
 namespace OrderPlatform.Hosting;
 
@@ -71,7 +72,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     internal Orchestrator Orchestrator => _orchestrator;
 
     /// <summary>Publishers by name (<c>manifest</c>, <c>vm</c>); each writes to <c>--output-path</c> and starts nothing.</summary>
-    public static Dictionary<string, Func<DistributedApplicationPublishContext, CancellationToken, Task>> Publishers { get; } = new(StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, IDistributedApplicationPublisher> Publishers => BuiltInPublishers.All;
 
     /// <summary>Runs until Ctrl+C/SIGTERM (or publishes and returns).</summary>
     public void Run() => RunAsync().GetAwaiter().GetResult();
@@ -81,7 +82,16 @@ public sealed class DistributedApplication : IAsyncDisposable
     {
         if (_builder.ExecutionContext.IsPublishMode)
         {
-            await PublishAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PublishAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DistributedApplicationException ex)
+            {
+                // azd shows the AppHost's stderr; a stack trace would bury the one line that matters.
+                Console.Error.WriteLine(ex.Message);
+                Environment.ExitCode = 1;
+            }
             return;
         }
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -174,7 +184,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             throw new DistributedApplicationException($"Unknown publisher '{name}'. Known: {string.Join(", ", Publishers.Keys)}.");
         }
         var output = Options.OutputPath ?? throw new DistributedApplicationException("--output-path is required with --publisher.");
-        await publisher(new DistributedApplicationPublishContext(_builder, Path.GetFullPath(output)), cancellationToken).ConfigureAwait(false);
+        await publisher.PublishAsync(new DistributedApplicationPublishContext(_builder, Path.GetFullPath(output)), cancellationToken).ConfigureAwait(false);
     }
 
     private static string DataDirectoryFor(DistributedApplicationBuilder builder) =>

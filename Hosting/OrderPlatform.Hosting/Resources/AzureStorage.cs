@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OrderPlatform.Hosting.ApplicationModel;
 using OrderPlatform.Hosting.Orchestration;
+using OrderPlatform.Hosting.Publishing;
 
 namespace OrderPlatform.Hosting;
 
@@ -55,7 +56,8 @@ public static class AzureStorageExtensions
     public static IResourceBuilder<AzureStorageResource> AddAzureStorage(this IDistributedApplicationBuilder builder, string name)
     {
         var storage = new AzureStorageResource(name);
-        var rb = builder.AddResource(storage);
+        var rb = builder.AddResource(storage)
+            .WithAnnotation(new ManifestPublishingCallbackAnnotation(ctx => AzureBicepModules.WriteStorageAsync(ctx, storage)));
         if (builder.ExecutionContext.IsRunMode)
         {
             rb.WithEndpoint("blob", "http", targetPort: 10000, transport: "http")
