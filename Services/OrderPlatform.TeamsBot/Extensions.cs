@@ -54,8 +54,8 @@ internal static partial class Extensions
 
         services.AddSingleton<ActivityQueue>();
         services.AddHostedService<ActivityWorker>();
-        services.AddSingleton<ActivityRouter>();
-        services.AddSingleton<CardActionHandler>();
+        services.AddScoped<ActivityRouter>();
+        services.AddScoped<CardActionHandler>();
         services.AddScoped<MessageHandler>();
         services.AddScoped<NotificationSender>();
         services.AddSingleton<ApiKeyFilter>();

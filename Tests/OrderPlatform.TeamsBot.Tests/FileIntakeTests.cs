@@ -86,6 +86,22 @@ public sealed class FileIntakeTests(BotFixture fixture) : IClassFixture<BotFixtu
     }
 
     [Fact]
+    public async Task AFileInAGroupChatIsRedirectedToThePersonalChat()
+    {
+        var conversationId = $"19:{Guid.NewGuid():N}@thread.v2";
+        var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, TestActivities.NewUserId(),
+            attachments: new JsonArray(TestActivities.FileAttachment("group.xlsx", fixture.Files.Add("group.xlsx", TestActivities.ExcelBytes()), "xlsx")));
+        activity["conversation"]!["conversationType"] = "groupChat";
+        activity["conversation"]!["isGroup"] = true;
+
+        using var response = await _bot.PostActivityAsync(activity, _connector.MintToken());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = await _connector.WaitForCallAsync(c => c.Path.Contains(conversationId));
+        Assert.Contains("1:1 chat", reply.Body!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task StatusAsksTheApiForTheCase()
     {
         var first = await SendFileAsync("status.xlsx", fixture.Files.Add("status.xlsx", TestActivities.ExcelBytes()), "xlsx");

@@ -112,6 +112,28 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     }
 
     [Fact]
+    public async Task TheOutboundTokenIsNeverSentToAHostOutsideTheTeamsAllowList()
+    {
+        var conversation = new ConversationReference("https://attacker.example.com/amer/", "msteams", "a:elsewhere", BotApp.TenantId,
+            TestActivities.NewUserId(), null, $"28:{BotApp.AppId}");
+
+        using var response = await NotifyAsync("case-elsewhere", new NotifyRequest(NotifyKinds.Message, conversation, Message: "hi"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheOutboundTokenIsFetchedOnceAndReused()
+    {
+        var (_, userId) = await RecordConversationAsync();
+        using var first = await NotifyAsync("case-t1", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "one"));
+        using var second = await NotifyAsync("case-t2", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "two"));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, _connector.TokenRequests);
+    }
+
+    [Fact]
     public async Task AnIncompleteRequestIs400()
     {
         using var response = await NotifyAsync("case-x", new NotifyRequest(NotifyKinds.Corrections, TenantId: BotApp.TenantId, UserId: "29:x"));
