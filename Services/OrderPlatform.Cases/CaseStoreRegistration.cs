@@ -1,0 +1,67 @@
+using Azure.Identity;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace OrderPlatform.Cases;
+
+public static class CaseStoreRegistration
+{
+    /// <summary>
+    /// Cosmos DB when <c>ConnectionStrings:cosmos</c> is set (partition key tenant id), else Postgres from
+    /// <c>ConnectionStrings:ordersdb</c>. The schema is created at start by a hosted service.
+    /// </summary>
+    public static IHostApplicationBuilder AddCaseStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        var cosmos = builder.Configuration.GetConnectionString("cosmos");
+        if (!string.IsNullOrWhiteSpace(cosmos))
+        {
+            var options = builder.Configuration.GetSection("Cosmos").Get<CosmosCaseStoreOptions>() ?? new CosmosCaseStoreOptions();
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton(_ => CreateCosmosClient(cosmos));
+            builder.Services.AddSingleton<ICaseStore, CosmosCaseStore>();
+        }
+        else
+        {
+            builder.AddOrdersDataSource();
+            builder.Services.AddSingleton<ICaseStore, PostgresCaseStore>();
+        }
+
+        builder.Services.AddHostedService<CaseStoreInitializer>();
+        return builder;
+    }
+
+    /// <summary>One <see cref="NpgsqlDataSource"/> for <c>ordersdb</c>, shared with whatever else the service keeps there.</summary>
+    public static IHostApplicationBuilder AddOrdersDataSource(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("ordersdb");
+        builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString ?? throw new InvalidOperationException(
+            "Connection string 'ordersdb' is missing. Run through the AppHost or set ConnectionStrings__ordersdb.")));
+        return builder;
+    }
+
+    // Aspire passes a key-based connection string for the emulator and a bare account endpoint for managed identity.
+    private static CosmosClient CreateCosmosClient(string connectionString)
+    {
+        var options = new CosmosClientOptions
+        {
+            UseSystemTextJsonSerializerWithOptions = CaseJson.Create(),
+            ApplicationName = "OrderPlatform",
+        };
+        return connectionString.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase)
+            ? new CosmosClient(connectionString, options)
+            : new CosmosClient(connectionString.Replace("AccountEndpoint=", "", StringComparison.OrdinalIgnoreCase).TrimEnd(';'),
+                new DefaultAzureCredential(), options);
+    }
+
+    private sealed class CaseStoreInitializer(ICaseStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,38 @@
+namespace OrderPlatform.Contracts;
+
+/// <summary>Names the Api and the Worker must agree on (architecture.md, Temporal).</summary>
+public static class OrderWorkflow
+{
+    public const string Name = "OrderProcessingWorkflow";
+    public const string StatusQuery = "Status";
+    public const string DefaultNamespace = "order-processing";
+    public const string DefaultTaskQueue = "order-processing-queue";
+}
+
+/// <summary>
+/// Input of the order workflow (workflow id = <see cref="CaseId"/>). <see cref="BlobUrl"/> is where the upload lies;
+/// store-file copies it to <c>orders/{tenant}/{caseId}/original.{ext}</c> when it lies elsewhere. The optional
+/// durations override the Worker's configured corrections deadline and reminder (tests, special tenants).
+/// </summary>
+public sealed record OrderWorkflowInput(
+    string CaseId,
+    string TenantId,
+    string UserId,
+    string BlobUrl,
+    string FileName,
+    ConversationReference? Conversation = null,
+    TeamsReference? Teams = null,
+    TimeSpan? CorrectionsDeadline = null,
+    TimeSpan? ReminderAfter = null);
+
+/// <summary>What the workflow's <c>Status</c> query answers while it runs.</summary>
+public sealed record OrderWorkflowStatus(
+    CaseStatus Status,
+    string Step,
+    IReadOnlyList<UncertainField> Questions,
+    DateTimeOffset? CorrectionsDueAt,
+    bool ReminderSent,
+    string? Error);
+
+/// <summary>How the workflow ended; the case document holds the details.</summary>
+public sealed record OrderWorkflowResult(CaseStatus Status, string? SalesOrderId, string? SalesOrderNumber, bool DryRun, string? Error);
