@@ -64,9 +64,9 @@ internal static partial class DashboardAssets
             const health = r.health || '';
             const checks = r.healthReports.map(h => `${h.check}: ${h.description}`).join('\n');
             return el('tr', { dataset: { resource: r.name } },
-              el('td', { class: 'name' },
+              el('td', { class: 'name' }, r.kind === 'Parameter' ? r.name : [
                 el('a', { href: `#console/${encodeURIComponent(r.name)}`, title: 'Console output' }, r.name),
-                el('span', { class: 'links' }, el('a', { href: `#environment/${encodeURIComponent(r.name)}` }, 'env'))),
+                el('a', { class: 'env-link', href: `#environment/${encodeURIComponent(r.name)}`, title: 'Environment' }, 'env')]),
               el('td', { class: 'kind' }, r.kind),
               el('td', { class: `state state-${r.state}` }, r.state + (r.exitCode !== null && r.exitCode !== undefined ? ` (${r.exitCode})` : '')),
               el('td', { class: `health health-${health}`, title: checks || null }, health),

@@ -80,7 +80,7 @@ internal static partial class DashboardAssets
         th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { font-weight: 600; color: var(--muted); background: #fafbfd; }
         td.name a { font-weight: 600; color: var(--fg); }
-        td.links a { color: var(--muted); margin-left: .4rem; font-size: .9em; }
+        td.name a.env-link { color: var(--muted); margin-left: .6rem; font-weight: normal; font-size: .85em; }
         .state { font-weight: 600; }
         .state-Running, .state-Active, .health-Healthy { color: var(--ok); }
         .state-Waiting, .state-Starting, .state-Stopping, .state-NotStarted, .health-Unhealthy { color: var(--warn); }
