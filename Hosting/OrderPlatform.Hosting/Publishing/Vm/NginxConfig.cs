@@ -103,7 +103,6 @@ internal static class NginxConfig
                 server {
                     listen 443 ssl;
                     listen [::]:443 ssl;
-                    http2 on;
                     server_name _;
 
                     ssl_certificate {{CertificateDirectory}}/fullchain.pem;

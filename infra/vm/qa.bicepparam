@@ -1,0 +1,17 @@
+using 'main.bicep'
+
+// QA: like dev, a bigger disk and longer retention for test evidence.
+param environmentName = 'qa'
+param costCenter = 'orderplatform-qa'
+param adminUsername = 'opadmin'
+param adminSshPublicKey = readEnvironmentVariable('ORDERPLATFORM_SSH_PUBLIC_KEY', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIReplaceWithYourOwnKeyReplaceWithYourOwnKey dev')
+param adminSourceAddressPrefix = readEnvironmentVariable('ORDERPLATFORM_ADMIN_CIDR', '203.0.113.0/24')
+param vmSize = 'Standard_B2ms'
+param dataDiskSizeGB = 128
+param logRetentionDays = 60
+param enablePrivateEndpoints = false
+param enablePurgeProtection = false
+param softDeleteRetentionDays = 7
+param domainName = 'qa.orderplatform.example.com'
+param acmeEmail = 'ops@example.com'
+param bundleUrl = readEnvironmentVariable('ORDERPLATFORM_BUNDLE_URL', '')
