@@ -29,6 +29,7 @@ internal static partial class Extensions
                 "Connection string 'ordersdb' is missing. Run through the AppHost or set ConnectionStrings__ordersdb.");
         services.AddSingleton(_ => NpgsqlDataSource.Create(ordersDb));
         services.AddSingleton<IConversationStore, PostgresConversationStore>();
+        services.AddHealthChecks().AddCheck<OrdersDbHealthCheck>("ordersdb", tags: ["ready"]);
 
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();

@@ -73,6 +73,11 @@ public sealed class PostgresConversationStoreTests(PostgresFixture postgres) : I
         settings["ConnectionStrings:ordersdb"] = postgres.ConnectionString;
         await using var bot = new BotApp(settings);
         bot.StartServer();
+        using (var health = await bot.CreateClient().GetAsync("/health", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
         var conversationId = TestActivities.NewConversationId();
         var userId = TestActivities.NewUserId();
         using (var hello = await bot.PostActivityAsync(TestActivities.Message(connector.ServiceUrl, conversationId, userId, "hi"), connector.MintToken()))

@@ -10,7 +10,7 @@ public static class MessagesApi
     public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/messages").WithTags("Bot Connector");
-        api.MapPost("/", HandleAsync).DisableAntiforgery();
+        api.MapPost("/", HandleAsync);
         return api;
     }
 

@@ -58,20 +58,6 @@ public sealed partial class ConnectorClient(
             $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(activityId)}",
             activity with { ReplyToId = null }, cancellationToken);
 
-    /// <summary>Opens (or reopens) the 1:1 chat with a user; the result's id is the conversation id.</summary>
-    public Task<ConnectorResult> CreateConversationAsync(
-        string serviceUrl, string botId, string userId, string tenantId, CancellationToken cancellationToken)
-    {
-        var body = new
-        {
-            bot = new { id = botId },
-            members = new[] { new { id = userId } },
-            isGroup = false,
-            channelData = new { tenant = new { id = tenantId } },
-        };
-        return CallAsync(HttpMethod.Post, serviceUrl, "v3/conversations", body, cancellationToken);
-    }
-
     /// <summary>The bearer token only goes to the Teams connector hosts (and a loopback fake in Development).</summary>
     public bool IsAllowedServiceUrl(string? serviceUrl) =>
         Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri)
@@ -79,7 +65,7 @@ public sealed partial class ConnectorClient(
             || (environment.IsDevelopment() && uri.IsLoopback));
 
     private async Task<ConnectorResult> CallAsync(
-        HttpMethod method, string serviceUrl, string path, object body, CancellationToken cancellationToken)
+        HttpMethod method, string serviceUrl, string path, OutgoingActivity body, CancellationToken cancellationToken)
     {
         if (!IsAllowedServiceUrl(serviceUrl))
         {
