@@ -1,0 +1,18 @@
+using Temporalio.Exceptions;
+
+namespace OrderPlatform.Worker.Activities;
+
+/// <summary>Error types the workflow's retry policies name as non-retryable: retrying a bad input never helps.</summary>
+public static class ActivityErrors
+{
+    public const string BadSpreadsheet = "BadSpreadsheet";
+    public const string ZohoRejected = "ZohoRejected";
+    public const string CaseRejected = "CaseRejected";
+    public const string MissingFile = "MissingFile";
+
+    public static readonly string[] NonRetryable = [BadSpreadsheet, ZohoRejected, CaseRejected, MissingFile];
+
+    /// <summary>The message is shown on the case, so it must be a sentence for the user.</summary>
+    public static ApplicationFailureException Permanent(string errorType, string message, Exception? inner = null) =>
+        new(message, inner, errorType, nonRetryable: true);
+}

@@ -1,0 +1,45 @@
+using OrderPlatform.Cases;
+using OrderPlatform.Contracts;
+using OrderPlatform.Worker.Catalog;
+using Temporalio.Activities;
+
+namespace OrderPlatform.Worker.Activities;
+
+/// <summary>resolve-customer and resolve-items against the catalog replica.</summary>
+public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases)
+{
+    private const int Candidates = 5;
+
+    [Activity("resolve-customer")]
+    public async Task<CustomerResolution> ResolveCustomerAsync(string caseId, CanonicalOrder order)
+    {
+        var ct = ActivityExecutionContext.Current.CancellationToken;
+        var hits = string.IsNullOrWhiteSpace(order.Customer) ? [] : await catalog.FindCustomersAsync(order.Customer, Candidates, ct).ConfigureAwait(false);
+        // Several exact hits are as unsure as none: a person picks.
+        var match = hits.Count == 1 || (hits.Count > 1 && hits[0].MatchedBy == CatalogStore.Fuzzy && hits[0].Score - hits[1].Score >= 0.2) ? hits[0] : null;
+        var resolution = new CustomerResolution(order.Customer, match, hits);
+        await cases.UpdateAsync(caseId, c => c with { Customer = resolution, Step = "resolve-customer" },
+            new CaseEventDraft(CaseActivities.Actor, "resolve-customer", match is null
+                ? $"no sure match for \"{order.Customer}\" ({hits.Count} candidates)"
+                : $"\"{order.Customer}\" → {match.Id} {match.Name} ({match.MatchedBy}, {match.Score:0.###})"), ct).ConfigureAwait(false);
+        return resolution;
+    }
+
+    [Activity("resolve-items")]
+    public async Task<IReadOnlyList<LineResolution>> ResolveItemsAsync(string caseId, CanonicalOrder order)
+    {
+        var ct = ActivityExecutionContext.Current.CancellationToken;
+        var lines = new List<LineResolution>(order.Lines.Count);
+        foreach (var line in order.Lines)
+        {
+            var hits = await catalog.FindItemsAsync(line.Sku, line.Ean, line.Description, Candidates, ct).ConfigureAwait(false);
+            var match = hits.Count == 1 || (hits.Count > 1 && hits[0].MatchedBy == CatalogStore.Fuzzy) ? hits[0] : null;
+            lines.Add(new LineResolution(line.RowNumber, line.Sku ?? line.Ean ?? line.Description, match, hits));
+        }
+
+        var sure = lines.Count(l => l.Match is not null && l.Match.MatchedBy != CatalogStore.Fuzzy);
+        await cases.UpdateAsync(caseId, c => c with { Status = CaseStatus.Resolved, Step = "resolve-items", Lines = lines },
+            new CaseEventDraft(CaseActivities.Actor, "resolve-items", $"{sure} of {lines.Count} lines matched on a key"), ct).ConfigureAwait(false);
+        return lines;
+    }
+}

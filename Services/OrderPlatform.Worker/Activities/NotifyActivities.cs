@@ -1,0 +1,40 @@
+using OrderPlatform.Cases;
+using OrderPlatform.Contracts;
+using OrderPlatform.Worker.Notifications;
+using Temporalio.Activities;
+
+namespace OrderPlatform.Worker.Activities;
+
+/// <summary>notify-user: tells the user what happened through the notification port, built from the case document.</summary>
+public sealed class NotifyActivities(INotificationPort port, ICaseStore cases)
+{
+    [Activity("notify-user")]
+    public async Task<NotifyOutcome> NotifyUserAsync(string caseId, string kind, string? message)
+    {
+        var ct = ActivityExecutionContext.Current.CancellationToken;
+        var current = await cases.FindAsync(caseId, ct).ConfigureAwait(false) ?? throw new CaseNotFoundException(caseId);
+        var request = new NotifyRequest(kind, current.Conversation, current.TenantId, current.UserId,
+            kind == NotifyKinds.Draft ? Summary(current) : null,
+            kind == NotifyKinds.Corrections ? current.Questions : null,
+            message);
+        var outcome = await port.NotifyAsync(caseId, request, ct).ConfigureAwait(false);
+        var detail = $"{kind} notification: {outcome}";
+        if (kind == NotifyKinds.Draft)
+        {
+            await cases.UpdateAsync(caseId, c => c with { Status = CaseStatus.Notified, Step = "notify-user" },
+                new CaseEventDraft(CaseActivities.Actor, "notify-user", detail), ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await cases.AppendEventAsync(caseId, new CaseEventDraft(CaseActivities.Actor, "notify-user", detail), ct).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    private static DraftSummary Summary(CaseDocument c) => new(
+        c.Draft?.DryRun == true ? "dry run" : c.Draft?.SalesOrderNumber,
+        c.Customer?.Match?.Name ?? c.Order?.Customer,
+        c.Order?.Lines.Count ?? 0,
+        c.Order?.Lines.Sum(l => (l.Quantity ?? 0) * (l.UnitPrice ?? 0)));
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using OrderPlatform.Cases;
+using OrderPlatform.Contracts;
+using OrderPlatform.Worker.Catalog;
+using OrderPlatform.Worker.Committee;
+using OrderPlatform.Worker.Parsing;
+using OrderPlatform.Worker.Workflows;
+using Temporalio.Activities;
+
+namespace OrderPlatform.Worker.Activities;
+
+/// <summary>run-committee and apply-corrections (the part that applies a person's answers).</summary>
+public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory history, CatalogStore catalog, ICaseStore cases, TimeProvider time)
+{
+    [Activity("run-committee")]
+    public async Task<ReviewResult> RunCommitteeAsync(string caseId, ParsedSheet sheet)
+    {
+        var ct = ActivityExecutionContext.Current.CancellationToken;
+        var review = await committee.RunAsync(new CommitteeInput(sheet), ct).ConfigureAwait(false);
+        var headers = review.ColumnMap
+            .Select(kv => (kv.Key, Column: sheet.Columns.FirstOrDefault(c => c.Letter == kv.Value)))
+            .Where(x => x.Column is not null)
+            .ToDictionary(x => x.Key, x => TextNormalizer.Normalize(x.Column!.Header));
+        var quantityColumn = review.ColumnMap.GetValueOrDefault(OrderFields.Quantity);
+        var mapping = new MappingBasis(sheet.SheetName, sheet.HeaderRowNumber, sheet.HeaderFingerprint, review.ColumnMap, headers,
+            sheet.Columns.FirstOrDefault(c => c.Letter == quantityColumn)?.DecimalSeparator);
+        await cases.UpdateAsync(caseId, c => c with
+        {
+            Status = CaseStatus.Reviewed,
+            Step = "run-committee",
+            Order = review.Order,
+            Confidences = review.Fields,
+            Disagreements = review.Disagreements,
+            Notes = review.Notes,
+        }, new CaseEventDraft(CaseActivities.Actor, "run-committee",
+            $"{review.Order.Lines.Count} lines, {review.Disagreements.Count} disagreements, needs review: {review.NeedsReview}"), ct).ConfigureAwait(false);
+        return new ReviewResult(review, mapping);
+    }
+
+    /// <summary>
+    /// Applies a person's corrections (or approval) to the order and re-resolves what they changed; the confirmed
+    /// column mapping is then recorded for the history member.
+    /// </summary>
+    [Activity("apply-corrections")]
+    public async Task<OrderState> ApplyCorrectionsAsync(CorrectionsRound round)
+    {
+        var ct = ActivityExecutionContext.Current.CancellationToken;
+        var state = round.State;
+        var fields = round.Signal.Corrections?.Fields ?? new Dictionary<string, string>();
+        var order = state.Order with
+        {
+            PoNumber = fields.GetValueOrDefault(OrderFields.PoNumber) ?? state.Order.PoNumber,
+            DeliveryDate = ParseDate(fields.GetValueOrDefault(OrderFields.DeliveryDate)) ?? state.Order.DeliveryDate,
+            OrderDate = ParseDate(fields.GetValueOrDefault(OrderFields.OrderDate)) ?? state.Order.OrderDate,
+            Customer = fields.GetValueOrDefault(OrderFields.Customer) ?? state.Order.Customer,
+        };
+        var customer = state.Customer;
+        if (fields.TryGetValue(OrderFields.Customer, out var answer))
+        {
+            var hits = await catalog.FindCustomersAsync(ChoiceId(answer), 5, ct).ConfigureAwait(false);
+            customer = new CustomerResolution(answer, hits.Count == 1 && hits[0].MatchedBy == CatalogStore.Exact ? hits[0] with { MatchedBy = "human" } : null, hits);
+        }
+        else if (round.Approved && customer.Match is null && customer.Candidates.Count > 0)
+        {
+            customer = customer with { Match = customer.Candidates[0] with { MatchedBy = "approved" } };
+        }
+
+        var lines = state.Lines.ToList();
+        var orderLines = order.Lines.ToList();
+        foreach (var fix in round.Signal.Corrections?.Lines ?? [])
+        {
+            var index = orderLines.FindIndex(l => l.RowNumber == fix.RowNumber);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            orderLines[index] = orderLines[index] with
+            {
+                Sku = fix.Sku ?? orderLines[index].Sku,
+                Quantity = fix.Quantity ?? orderLines[index].Quantity,
+                UnitPrice = fix.UnitPrice ?? orderLines[index].UnitPrice,
+            };
+            if (fix.ItemId is not null || fix.Sku is not null)
+            {
+                var hits = await catalog.FindItemsAsync(ChoiceId(fix.ItemId ?? fix.Sku!), null, null, 5, ct).ConfigureAwait(false);
+                var resolved = new LineResolution(fix.RowNumber, fix.ItemId ?? fix.Sku, hits.Count == 1 ? hits[0] with { MatchedBy = "human" } : null, hits);
+                lines.RemoveAll(l => l.RowNumber == fix.RowNumber);
+                lines.Add(resolved);
+            }
+        }
+
+        if (round.Approved)
+        {
+            lines = [.. lines.Select(l => l.Match is null && l.Candidates.Count > 0 ? l with { Match = l.Candidates[0] with { MatchedBy = "approved" } } : l)];
+        }
+
+        var corrected = new OrderState(order with { Lines = orderLines }, customer, [.. lines.OrderBy(l => l.RowNumber)]);
+        if (customer.Match is { } confirmed)
+        {
+            var basis = round.Mapping;
+            await history.SaveConfirmedAsync(new MappingProfile(confirmed.Id, basis.SheetName, basis.HeaderRowNumber, basis.HeaderFingerprint,
+                basis.ColumnLetters, basis.ColumnHeaders, basis.DecimalSeparator, null, time.GetUtcNow()), ct).ConfigureAwait(false);
+        }
+
+        var who = round.Signal.UserId ?? "user";
+        await cases.UpdateAsync(round.CaseId, c => c with
+        {
+            Status = CaseStatus.Corrected,
+            Step = "apply-corrections",
+            Order = corrected.Order,
+            Customer = corrected.Customer,
+            Lines = corrected.Lines,
+            Corrections = round.Signal.Corrections,
+            Questions = [],
+        }, new CaseEventDraft(who, "apply-corrections", round.Approved
+            ? "approved as proposed"
+            : $"{fields.Count} field(s) and {round.Signal.Corrections?.Lines?.Count ?? 0} line(s) corrected"), ct).ConfigureAwait(false);
+        return corrected;
+    }
+
+    /// <summary>Card choices read "id: name"; a typed answer is used as it is.</summary>
+    private static string ChoiceId(string answer) => answer.Split(':', 2)[0].Trim();
+
+    private static DateOnly? ParseDate(string? text) =>
+        DateOnly.TryParse(text, CultureInfo.InvariantCulture, out var date) ? date : null;
+}

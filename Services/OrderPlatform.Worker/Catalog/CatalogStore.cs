@@ -1,0 +1,196 @@
+using Npgsql;
+using OrderPlatform.Cases;
+
+namespace OrderPlatform.Worker.Catalog;
+
+public sealed record CatalogCustomer(string Id, string Number, string Name, string? Email, IReadOnlyList<string> Aliases);
+
+public sealed record CatalogItem(string Id, string Sku, string? Ean, string Name, string? Unit, decimal? Rate, IReadOnlyList<string> Aliases);
+
+/// <summary>
+/// The catalog replica in <c>ordersdb</c> (zoho-books spec §5: match locally, never per line against Zoho). Exact keys
+/// first (score 1), then normalised SKU (0.95), then <c>pg_trgm</c> similarity on names and aliases (the similarity
+/// itself is the score, and a fuzzy hit is always shown to a person).
+/// </summary>
+public sealed class CatalogStore(NpgsqlDataSource dataSource)
+{
+    public const string Exact = "exact";
+    public const string Fuzzy = "fuzzy";
+
+    private const string Schema = """
+        SELECT pg_advisory_xact_lock(4242002);
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        CREATE TABLE IF NOT EXISTS catalog_customers (
+            id text PRIMARY KEY, number text NOT NULL, name text NOT NULL, email text NULL, aliases text[] NOT NULL DEFAULT '{}');
+        CREATE TABLE IF NOT EXISTS catalog_items (
+            id text PRIMARY KEY, sku text NOT NULL, sku_norm text NOT NULL, ean text NULL, name text NOT NULL, unit text NULL,
+            rate numeric NULL, aliases text[] NOT NULL DEFAULT '{}');
+        CREATE INDEX IF NOT EXISTS catalog_customers_name_trgm ON catalog_customers USING gin (lower(name) gin_trgm_ops);
+        CREATE INDEX IF NOT EXISTS catalog_items_name_trgm ON catalog_items USING gin (lower(name) gin_trgm_ops);
+        CREATE INDEX IF NOT EXISTS catalog_items_sku ON catalog_items (upper(sku));
+        CREATE INDEX IF NOT EXISTS catalog_items_sku_norm ON catalog_items (sku_norm);
+        CREATE INDEX IF NOT EXISTS catalog_items_ean ON catalog_items (ean);
+        """;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(Schema, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UpsertAsync(IEnumerable<CatalogCustomer> customers, IEnumerable<CatalogItem> items, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        foreach (var c in customers)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO catalog_customers (id, number, name, email, aliases) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (id) DO UPDATE SET number = $2, name = $3, email = $4, aliases = $5
+                """);
+            command.Parameters.Add(new() { Value = c.Id });
+            command.Parameters.Add(new() { Value = c.Number });
+            command.Parameters.Add(new() { Value = c.Name });
+            command.Parameters.Add(new() { Value = (object?)c.Email ?? DBNull.Value });
+            command.Parameters.Add(new() { Value = c.Aliases.ToArray() });
+            batch.BatchCommands.Add(command);
+        }
+
+        foreach (var i in items)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO catalog_items (id, sku, sku_norm, ean, name, unit, rate, aliases) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (id) DO UPDATE SET sku = $2, sku_norm = $3, ean = $4, name = $5, unit = $6, rate = $7, aliases = $8
+                """);
+            command.Parameters.Add(new() { Value = i.Id });
+            command.Parameters.Add(new() { Value = i.Sku });
+            command.Parameters.Add(new() { Value = NormalizeSku(i.Sku) });
+            command.Parameters.Add(new() { Value = (object?)i.Ean ?? DBNull.Value });
+            command.Parameters.Add(new() { Value = i.Name });
+            command.Parameters.Add(new() { Value = (object?)i.Unit ?? DBNull.Value });
+            command.Parameters.Add(new() { Value = (object?)i.Rate ?? DBNull.Value });
+            command.Parameters.Add(new() { Value = i.Aliases.ToArray() });
+            batch.BatchCommands.Add(command);
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT NOT EXISTS (SELECT 1 FROM catalog_items) AND NOT EXISTS (SELECT 1 FROM catalog_customers)");
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Customer by id, number, email, name or alias (exact, case-insensitive), else by name similarity.</summary>
+    public async Task<IReadOnlyList<CatalogMatch>> FindCustomersAsync(string query, int limit, CancellationToken cancellationToken)
+    {
+        var exact = await QueryAsync("""
+            SELECT id, name, 1.0::float8, 'exact' FROM catalog_customers
+            WHERE id = $1 OR lower(number) = lower($1) OR lower(email) = lower($1) OR lower(name) = lower($1)
+               OR lower($1) = ANY (SELECT lower(a) FROM unnest(aliases) a)
+            ORDER BY id LIMIT $2
+            """, [query.Trim(), limit], cancellationToken).ConfigureAwait(false);
+        return exact.Count > 0 ? exact : await QueryAsync("""
+            SELECT id, name, score, 'fuzzy' FROM (
+                SELECT id, name, greatest(similarity(lower(name), lower($1)),
+                    coalesce((SELECT max(similarity(lower(a), lower($1))) FROM unnest(aliases) a), 0))::float8 AS score
+                FROM catalog_customers) s
+            WHERE score >= $3 ORDER BY score DESC, id LIMIT $2
+            """, [query.Trim(), limit, MinimumSimilarity], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>spec R9: exact SKU, EAN/GTIN (with and without zero padding), normalised SKU, then the description.</summary>
+    public async Task<IReadOnlyList<CatalogMatch>> FindItemsAsync(string? sku, string? ean, string? description, int limit,
+        CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(sku))
+        {
+            var hits = await QueryAsync("SELECT id, name, 1.0::float8, 'sku' FROM catalog_items WHERE upper(sku) = upper($1) OR id = $1 ORDER BY id LIMIT $2",
+                [sku.Trim(), limit], cancellationToken).ConfigureAwait(false);
+            if (hits.Count > 0)
+            {
+                return hits;
+            }
+        }
+
+        foreach (var code in new[] { ean, sku }.Where(c => !string.IsNullOrWhiteSpace(c) && c.Trim().All(char.IsAsciiDigit)))
+        {
+            var digits = code!.Trim().TrimStart('0');
+            var hits = await QueryAsync("SELECT id, name, 1.0::float8, 'ean' FROM catalog_items WHERE ltrim(ean, '0') = $1 ORDER BY id LIMIT $2",
+                [digits, limit], cancellationToken).ConfigureAwait(false);
+            if (hits.Count > 0)
+            {
+                return hits;
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(sku))
+        {
+            var hits = await QueryAsync("SELECT id, name, 0.95::float8, 'normalised-sku' FROM catalog_items WHERE sku_norm = $1 ORDER BY id LIMIT $2",
+                [NormalizeSku(sku), limit], cancellationToken).ConfigureAwait(false);
+            if (hits.Count > 0)
+            {
+                return hits;
+            }
+        }
+
+        var text = string.IsNullOrWhiteSpace(description) ? sku : description;
+        return string.IsNullOrWhiteSpace(text) ? [] : await QueryAsync("""
+            SELECT id, name, score, 'fuzzy' FROM (
+                SELECT id, name, greatest(similarity(lower(name), lower($1)),
+                    coalesce((SELECT max(similarity(lower(a), lower($1))) FROM unnest(aliases) a), 0))::float8 AS score
+                FROM catalog_items) s
+            WHERE score >= $3 ORDER BY score DESC, id LIMIT $2
+            """, [text.Trim(), limit, MinimumSimilarity], cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyDictionary<string, decimal>> GetRatesAsync(IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id, rate FROM catalog_items WHERE id = ANY($1) AND rate IS NOT NULL");
+        command.Parameters.Add(new() { Value = itemIds.ToArray() });
+        var rates = new Dictionary<string, decimal>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rates[reader.GetString(0)] = reader.GetDecimal(1);
+        }
+
+        return rates;
+    }
+
+    /// <summary>Upper case without spaces, dashes, dots and slashes, and without leading zeros (spec R9 step 3).</summary>
+    public static string NormalizeSku(string sku)
+    {
+        var kept = new string([.. sku.ToUpperInvariant().Where(char.IsAsciiLetterOrDigit)]).TrimStart('0');
+        return kept.Length == 0 ? "0" : kept;
+    }
+
+    private const double MinimumSimilarity = 0.2;
+
+    private async Task<IReadOnlyList<CatalogMatch>> QueryAsync(string sql, object[] values, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        var matches = new List<CatalogMatch>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            matches.Add(new CatalogMatch(reader.GetString(0), reader.GetString(1), Math.Round(reader.GetDouble(2), 3), reader.GetString(3)));
+        }
+
+        return matches;
+    }
+}

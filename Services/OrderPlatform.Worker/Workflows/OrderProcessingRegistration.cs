@@ -1,0 +1,54 @@
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using OrderPlatform.Cases;
+using OrderPlatform.Contracts;
+using OrderPlatform.Worker.Activities;
+using OrderPlatform.Worker.Catalog;
+using OrderPlatform.Worker.Notifications;
+using Temporalio.Extensions.Hosting;
+
+namespace OrderPlatform.Worker.Workflows;
+
+public static class OrderProcessingRegistration
+{
+    /// <summary>
+    /// The order workflow and its activities on the hosted Temporal worker (<c>ConnectionStrings:temporal</c> as
+    /// <c>host:port</c>, <c>Temporal:Namespace</c>, <c>Temporal:TaskQueue</c>), the case store, the catalog replica in
+    /// <c>ordersdb</c>, <c>ConnectionStrings:blobs</c> and the TeamsBot notification port.
+    /// </summary>
+    public static IHostApplicationBuilder AddOrderProcessing(this IHostApplicationBuilder builder)
+    {
+        var temporal = builder.Configuration.GetConnectionString("temporal") ?? throw new InvalidOperationException(
+            "Connection string 'temporal' is missing. Run through the AppHost or set ConnectionStrings__temporal (host:port).");
+        var blobs = builder.Configuration.GetConnectionString("blobs") ?? throw new InvalidOperationException(
+            "Connection string 'blobs' is missing. Run through the AppHost or set ConnectionStrings__blobs.");
+
+        builder.Services.AddOptions<OrderWorkflowOptions>().BindConfiguration(OrderWorkflowOptions.Section).ValidateOnStart();
+        builder.AddCaseStore();
+        builder.AddOrdersDataSource();
+        builder.Services.AddSingleton<CatalogStore>();
+        builder.Services.AddHostedService<CatalogSeeder>();
+        builder.Services.AddSingleton(_ => IsEndpoint(blobs)
+            ? new BlobServiceClient(new Uri(blobs), new DefaultAzureCredential())
+            : new BlobServiceClient(blobs));
+        builder.Services.AddHttpClient(nameof(FileActivities));
+        builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"));
+        builder.Services.AddSingleton<INotificationPort, TeamsBotNotificationPort>();
+
+        builder.Services
+            .AddHostedTemporalWorker(temporal,
+                builder.Configuration["Temporal:Namespace"] ?? OrderWorkflow.DefaultNamespace,
+                builder.Configuration["Temporal:TaskQueue"] ?? OrderWorkflow.DefaultTaskQueue)
+            .AddScopedActivities<CaseActivities>()
+            .AddScopedActivities<FileActivities>()
+            .AddScopedActivities<ReviewActivities>()
+            .AddScopedActivities<CatalogActivities>()
+            .AddScopedActivities<DraftActivities>()
+            .AddScopedActivities<NotifyActivities>()
+            .AddWorkflow<OrderProcessingWorkflow>();
+        return builder;
+    }
+
+    private static bool IsEndpoint(string value) =>
+        !value.Contains(';') && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+}

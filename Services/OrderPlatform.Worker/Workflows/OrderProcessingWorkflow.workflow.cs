@@ -1,0 +1,222 @@
+using OrderPlatform.Contracts;
+using OrderPlatform.Worker.Activities;
+using Temporalio.Common;
+using Temporalio.Exceptions;
+using Temporalio.Workflows;
+
+namespace OrderPlatform.Worker.Workflows;
+
+/// <summary>
+/// One order case: store-file → parse-excel → run-committee → resolve-customer → resolve-items → apply-corrections →
+/// create-zoho-draft → notify-user. A case that needs a person waits for the <c>corrections</c> or <c>approve</c>
+/// signal until a deadline (one reminder on the way), then goes to NeedsAttention; <c>cancel</c> ends it at the next
+/// step boundary. Failures end the case as Failed with a sentence for the user instead of failing the workflow.
+/// </summary>
+[Workflow(OrderWorkflow.Name)]
+public sealed class OrderProcessingWorkflow
+{
+    private static readonly RetryPolicy Retry = new()
+    {
+        InitialInterval = TimeSpan.FromSeconds(1),
+        BackoffCoefficient = 2,
+        MaximumInterval = TimeSpan.FromMinutes(1),
+        MaximumAttempts = 10,
+        NonRetryableErrorTypes = ActivityErrors.NonRetryable,
+    };
+
+    private static readonly RetryPolicy NotifyRetry = new()
+    {
+        InitialInterval = TimeSpan.FromSeconds(2),
+        BackoffCoefficient = 2,
+        MaximumAttempts = 5,
+        NonRetryableErrorTypes = ActivityErrors.NonRetryable,
+    };
+
+    private static readonly ActivityOptions Quick = new() { StartToCloseTimeout = TimeSpan.FromSeconds(30), RetryPolicy = Retry };
+
+    private static readonly ActivityOptions Files = new() { StartToCloseTimeout = TimeSpan.FromMinutes(2), RetryPolicy = Retry };
+
+    // Zoho answers 429 without Retry-After: back off from 20 s (zoho-books spec §6).
+    private static readonly ActivityOptions Zoho = new()
+    {
+        StartToCloseTimeout = TimeSpan.FromMinutes(2),
+        RetryPolicy = new()
+        {
+            InitialInterval = TimeSpan.FromSeconds(20),
+            BackoffCoefficient = 2,
+            MaximumInterval = TimeSpan.FromMinutes(10),
+            MaximumAttempts = 8,
+            NonRetryableErrorTypes = ActivityErrors.NonRetryable,
+        },
+    };
+
+    private readonly Queue<SignalRequest> _answers = new();
+    private SignalRequest? _cancel;
+    private CaseStatus _status = CaseStatus.Received;
+    private string _step = "start";
+    private IReadOnlyList<UncertainField> _questions = [];
+    private DateTimeOffset? _dueAt;
+    private bool _reminderSent;
+    private string? _error;
+
+    [WorkflowQuery(OrderWorkflow.StatusQuery)]
+    public OrderWorkflowStatus Status => new(_status, _step, _questions, _dueAt, _reminderSent, _error);
+
+    [WorkflowSignal(SignalNames.Corrections)]
+    public Task CorrectionsAsync(SignalRequest signal)
+    {
+        _answers.Enqueue(signal);
+        return Task.CompletedTask;
+    }
+
+    [WorkflowSignal(SignalNames.Approve)]
+    public Task ApproveAsync(SignalRequest signal)
+    {
+        _answers.Enqueue(signal with { Signal = SignalNames.Approve });
+        return Task.CompletedTask;
+    }
+
+    [WorkflowSignal(SignalNames.Cancel)]
+    public Task CancelAsync(SignalRequest signal)
+    {
+        _cancel ??= signal;
+        return Task.CompletedTask;
+    }
+
+    [WorkflowRun]
+    public async Task<OrderWorkflowResult> RunAsync(OrderWorkflowInput input)
+    {
+        var caseId = input.CaseId;
+        try
+        {
+            var settings = await Workflow.ExecuteActivityAsync((CaseActivities a) => a.LoadSettings(input), Quick);
+            var stored = await StepAsync("store-file", CaseStatus.Stored, () =>
+                Workflow.ExecuteActivityAsync((FileActivities a) => a.StoreFileAsync(input), Files));
+            var sheet = await StepAsync("parse-excel", CaseStatus.Parsed, () =>
+                Workflow.ExecuteActivityAsync((FileActivities a) => a.ParseExcelAsync(caseId, stored), Files));
+            var reviewed = await StepAsync("run-committee", CaseStatus.Reviewed, () =>
+                Workflow.ExecuteActivityAsync((ReviewActivities a) => a.RunCommitteeAsync(caseId, sheet), Files));
+            var order = reviewed.Review.Order;
+            var customer = await StepAsync("resolve-customer", CaseStatus.Reviewed, () =>
+                Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveCustomerAsync(caseId, order), Quick));
+            var lines = await StepAsync("resolve-items", CaseStatus.Resolved, () =>
+                Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveItemsAsync(caseId, order), Files));
+
+            var state = new OrderState(order, customer, lines);
+            var questions = OrderQuestions.Find(reviewed.Review, state, settings.ConfidenceThreshold);
+            while (questions.Count > 0)
+            {
+                var answer = await AskAsync(caseId, questions, settings);
+                if (answer is null)
+                {
+                    return _cancel is null ? await GiveUpAsync(caseId) : await CancelCaseAsync(caseId);
+                }
+
+                var round = new CorrectionsRound(caseId, state, answer, reviewed.Mapping, answer.Signal == SignalNames.Approve);
+                state = await StepAsync("apply-corrections", CaseStatus.Corrected, () =>
+                    Workflow.ExecuteActivityAsync((ReviewActivities a) => a.ApplyCorrectionsAsync(round), Quick));
+                questions = OrderQuestions.Find(null, state, settings.ConfidenceThreshold);
+            }
+
+            var today = DateOnly.FromDateTime(Workflow.UtcNow);
+            var draft = await StepAsync("create-zoho-draft", CaseStatus.DraftCreated, () =>
+                Workflow.ExecuteActivityAsync((DraftActivities a) => a.CreateZohoDraftAsync(caseId, state, today), Zoho));
+            await NotifyAsync(caseId, NotifyKinds.Draft, null);
+            _status = CaseStatus.Notified;
+            await CloseAsync(caseId, CaseStatus.Completed, "notify-user", null, null);
+            return new OrderWorkflowResult(CaseStatus.Completed, draft.SalesOrderId, draft.SalesOrderNumber, draft.DryRun, null);
+        }
+        catch (CancelRequestedException)
+        {
+            return await CancelCaseAsync(caseId);
+        }
+        catch (ActivityFailureException ex)
+        {
+            var failure = ex.InnerException as ApplicationFailureException;
+            _error = failure?.Message ?? "The order could not be processed; the team has been told.";
+            var code = failure?.ErrorType ?? ex.InnerException?.GetType().Name;
+            await CloseAsync(caseId, CaseStatus.Failed, _step, _error, code);
+            await NotifyAsync(caseId, NotifyKinds.Message, _error);
+            return new OrderWorkflowResult(CaseStatus.Failed, null, null, false, _error);
+        }
+    }
+
+    /// <summary>Asks, waits for an answer, reminds once; null when the deadline passed or the case was cancelled.</summary>
+    private async Task<SignalRequest?> AskAsync(string caseId, IReadOnlyList<UncertainField> questions, WorkflowSettings settings)
+    {
+        _questions = questions;
+        _dueAt = Workflow.UtcNow + settings.CorrectionsDeadline;
+        var dueAt = _dueAt.Value;
+        _step = "apply-corrections";
+        await Workflow.ExecuteActivityAsync((CaseActivities a) => a.AwaitCorrectionsAsync(caseId, questions, dueAt), Quick);
+        _status = CaseStatus.AwaitingCorrections;
+        await NotifyAsync(caseId, NotifyKinds.Corrections, null);
+
+        bool Answered() => _answers.Count > 0 || _cancel is not null;
+        if (!_reminderSent && settings.ReminderAfter < settings.CorrectionsDeadline
+            && !await Workflow.WaitConditionAsync(Answered, settings.ReminderAfter))
+        {
+            _reminderSent = true;
+            await Workflow.ExecuteActivityAsync((CaseActivities a) => a.RecordEventAsync(caseId, "apply-corrections", "reminder sent"), Quick);
+            await NotifyAsync(caseId, NotifyKinds.Message, $"Reminder: order {caseId} still needs your answers before {dueAt:u}.");
+        }
+
+        var left = dueAt - Workflow.UtcNow;
+        if (left > TimeSpan.Zero)
+        {
+            await Workflow.WaitConditionAsync(Answered, left);
+        }
+
+        return _cancel is null && _answers.TryDequeue(out var answer) ? answer : null;
+    }
+
+    private async Task<OrderWorkflowResult> GiveUpAsync(string caseId)
+    {
+        _error = "Nobody answered the open questions before the deadline; a person must look at this order.";
+        await CloseAsync(caseId, CaseStatus.NeedsAttention, "apply-corrections", _error, "CorrectionsDeadline");
+        await NotifyAsync(caseId, NotifyKinds.Message, _error);
+        return new OrderWorkflowResult(CaseStatus.NeedsAttention, null, null, false, _error);
+    }
+
+    private async Task<OrderWorkflowResult> CancelCaseAsync(string caseId)
+    {
+        var reason = $"Cancelled by {_cancel?.UserId ?? "a user"}{(_cancel?.Reason is { Length: > 0 } r ? $": {r}" : "")}.";
+        await CloseAsync(caseId, CaseStatus.Cancelled, _step, reason, "Cancelled");
+        return new OrderWorkflowResult(CaseStatus.Cancelled, null, null, false, reason);
+    }
+
+    private async Task<T> StepAsync<T>(string step, CaseStatus reached, Func<Task<T>> run)
+    {
+        if (_cancel is not null)
+        {
+            throw new CancelRequestedException();
+        }
+
+        _step = step;
+        var result = await run();
+        _status = reached;
+        return result;
+    }
+
+    private Task CloseAsync(string caseId, CaseStatus status, string step, string? error, string? code)
+    {
+        _status = status;
+        return Workflow.ExecuteActivityAsync((CaseActivities a) => a.CloseCaseAsync(caseId, status, step, error, code), Quick);
+    }
+
+    // A user who blocked the bot or has no chat is recorded, never retried; other notify failures must not fail the case.
+    private async Task NotifyAsync(string caseId, string kind, string? message)
+    {
+        try
+        {
+            await Workflow.ExecuteActivityAsync((NotifyActivities a) => a.NotifyUserAsync(caseId, kind, message),
+                new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(30), RetryPolicy = NotifyRetry });
+        }
+        catch (ActivityFailureException)
+        {
+            await Workflow.ExecuteActivityAsync((CaseActivities a) => a.RecordEventAsync(caseId, "notify-user", $"{kind} notification failed"), Quick);
+        }
+    }
+
+    private sealed class CancelRequestedException : Exception;
+}

@@ -1,0 +1,47 @@
+using OrderPlatform.Contracts;
+using OrderPlatform.Worker.Catalog;
+
+namespace OrderPlatform.Worker.Workflows;
+
+/// <summary>
+/// apply-corrections' test: what a person must answer before a draft may be created. Pure, so the workflow can call it.
+/// Committee doubts are asked only in the first round: once a person has answered, their word settles them.
+/// </summary>
+public static class OrderQuestions
+{
+    public static IReadOnlyList<UncertainField> Find(ReviewedOrder? review, OrderState state, double threshold)
+    {
+        var questions = new List<UncertainField>();
+        if (state.Customer.Match is not { } customer || customer.MatchedBy == CatalogStore.Fuzzy)
+        {
+            questions.Add(new UncertainField("customer", "Customer", state.Customer.Query ?? state.Customer.Match?.Name,
+                Choices: [.. state.Customer.Candidates.Select(c => $"{c.Id}: {c.Name}")],
+                Reason: state.Customer.Match is null ? "No customer in the catalog matches." : "The customer matched only approximately."));
+        }
+
+        foreach (var field in review?.Fields.Where(f => f.Confidence < threshold && f.Field != "customer") ?? [])
+        {
+            questions.Add(new UncertainField(field.Field, field.Field, field.Value,
+                Reason: $"Only {field.Confidence:P0} sure ({string.Join(", ", field.Supporters)})."));
+        }
+
+        foreach (var line in state.Order.Lines)
+        {
+            var resolution = state.Lines.FirstOrDefault(l => l.RowNumber == line.RowNumber);
+            if (resolution?.Match is not { } match || match.MatchedBy == CatalogStore.Fuzzy)
+            {
+                questions.Add(new UncertainField("itemId", $"Item on row {line.RowNumber}", line.Sku ?? line.Description, line.RowNumber,
+                    [.. resolution?.Candidates.Select(c => $"{c.Id}: {c.Name}") ?? []],
+                    resolution?.Match is null ? "No catalog item matches." : "The item matched only approximately."));
+            }
+
+            if (line.Quantity is not > 0)
+            {
+                questions.Add(new UncertainField("quantity", $"Quantity on row {line.RowNumber}", line.Quantity?.ToString(), line.RowNumber,
+                    Reason: "The quantity is missing or not positive."));
+            }
+        }
+
+        return questions;
+    }
+}
