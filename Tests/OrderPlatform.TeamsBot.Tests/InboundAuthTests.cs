@@ -16,6 +16,8 @@ public enum BadToken
     NoToken,
     SymmetricHs256,
     Garbage,
+    CorruptJwt,
+    RsaPss,
 }
 
 public sealed class InboundAuthTests(BotFixture fixture) : IClassFixture<BotFixture>
@@ -69,6 +71,8 @@ public sealed class InboundAuthTests(BotFixture fixture) : IClassFixture<BotFixt
     [InlineData(BadToken.NoToken, "MissingToken")]
     [InlineData(BadToken.SymmetricHs256, "InvalidAlgorithm")]
     [InlineData(BadToken.Garbage, "MalformedToken")]
+    [InlineData(BadToken.CorruptJwt, "MalformedToken")]
+    [InlineData(BadToken.RsaPss, "InvalidAlgorithm")]
     public async Task EveryFailedCheckIsABare401AndIsCounted(BadToken kind, string reason)
     {
         var conversationId = TestActivities.NewConversationId();
@@ -85,6 +89,8 @@ public sealed class InboundAuthTests(BotFixture fixture) : IClassFixture<BotFixt
             BadToken.SymmetricHs256 => _connector.MintToken(
                 key: new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = "dummy" }, algorithm: SecurityAlgorithms.HmacSha256),
             BadToken.Garbage => "not-a-jwt",
+            BadToken.CorruptJwt => "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln",
+            BadToken.RsaPss => _connector.MintToken(algorithm: SecurityAlgorithms.RsaSsaPssSha256),
             _ => null,
         };
         var counts = new Dictionary<string, long>();

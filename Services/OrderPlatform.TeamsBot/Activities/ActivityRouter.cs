@@ -33,15 +33,22 @@ public sealed partial class ActivityRouter(
                 return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
 
             case ActivityTypes.Message:
-                if (IsDuplicate(activity))
+                var key = $"activity:{activity.Conversation?.Id}:{activity.Id}";
+                if (!string.IsNullOrEmpty(activity.Id) && seen.TryGetValue(key, out _))
                 {
                     return TypedResults.Ok();
                 }
 
                 if (!queue.TryEnqueue(activity))
                 {
+                    // Not marked as seen: the connector's retry of this 503 must be handled, not dropped as a duplicate.
                     LogQueueFull(logger);
                     return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                }
+
+                if (!string.IsNullOrEmpty(activity.Id))
+                {
+                    seen.Set(key, true, DedupeWindow);
                 }
 
                 return TypedResults.Ok();
@@ -53,23 +60,6 @@ public sealed partial class ActivityRouter(
             default:
                 return TypedResults.Ok();
         }
-    }
-
-    private bool IsDuplicate(Activity activity)
-    {
-        if (string.IsNullOrEmpty(activity.Id))
-        {
-            return false;
-        }
-
-        var key = $"activity:{activity.Conversation?.Id}:{activity.Id}";
-        if (seen.TryGetValue(key, out _))
-        {
-            return true;
-        }
-
-        seen.Set(key, true, DedupeWindow);
-        return false;
     }
 
     private async Task RememberOnInstallAsync(Activity activity, CancellationToken cancellationToken)
