@@ -2,8 +2,12 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Npgsql;
+using OrderPlatform.Api;
 using OrderPlatform.Api.Health;
+using OrderPlatform.Api.Orders;
+using OrderPlatform.Cases;
 using StackExchange.Redis;
+using Temporalio.Client;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,7 +15,8 @@ internal static class Extensions
 {
     /// <summary>
     /// Registers the Api's dependencies from the connection strings the AppHost injects
-    /// (<c>ConnectionStrings__ordersdb</c>, <c>__redis</c>, <c>__blobs</c>, <c>__queues</c>) and a health check for each.
+    /// (<c>ConnectionStrings__ordersdb</c>, <c>__redis</c>, <c>__blobs</c>, <c>__queues</c>, <c>__temporal</c> as
+    /// <c>host:port</c>, optional <c>__cosmos</c> for the case store) and a health check for each.
     /// A missing connection string fails at start with its name, not at first use.
     /// </summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
@@ -20,6 +25,7 @@ internal static class Extensions
         var redis = Required(builder, "redis");
         var blobs = Required(builder, "blobs");
         var queues = Required(builder, "queues");
+        var temporal = Required(builder, "temporal");
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(ordersDb));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
@@ -30,12 +36,23 @@ internal static class Extensions
         });
         builder.Services.AddSingleton(_ => StorageClients.Blob(blobs));
         builder.Services.AddSingleton(_ => StorageClients.Queue(queues));
+        builder.AddCaseStore();
+
+        // Lazy: the Api starts (and reports Temporal unhealthy) while Temporal is still coming up.
+        builder.Services.AddOptions<TemporalOptions>().BindConfiguration(TemporalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ITemporalClient>(_ => TemporalClient.CreateLazy(new TemporalClientConnectOptions(temporal)
+        {
+            Namespace = builder.Configuration[$"{TemporalOptions.Section}:Namespace"] ?? OrderPlatform.Contracts.OrderWorkflow.DefaultNamespace,
+        }));
+        builder.Services.AddScoped<OrderIntake>();
+        builder.AddApiSurface();
 
         builder.Services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("ordersdb", tags: ["ready"])
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"])
             .AddCheck<BlobHealthCheck>("blobs", tags: ["ready"])
-            .AddCheck<QueueHealthCheck>("queues", tags: ["ready"]);
+            .AddCheck<QueueHealthCheck>("queues", tags: ["ready"])
+            .AddCheck<TemporalHealthCheck>("temporal", tags: ["ready"]);
         return builder;
     }
 

@@ -1,3 +1,8 @@
+using OrderPlatform.Api.Cases;
+using OrderPlatform.Api.Orders;
+using OrderPlatform.Api.Workflow;
+using Scalar.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -5,7 +10,22 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
 app.MapDefaultEndpoints();
+if (app.Environment.IsDevelopment())
+{
+    app.MapOpenApi();
+    app.MapScalarApiReference();
+}
+
+app.MapOrdersApi();
+app.MapWorkflowApi();
+app.MapCasesApi();
 
 app.Run();
 

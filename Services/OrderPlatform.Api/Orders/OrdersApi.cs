@@ -1,0 +1,163 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OrderPlatform.Cases;
+using OrderPlatform.Contracts;
+
+namespace OrderPlatform.Api.Orders;
+
+public static partial class OrdersApi
+{
+    private const string Container = "orders";
+
+    public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Orders").RequireAuthorization().RequireRateLimiting(ApiExtensions.PerKeyPolicy);
+        api.MapPost("/orders", CreateOrderAsync).DisableAntiforgery()
+            .WithSummary("Upload an order file (multipart: file, tenantId, userId, optional conversation JSON)");
+        api.MapPost("/workflow/start", StartWorkflowAsync).WithSummary("Start a case for a file already in storage (original shape)");
+        return api;
+    }
+
+    public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> CreateOrderAsync(HttpContext context,
+        OrderIntake intake, ICaseStore cases, BlobServiceClient blobs, IOptions<UploadOptions> upload, CancellationToken ct)
+    {
+        var limits = upload.Value;
+        if (context.Request.ContentLength > limits.RequestLimit)
+        {
+            return TooLarge(limits);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = limits.RequestLimit;
+        }
+
+        if (!context.Request.HasFormContentType)
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Expected multipart/form-data", "Send the file as multipart/form-data in a part named file.");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(ct);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            return TooLarge(limits);
+        }
+
+        var file = form.Files.GetFile("file");
+        string tenantId = form["tenantId"].ToString(), userId = form["userId"].ToString();
+        if (file is null || file.Length == 0 || !SafeId().IsMatch(tenantId) || userId.Length is 0 or > 256)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid upload",
+                "Send a non-empty file part named file, tenantId (letters, digits, '.', '_', '-') and userId.");
+        }
+
+        if (file.Length > limits.MaxFileBytes)
+        {
+            return TooLarge(limits);
+        }
+
+        ConversationReference? conversation = null;
+        if (form["conversation"].ToString() is { Length: > 0 } json)
+        {
+            try
+            {
+                conversation = JsonSerializer.Deserialize<ConversationReference>(json, CaseJson.Options);
+            }
+            catch (JsonException)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Invalid conversation", "conversation must be a JSON conversation reference.");
+            }
+        }
+
+        var head = new byte[512];
+        int read;
+        await using (var peek = file.OpenReadStream())
+        {
+            read = await peek.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        }
+
+        var (extension, refusal) = UploadSniffer.Sniff(head.AsSpan(0, read), file.FileName);
+        if (extension is null)
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Not a spreadsheet", refusal!);
+        }
+
+        var caseId = OrderIntake.NewCaseId();
+        if (context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } idempotencyKey)
+        {
+            caseId = await intake.ClaimAsync(context.User.Identity?.Name ?? "anonymous", idempotencyKey, caseId);
+            if (await cases.FindAsync(caseId, ct) is { } existing)
+            {
+                return Accepted(existing.Id, existing.Status);
+            }
+        }
+
+        var blobName = $"{tenantId}/{caseId}/original.{extension}";
+        var container = blobs.GetBlobContainerClient(Container);
+        await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        var blob = container.GetBlobClient(blobName);
+        await using (var content = file.OpenReadStream())
+        {
+            await blob.UploadAsync(content, overwrite: true, ct);
+        }
+
+        var fileName = Path.ChangeExtension(Path.GetFileName(file.FileName), extension);
+        var document = new CaseDocument
+        {
+            Id = caseId,
+            TenantId = tenantId,
+            UserId = userId,
+            Conversation = conversation,
+            File = new CaseFile(fileName, $"{Container}/{blobName}", extension, file.Length),
+        };
+        var started = await intake.StartAsync(document, new OrderWorkflowInput(caseId, tenantId, userId, blob.Uri.AbsoluteUri, fileName, conversation), ct);
+        return Accepted(started.Id, started.Status);
+    }
+
+    public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> StartWorkflowAsync(WorkflowStartRequest request,
+        OrderIntake intake, CancellationToken ct)
+    {
+        if (!SafeId().IsMatch(request.CaseId ?? "") || !SafeId().IsMatch(request.TenantId ?? "") || string.IsNullOrWhiteSpace(request.UserId)
+            || !Uri.TryCreate(request.BlobUrl, UriKind.Absolute, out var blobUri))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid start request",
+                "caseId and tenantId (letters, digits, '.', '_', '-'), userId and an absolute blobUrl are required.");
+        }
+
+        var fileName = Path.GetFileName(Uri.UnescapeDataString(blobUri.AbsolutePath));
+        var document = new CaseDocument
+        {
+            Id = request.CaseId!,
+            TenantId = request.TenantId!,
+            UserId = request.UserId,
+            Teams = request.Teams,
+            File = new CaseFile(fileName, request.BlobUrl, Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant()),
+        };
+        var input = new OrderWorkflowInput(request.CaseId!, request.TenantId!, request.UserId, request.BlobUrl, fileName, Teams: request.Teams);
+        var started = await intake.StartAsync(document, input, ct);
+        return Accepted(started.Id, started.Status);
+    }
+
+    private static Accepted<OrderAccepted> Accepted(string caseId, CaseStatus status)
+    {
+        var url = OrderIntake.StatusUrl(caseId);
+        return TypedResults.Accepted(url, new OrderAccepted(caseId, status, url));
+    }
+
+    private static ProblemHttpResult TooLarge(UploadOptions limits) => Problem(StatusCodes.Status413PayloadTooLarge, "File too large",
+        $"Order files may be at most {limits.MaxFileBytes / (1024 * 1024.0):0.#} MB.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
+    private static partial Regex SafeId();
+}

@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OrderPlatform.Cases;
+using OrderPlatform.Contracts;
+using Temporalio.Client;
+using Temporalio.Exceptions;
+
+namespace OrderPlatform.Api.Workflow;
+
+/// <summary>The case document with, while the workflow runs, what its <c>Status</c> query answers right now.</summary>
+public sealed record CaseStatusResponse(string CaseId, CaseStatus Status, string? Step, OrderWorkflowStatus? Live, CaseDocument Case);
+
+public sealed record CancelRequest(string? UserId, string? Reason);
+
+public static class WorkflowApi
+{
+    private static readonly string[] Known = [SignalNames.Corrections, SignalNames.Approve, SignalNames.Cancel];
+
+    public static RouteGroupBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/workflow/{id}").WithTags("Workflow").RequireAuthorization().RequireRateLimiting(ApiExtensions.PerKeyPolicy);
+        api.MapGet("/status", GetStatusAsync).WithSummary("Case document and live workflow status");
+        api.MapPost("/signal", SignalAsync).WithSummary("Send corrections, approve or cancel to the waiting workflow");
+        api.MapPost("/cancel", CancelAsync).WithSummary("Cancel the case at its next step");
+        return api;
+    }
+
+    public static async Task<Results<Ok<CaseStatusResponse>, ProblemHttpResult>> GetStatusAsync(string id, ICaseStore cases,
+        ITemporalClient temporal, ILogger<CaseStatusResponse> logger, CancellationToken ct)
+    {
+        var document = await cases.FindAsync(id, ct);
+        if (document is null)
+        {
+            return NotFound(id);
+        }
+
+        OrderWorkflowStatus? live = null;
+        if (!CaseTransitions.IsClosed(document.Status))
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            try
+            {
+                live = await temporal.GetWorkflowHandle(id).QueryAsync<OrderWorkflowStatus>(OrderWorkflow.StatusQuery, [],
+                    new WorkflowQueryOptions { Rpc = new RpcOptions { CancellationToken = timeout.Token } });
+            }
+            catch (Exception ex) when (ex is RpcException or WorkflowQueryFailedException or OperationCanceledException or InvalidOperationException)
+            {
+                // The stored document is still a true answer; the live view is a bonus while the worker is busy.
+                logger.LogInformation("Live status of {CaseId} unavailable: {Error}", id, ex.GetType().Name);
+            }
+        }
+
+        return TypedResults.Ok(new CaseStatusResponse(document.Id, document.Status, document.Step, live, document));
+    }
+
+    public static async Task<Results<Accepted, ProblemHttpResult>> SignalAsync(string id, SignalRequest request, ICaseStore cases,
+        ITemporalClient temporal, CancellationToken ct)
+    {
+        if (!Known.Contains(request.Signal))
+        {
+            return TypedResults.Problem($"Unknown signal \"{request.Signal}\"; use {string.Join(", ", Known)}.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Unknown signal");
+        }
+
+        if (request.Signal == SignalNames.Corrections && request.Corrections is null)
+        {
+            return TypedResults.Problem("The corrections signal needs a corrections payload.", statusCode: StatusCodes.Status400BadRequest,
+                title: "Missing corrections");
+        }
+
+        return await SendAsync(id, request, cases, temporal, ct);
+    }
+
+    public static Task<Results<Accepted, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, ICaseStore cases,
+        ITemporalClient temporal, CancellationToken ct) =>
+        SendAsync(id, new SignalRequest(SignalNames.Cancel, request?.UserId, Reason: request?.Reason), cases, temporal, ct);
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> SendAsync(string id, SignalRequest request, ICaseStore cases,
+        ITemporalClient temporal, CancellationToken ct)
+    {
+        var document = await cases.FindAsync(id, ct);
+        if (document is null)
+        {
+            return NotFound(id);
+        }
+
+        if (CaseTransitions.IsClosed(document.Status))
+        {
+            return Closed(id, document.Status);
+        }
+
+        try
+        {
+            await temporal.GetWorkflowHandle(id).SignalAsync(request.Signal, [request], new WorkflowSignalOptions { Rpc = new RpcOptions { CancellationToken = ct } });
+        }
+        catch (RpcException ex) when (ex.Code == RpcException.StatusCode.NotFound)
+        {
+            return Closed(id, document.Status);
+        }
+
+        return TypedResults.Accepted(OrdersStatusUrl(id));
+    }
+
+    private static string OrdersStatusUrl(string id) => Orders.OrderIntake.StatusUrl(id);
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem($"No case {id}.", statusCode: StatusCodes.Status404NotFound, title: "Case not found");
+
+    private static ProblemHttpResult Closed(string id, CaseStatus status) =>
+        TypedResults.Problem($"Case {id} is {status} and no longer takes signals.", statusCode: StatusCodes.Status409Conflict, title: "Case closed");
+}
