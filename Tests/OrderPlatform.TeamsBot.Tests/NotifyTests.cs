@@ -90,6 +90,51 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
         Assert.Equal(2, attempts.Count);
     }
 
+    [Theory]
+    [InlineData(412)]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task OtherTransientConnectorAnswersAreRetriedToo(int status)
+    {
+        var (conversationId, userId) = await RecordConversationAsync();
+        _connector.FailNext(status);
+        _connector.FailNext(status);
+        var text = $"after {status}";
+
+        using var response = await NotifyAsync($"case-{status}", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: text));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, _connector.CallsFor(conversationId).Count(c => c.Body?["text"]?.GetValue<string>() == text));
+    }
+
+    [Fact]
+    public async Task RetryAfterIsHonoured()
+    {
+        var (_, userId) = await RecordConversationAsync();
+        _connector.FailNext(429, retryAfterSeconds: 1);
+        var started = DateTime.UtcNow;
+
+        using var response = await NotifyAsync("case-retry-after", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "patience"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9));
+    }
+
+    [Fact]
+    public async Task AConnectorThatKeepsFailingIsReportedAsABadGatewayAfterTheLastRetry()
+    {
+        var (conversationId, userId) = await RecordConversationAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            _connector.FailNext(503);
+        }
+
+        using var response = await NotifyAsync("case-down", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "lost"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(5, _connector.CallsFor(conversationId).Count(c => c.Body?["text"]?.GetValue<string>() == "lost"));
+    }
+
     [Fact]
     public async Task MessageWritesBlockedIsPermanentAndRemembered()
     {

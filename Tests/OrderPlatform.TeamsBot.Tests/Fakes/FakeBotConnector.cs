@@ -21,7 +21,7 @@ public sealed class FakeBotConnector : IAsyncDisposable
     public const string OutboundToken = "fake-outbound-token";
 
     private readonly ConcurrentDictionary<string, (RsaSecurityKey Key, string[] Endorsements)> _keys = new();
-    private readonly ConcurrentQueue<(int Status, string? Body)> _scriptedFailures = new();
+    private readonly ConcurrentQueue<(int Status, string? Body, int? RetryAfter)> _scriptedFailures = new();
     private readonly ConcurrentQueue<RecordedCall> _calls = new();
     private LoopbackServer _server = null!;
     private int _tokenRequests;
@@ -67,7 +67,8 @@ public sealed class FakeBotConnector : IAsyncDisposable
     }
 
     /// <summary>The next connector calls answer these statuses (and bodies) before calls succeed again.</summary>
-    public void FailNext(int status, string? body = null) => _scriptedFailures.Enqueue((status, body));
+    public void FailNext(int status, string? body = null, int? retryAfterSeconds = null) =>
+        _scriptedFailures.Enqueue((status, body, retryAfterSeconds));
 
     public string MintToken(
         SecurityKey? key = null,
@@ -153,6 +154,11 @@ public sealed class FakeBotConnector : IAsyncDisposable
         _calls.Enqueue(new RecordedCall(request.Method, request.Path.Value ?? "", request.Headers.Authorization.ToString(), body));
         if (_scriptedFailures.TryDequeue(out var failure))
         {
+            if (failure.RetryAfter is { } seconds)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             return Results.Content(failure.Body ?? "", "application/json", statusCode: failure.Status);
         }
 
