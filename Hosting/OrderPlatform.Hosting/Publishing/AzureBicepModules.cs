@@ -97,6 +97,8 @@ public static class AzureBicepModules
         """;
 
     internal static string StorageRolesModule(string name) => UnusedLocationParam + $$"""
+        // A resource name, never a secret, even when the resource is called "secrets" or "api-keys".
+        #disable-next-line secure-secrets-in-params
         param {{Identifier(name)}}_outputs_name string
 
         param principalType string
@@ -162,6 +164,8 @@ public static class AzureBicepModules
         """;
 
     internal static string CosmosRolesModule(string name) => UnusedLocationParam + $$"""
+        // A resource name, never a secret, even when the resource is called "secrets" or "api-keys".
+        #disable-next-line secure-secrets-in-params
         param {{Identifier(name)}}_outputs_name string
 
         param principalId string
@@ -212,6 +216,8 @@ public static class AzureBicepModules
         """;
 
     internal static string KeyVaultRolesModule(string name) => UnusedLocationParam + $$"""
+        // A resource name, never a secret, even when the resource is called "secrets" or "api-keys".
+        #disable-next-line secure-secrets-in-params
         param {{Identifier(name)}}_outputs_name string
 
         param principalType string
