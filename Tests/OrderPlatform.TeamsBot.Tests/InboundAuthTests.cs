@@ -39,6 +39,18 @@ public sealed class InboundAuthTests(BotFixture fixture) : IClassFixture<BotFixt
         Assert.Contains("Excel", reply.Body!["text"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(SecurityAlgorithms.RsaSha384)]
+    [InlineData(SecurityAlgorithms.RsaSha512)]
+    public async Task TheOtherRsaSignatureAlgorithmsAreAccepted(string algorithm)
+    {
+        var activity = TestActivities.Message(_connector.ServiceUrl, TestActivities.NewConversationId(), TestActivities.NewUserId(), "help");
+
+        using var response = await _bot.PostActivityAsync(activity, _connector.MintToken(algorithm: algorithm));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task ATokenExpiredWithinTheFiveMinuteSkewIsStillAccepted()
     {
