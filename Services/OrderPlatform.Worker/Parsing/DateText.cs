@@ -34,6 +34,11 @@ internal static partial class DateText
     {
         ambiguous = false;
         var trimmed = text.Trim();
+        if (trimmed.Length is < 6 or > 30 || !char.IsAsciiDigit(trimmed[0]))
+        {
+            return null;
+        }
+
         var iso = IsoPattern().Match(trimmed);
         if (iso.Success)
         {

@@ -23,7 +23,7 @@ internal static partial class NumberText
     public static string? Core(string text)
     {
         var trimmed = text.Replace('\u00A0', ' ').Replace('\u202F', ' ').Trim();
-        if (trimmed.Length == 0 || trimmed.Length > 40)
+        if (trimmed.Length == 0 || trimmed.Length > 40 || !trimmed.AsSpan().ContainsAnyInRange('0', '9'))
         {
             return null;
         }

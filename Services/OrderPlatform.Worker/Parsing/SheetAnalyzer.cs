@@ -9,7 +9,7 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
     private const int HeaderScanRows = 300;
     private const int HeaderRowsPerIsland = 30;
 
-    [GeneratedRegex(@"^[A-Z0-9][A-Z0-9\-./ ]{2,30}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Z0-9][A-Z0-9\-./ ]{2,30}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CodePattern();
 
     public static string CellText(RawCell? cell) => cell switch
@@ -21,7 +21,7 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         _ => "",
     };
 
-    public static bool IsCodeLike(string text) => text.Length <= 32 && CodePattern().IsMatch(text.ToUpperInvariant())
+    public static bool IsCodeLike(string text) => text.Length <= 32 && CodePattern().IsMatch(text)
         && text.Count(ch => ch == ' ') <= 1 && text.Any(char.IsDigit);
 
     public static bool IsLongText(string text) => text.Length >= 12 && text.Count(ch => ch == ' ') >= 1 && text.Any(char.IsLetter);

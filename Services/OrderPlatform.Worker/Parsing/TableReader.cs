@@ -16,6 +16,8 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         var fieldColumn = fields.Select((f, i) => (f.Field, i)).Where(x => x.Field is not null)
             .ToDictionary(x => x.Field!, x => x.i);
 
+        // A repeated header repeats the sub-header text exactly (page breaks in exports), so compare raw text.
+        var headerTexts = table.Headers.Select(h => h.Contains(" / ", StringComparison.Ordinal) ? h[(h.LastIndexOf(" / ", StringComparison.Ordinal) + 3)..] : h).ToArray();
         var kept = new List<int>();
         var skipped = new List<int>();
         for (var r = table.FirstDataRow; r < table.EndRow; r++)
@@ -26,7 +28,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             }
 
             var texts = Enumerable.Range(0, width).Select(i => SheetAnalyzer.CellText(sheet.Get(r, table.FirstColumn + i))).ToArray();
-            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, table.Headers, fieldColumn) || IsNote(texts, fieldColumn, table.HeaderRow < 0 || fieldColumn.Count == 0))
+            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, headerTexts, fieldColumn) || IsNote(texts, fieldColumn, table.HeaderRow < 0 || fieldColumn.Count == 0))
             {
                 skipped.Add(r + 1);
                 continue;
@@ -102,15 +104,14 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
     private static bool IsTotalRow(string[] texts, Dictionary<string, int> fieldColumn)
     {
         var code = fieldColumn.TryGetValue(OrderFields.Code, out var ci) ? texts[ci] : "";
-        return texts.Any(t => t.Length > 0 && !double.TryParse(t, CultureInfo.InvariantCulture, out _) && Synonyms.IsTotalLabel(t))
-            && (code.Length == 0 || Synonyms.IsTotalLabel(code));
+        return texts.Any(t => MayBeTotal(t) && Synonyms.IsTotalLabel(t)) && (code.Length == 0 || Synonyms.IsTotalLabel(code));
     }
 
-    private bool IsRepeatedHeader(string[] texts, string[] headers, Dictionary<string, int> fieldColumn) =>
-        fieldColumn.Count >= 2 && fieldColumn.Values.Count(i =>
-            texts[i].Length > 0 && (TextNormalizer.Normalize(texts[i]) == TextNormalizer.Normalize(headers[i])
-                || headers[i].EndsWith(" / " + texts[i], StringComparison.Ordinal)
-                || synonyms.MatchColumn(texts[i]).Field is not null && synonyms.MatchColumn(texts[i]).Score >= 1)) >= 2;
+    /// <summary>Cheap pre-check so the full normalisation runs only on short words starting like a total keyword.</summary>
+    private static bool MayBeTotal(string text) => text.Length is > 0 and <= 40 && char.ToLowerInvariant(text[0]) is 't' or 's' or 'g' or 'z';
+
+    private static bool IsRepeatedHeader(string[] texts, string[] headers, Dictionary<string, int> fieldColumn) =>
+        fieldColumn.Count >= 2 && fieldColumn.Values.Count(i => texts[i].Length > 0 && string.Equals(texts[i], headers[i].Trim(), StringComparison.OrdinalIgnoreCase)) >= 2;
 
     /// <summary>Notes and section titles: neither code nor quantity (R8); without a header, fewer than two cells.</summary>
     private static bool IsNote(string[] texts, Dictionary<string, int> fieldColumn, bool headerless)

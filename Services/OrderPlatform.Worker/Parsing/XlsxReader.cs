@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using System.Xml;
 
 namespace OrderPlatform.Worker.Parsing;
 
@@ -149,82 +149,138 @@ internal static class XlsxReader
         }
 
         var rowLimit = options.MaxDataRows + 200;
-        using var reader = OpenXmlReader.Create(part);
-        var currentRow = -1;
-        while (reader.Read())
+        var settings = new XmlReaderSettings
         {
-            if (!reader.IsStartElement)
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = options.MaxUncompressedBytes,
+        };
+
+        // Plain XmlReader over the part: the typed Open XML reader builds an object per element, which for a
+        // 10,000-line order costs several times the parse itself.
+        using var stream = part.GetStream(FileMode.Open, FileAccess.Read);
+        using var xml = XmlReader.Create(stream, settings);
+        var currentRow = -1;
+        var nextColumn = 0;
+        while (xml.Read())
+        {
+            if (xml.NodeType != XmlNodeType.Element)
             {
                 continue;
             }
 
-            if (reader.ElementType == typeof(Row))
+            switch (xml.LocalName)
             {
-                var r = reader.Attributes.FirstOrDefault(a => a.LocalName == "r").Value;
-                currentRow = r is not null && int.TryParse(r, out var number) ? number - 1 : currentRow + 1;
-                if (currentRow >= rowLimit)
-                {
-                    throw new SpreadsheetException(SpreadsheetError.TooManyRows,
-                        $"Sheet \"{raw.Name}\" has more than {options.MaxDataRows:N0} lines, the most one order may have.");
-                }
-            }
-            else if (reader.ElementType == typeof(Cell))
-            {
-                var cell = (Cell)reader.LoadCurrentElement()!;
-                var (row, column) = cell.CellReference?.Value is { } cr && CellReferences.TryParse(cr, out var p)
-                    ? p
-                    : (currentRow, (raw.Rows.ElementAtOrDefault(currentRow)?.Length ?? 0));
-                if (ReadCell(cell, strings, dateStyles, date1904) is { } value)
-                {
-                    raw.Set(row, column, value);
-                }
-            }
-            else if (reader.ElementType == typeof(MergeCell))
-            {
-                var merge = (MergeCell)reader.LoadCurrentElement()!;
-                if (merge.Reference?.Value is { } reference && CellReferences.TryParseRange(reference, out var range))
-                {
-                    raw.Merges.Add(range);
-                }
+                case "row":
+                    currentRow = int.TryParse(xml.GetAttribute("r"), out var number) ? number - 1 : currentRow + 1;
+                    nextColumn = 0;
+                    if (currentRow >= rowLimit)
+                    {
+                        throw new SpreadsheetException(SpreadsheetError.TooManyRows,
+                            $"Sheet \"{raw.Name}\" has more than {options.MaxDataRows:N0} lines, the most one order may have.");
+                    }
+
+                    break;
+                case "c":
+                    var cell = ReadCellElement(xml);
+                    var (row, column) = cell.Reference is { } reference && CellReferences.TryParse(reference, out var p)
+                        ? p
+                        : (currentRow, nextColumn);
+                    nextColumn = column + 1;
+                    if (ToRaw(cell, strings, dateStyles, date1904) is { } value)
+                    {
+                        raw.Set(row, column, value);
+                    }
+
+                    break;
+                case "mergeCell":
+                    if (xml.GetAttribute("ref") is { } merge && CellReferences.TryParseRange(merge, out var range))
+                    {
+                        raw.Merges.Add(range);
+                    }
+
+                    break;
             }
         }
     }
 
-    private static RawCell? ReadCell(Cell cell, string[] strings, HashSet<uint> dateStyles, bool date1904)
+    /// <summary>The parts of a &lt;c&gt; element the parser needs.</summary>
+    private readonly record struct CellElement(string? Reference, string? Type, uint? Style, string? Value, string? Inline, bool HasFormula);
+
+    private static CellElement ReadCellElement(XmlReader xml)
     {
-        var text = cell.CellValue?.Text;
-        var type = cell.DataType?.Value;
-        if (type == CellValues.InlineString)
+        var reference = xml.GetAttribute("r");
+        var type = xml.GetAttribute("t");
+        uint? style = uint.TryParse(xml.GetAttribute("s"), out var s) ? s : null;
+        string? value = null;
+        System.Text.StringBuilder? inline = null;
+        var hasFormula = false;
+        if (xml.IsEmptyElement)
         {
-            var inline = cell.InlineString?.Text?.Text ?? string.Concat(cell.InlineString?.Elements<Run>().Select(r => r.Text?.Text) ?? []);
-            return new RawCell(RawKind.Text, inline, 0);
+            return new CellElement(reference, type, style, null, null, false);
+        }
+
+        // Leaves the reader on </c>. ReadElementContentAsString already moves past its element, hence no Read() after it.
+        var depth = xml.Depth;
+        var inPhonetic = false;
+        xml.Read();
+        while (!xml.EOF && !(xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth))
+        {
+            if (xml.NodeType == XmlNodeType.Element)
+            {
+                switch (xml.LocalName)
+                {
+                    case "v":
+                        value = xml.ReadElementContentAsString();
+                        continue;
+                    case "t" when !inPhonetic:
+                        // Only <t> inside <is> (directly or in runs); phonetic guides are not the text.
+                        (inline ??= new()).Append(xml.ReadElementContentAsString());
+                        continue;
+                    case "f":
+                        hasFormula = true;
+                        break;
+                    case "rPh":
+                        inPhonetic = !xml.IsEmptyElement;
+                        break;
+                }
+            }
+            else if (xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "rPh")
+            {
+                inPhonetic = false;
+            }
+
+            xml.Read();
+        }
+
+        return new CellElement(reference, type, style, value, inline?.ToString(), hasFormula);
+    }
+
+    private static RawCell? ToRaw(CellElement cell, string[] strings, HashSet<uint> dateStyles, bool date1904)
+    {
+        var text = cell.Value;
+        if (cell.Type == "inlineStr")
+        {
+            return new RawCell(RawKind.Text, cell.Inline ?? "", 0);
         }
 
         if (string.IsNullOrEmpty(text))
         {
-            return cell.CellFormula is not null ? new RawCell(RawKind.MissingFormulaValue, null, 0) : null;
+            return cell.HasFormula ? new RawCell(RawKind.MissingFormulaValue, null, 0) : null;
         }
 
-        if (type == CellValues.SharedString)
+        switch (cell.Type)
         {
-            return int.TryParse(text, out var index) && index >= 0 && index < strings.Length
-                ? new RawCell(RawKind.Text, strings[index], 0)
-                : new RawCell(RawKind.Error, "#STRING?", 0);
-        }
-
-        if (type == CellValues.Error)
-        {
-            return new RawCell(RawKind.Error, text, 0);
-        }
-
-        if (type == CellValues.Boolean)
-        {
-            return new RawCell(RawKind.Boolean, text == "1" ? "TRUE" : "FALSE", text == "1" ? 1 : 0);
-        }
-
-        if (type == CellValues.String || type == CellValues.Date)
-        {
-            return new RawCell(RawKind.Text, text, 0);
+            case "s":
+                return int.TryParse(text, out var index) && index >= 0 && index < strings.Length
+                    ? new RawCell(RawKind.Text, strings[index], 0)
+                    : new RawCell(RawKind.Error, "#STRING?", 0);
+            case "e":
+                return new RawCell(RawKind.Error, text, 0);
+            case "b":
+                return new RawCell(RawKind.Boolean, text == "1" ? "TRUE" : "FALSE", text == "1" ? 1 : 0);
+            case "str" or "d":
+                return new RawCell(RawKind.Text, text, 0);
         }
 
         if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
@@ -232,7 +288,7 @@ internal static class XlsxReader
             return new RawCell(RawKind.Text, text, 0);
         }
 
-        if (cell.StyleIndex?.Value is { } style && dateStyles.Contains(style))
+        if (cell.Style is { } style && dateStyles.Contains(style))
         {
             return new RawCell(RawKind.Date, null, date1904 ? number + DateText.Offset1904 : number);
         }
