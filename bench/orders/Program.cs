@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using ExcelDataReader;
+using Microsoft.Extensions.Options;
+using OrderPlatform.Worker.Parsing;
+
+// Parse of a generated 10,000-line order with our parser next to a raw ExcelDataReader pass over the same file.
+// The ratio is the price of everything the parser adds: sheet choice, header detection, unmerge, per-column numbers.
+const int Lines = 10_000;
+
+// ExcelDataReader needs the code-pages provider even for xlsx (spec R1).
+System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+const int Runs = 11;
+
+var bytes = Generate(Lines);
+Console.WriteLine($"Workbook: {Lines:N0} lines, {bytes.Length / 1024.0:N0} KiB, {Runs} runs each after one warm-up");
+
+var parser = new SpreadsheetParser(Options.Create(new ParserOptions()));
+var parsed = parser.Parse(new MemoryStream(bytes), "order.xlsx");
+var last = parsed.Rows[^1];
+if (parsed.Rows.Count != Lines || last.Cells[1].Text != $"4711-{Lines - 1:00000}" || last.Cells[2].Text != "4006381333931"
+    || last.Cells[4].Number != 1 + ((Lines - 1) % 50))
+{
+    throw new InvalidOperationException($"The parser misread the generated order ({parsed.Rows.Count} lines).");
+}
+
+// Interleaved so both readers see the same machine load; min is the least disturbed run.
+var (ours, raw) = Measure(() => parser.Parse(new MemoryStream(bytes), "order.xlsx").Rows.Count, () => ReadRaw(bytes));
+
+Console.WriteLine($"OrderPlatform parser : median {ours.Median,8:N1} ms, min {ours.Min,8:N1} ms, {ours.AllocatedMb,6:N1} MB allocated per run");
+Console.WriteLine($"Raw ExcelDataReader  : median {raw.Median,8:N1} ms, min {raw.Min,8:N1} ms, {raw.AllocatedMb,6:N1} MB allocated per run");
+Console.WriteLine($"Ratio (ours / raw)   : median {ours.Median / raw.Median:N2}x, min {ours.Min / raw.Min:N2}x");
+
+static (Stats Ours, Stats Raw) Measure(Func<int> ours, Func<int> raw)
+{
+    ours();
+    raw();
+    var a = new Stats();
+    var b = new Stats();
+    for (var i = 0; i < Runs; i++)
+    {
+        a.Run(ours);
+        b.Run(raw);
+    }
+
+    return (a, b);
+}
+
+static int ReadRaw(byte[] bytes)
+{
+    using var reader = ExcelReaderFactory.CreateOpenXmlReader(new MemoryStream(bytes));
+    var cells = 0;
+    while (reader.Read())
+    {
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            cells += reader.GetValue(i) is null ? 0 : 1;
+        }
+    }
+
+    return cells;
+}
+
+static byte[] Generate(int lines)
+{
+    using var stream = new MemoryStream();
+    using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+    {
+        var workbookPart = document.AddWorkbookPart();
+        workbookPart.Workbook = new Workbook();
+        var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
+        using (var writer = OpenXmlWriter.Create(sheetPart))
+        {
+            writer.WriteStartElement(new Worksheet());
+            writer.WriteStartElement(new SheetData());
+            WriteRow(writer, 1, "Kundennr.: 10234");
+            WriteRow(writer, 2, "Liefertermin", "15.03.2026");
+            WriteRow(writer, 4, "Pos.", "Art.-Nr.", "EAN", "Bezeichnung", "Menge", "ME", "Preis €");
+            for (var i = 0; i < lines; i++)
+            {
+                WriteRow(writer, 5 + i, i + 1, $"4711-{i:00000}", 4006381333931d, $"Schraube M{6 + (i % 10)}x{20 + (i % 40)} verzinkt, DIN 933",
+                    1 + (i % 50), "Stk", i % 3 == 0 ? $"{i % 100},{i % 97:00}" : 0.05 + (i % 1000) / 100.0);
+            }
+
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+        }
+
+        workbookPart.Workbook.AppendChild(new Sheets(new Sheet { Id = workbookPart.GetIdOfPart(sheetPart), SheetId = 1, Name = "Bestellung" }));
+    }
+
+    return stream.ToArray();
+}
+
+static void WriteRow(OpenXmlWriter writer, int number, params object[] values)
+{
+    writer.WriteStartElement(new Row { RowIndex = (uint)number });
+    foreach (var value in values)
+    {
+        var cell = value is string text
+            ? new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(text)) }
+            : new Cell { CellValue = new CellValue(Convert.ToString(value, CultureInfo.InvariantCulture)!) };
+        writer.WriteElement(cell);
+    }
+
+    writer.WriteEndElement();
+}
+
+internal sealed class Stats
+{
+    private readonly List<double> _times = [];
+    private long _allocated;
+
+    public double Median => _times.Order().ElementAt(_times.Count / 2);
+
+    public double Min => _times.Min();
+
+    public double AllocatedMb => _allocated / (double)_times.Count / (1024 * 1024);
+
+    public void Run(Func<int> action)
+    {
+        GC.Collect();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var watch = Stopwatch.StartNew();
+        action();
+        _times.Add(watch.Elapsed.TotalMilliseconds);
+        _allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+}
