@@ -50,6 +50,15 @@ public sealed class PublishProcessTests
         Assert.Contains("Unknown publisher 'helm'. Known: manifest, vm.", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task APublisherWithoutAnOutputPathFailsClearly()
+    {
+        var appHost = new Projects.OrderPlatform_AppHost().TargetPath;
+        var result = await Tools.RunAsync("dotnet", [appHost, "--publisher", "manifest"]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--output-path is required with --publisher.", result.Output, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<int> ProcessesWith(string marker)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
