@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrderPlatform.Worker.Parsing;
 
 namespace OrderPlatform.Worker.Committee;
 
@@ -15,7 +16,11 @@ public sealed record MappingProfile(
     IReadOnlyDictionary<string, string> ColumnHeaders,
     char? DecimalSeparator,
     string? DateOrder,
-    DateTimeOffset ConfirmedAt);
+    DateTimeOffset ConfirmedAt)
+{
+    /// <summary>Handed to parse-excel for this customer's next file, so it asks fewer questions.</summary>
+    public CustomerConventions Conventions => new(DecimalSeparator, DateOrder);
+}
 
 /// <summary>Where confirmed mappings live; Postgres backs it in production, <see cref="InMemoryMappingHistory"/> locally.</summary>
 public interface IMappingHistory

@@ -32,4 +32,23 @@ public sealed class ParserOptions
 
     /// <summary>Extra header synonyms per field (code, ean, description, quantity, unit, price).</summary>
     public Dictionary<string, string[]> ExtraSynonyms { get; set; } = [];
+
+    /// <summary>These limits with a customer's own conventions laid over the workbook-wide defaults.</summary>
+    internal ParserOptions With(CustomerConventions conventions) => new()
+    {
+        MaxFileBytes = MaxFileBytes,
+        MaxUncompressedBytes = MaxUncompressedBytes,
+        MaxCompressionRatio = MaxCompressionRatio,
+        MaxSheets = MaxSheets,
+        MaxDataRows = MaxDataRows,
+        DecimalSeparator = conventions.DecimalSeparator ?? DecimalSeparator,
+        DateOrder = conventions.DateOrder ?? DateOrder,
+        ExtraSynonyms = ExtraSynonyms,
+    };
 }
+
+/// <summary>
+/// What a confirmed customer profile knows about its files (spec R16): the decimal separator and date order ("dmy" or
+/// "mdy") that settle values the file alone leaves ambiguous.
+/// </summary>
+public sealed record CustomerConventions(char? DecimalSeparator, string? DateOrder);

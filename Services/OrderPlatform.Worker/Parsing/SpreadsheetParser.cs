@@ -8,8 +8,9 @@ public sealed class SpreadsheetParser(IOptions<ParserOptions> options)
     private readonly ParserOptions _options = options.Value;
     private readonly Synonyms _synonyms = new(options.Value.ExtraSynonyms);
 
-    public ParsedSheet Parse(Stream content, string fileName)
+    public ParsedSheet Parse(Stream content, string fileName, CustomerConventions? conventions = null)
     {
+        var options = conventions is null ? _options : _options.With(conventions);
         var bytes = ReadLimited(content);
         var head = bytes.AsSpan(0, Math.Min(bytes.Length, 1024));
         if (bytes.Length == 0)
@@ -25,10 +26,10 @@ public sealed class SpreadsheetParser(IOptions<ParserOptions> options)
             SniffedFormat.Ole => XlsReader.Read(new MemoryStream(bytes, writable: false), _options),
             _ => CsvReader.Read(bytes, _options),
         };
-        return Analyze(workbook);
+        return Analyze(workbook, options);
     }
 
-    private ParsedSheet Analyze(RawWorkbook workbook)
+    private ParsedSheet Analyze(RawWorkbook workbook, ParserOptions options)
     {
         var analyzer = new SheetAnalyzer(_synonyms);
         var visible = workbook.Sheets.Where(s => !s.Hidden).ToList();
@@ -70,7 +71,7 @@ public sealed class SpreadsheetParser(IOptions<ParserOptions> options)
             warnings.Add("No row has both a quantity and an item code or description.");
         }
 
-        return new TableReader(_synonyms, _options).Read(workbook, best, warnings, questions) with { SheetBasis = basis };
+        return new TableReader(_synonyms, options).Read(workbook, best, warnings, questions) with { SheetBasis = basis };
     }
 
     private byte[] ReadLimited(Stream content)

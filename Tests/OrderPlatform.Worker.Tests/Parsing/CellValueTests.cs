@@ -192,3 +192,22 @@ public sealed class CellValueTests
         Assert.Equal("Tournevis étoile", sheet.Rows[0].Cells[1].Text);
     }
 }
+
+public sealed class CustomerConventionTests
+{
+    [Fact]
+    public void AConfirmedProfileSettlesAmbiguousNumbersAndDatesForThatCustomerOnly()
+    {
+        var book = new XlsxBuilder();
+        book.Sheet("Order").Row(1, "SKU", "Qty", "Price", "Date").Row(2, "A-1", 1, "1.234", "03/04/2026");
+        var bytes = book.Build();
+        var parser = new SpreadsheetParser(Microsoft.Extensions.Options.Options.Create(new ParserOptions()));
+
+        var known = parser.Parse(new MemoryStream(bytes), "order.xlsx", new CustomerConventions(',', "dmy"));
+        var unknown = parser.Parse(new MemoryStream(bytes), "order.xlsx");
+
+        Assert.Equal((1234m, new DateOnly(2026, 4, 3)), (known.Rows[0].Cells[2].Number!.Value, known.Rows[0].Cells[3].Date!.Value));
+        Assert.Empty(known.Questions);
+        Assert.Equal(["decimal-separator", "date-order"], unknown.Questions.Select(q => q.Topic));
+    }
+}
