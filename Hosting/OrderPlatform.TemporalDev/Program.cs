@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OrderPlatform.TemporalDev;
 using OrderPlatform.TemporalDev.CommandLine;
 
@@ -13,9 +14,15 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 }
 
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 await using TemporalDevServer server = await TemporalDevServer.StartAsync(options, stop.Token);
 Console.WriteLine($"Temporal dev server (OrderPlatform.TemporalDev) listening on {server.Target}");
 await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}

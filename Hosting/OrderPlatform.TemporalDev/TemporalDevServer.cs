@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrderPlatform.TemporalDev.Engine;
 using OrderPlatform.TemporalDev.Grpc;
 using OrderPlatform.TemporalDev.Persistence;
@@ -45,14 +47,18 @@ public sealed class TemporalDevServer : IAsyncDisposable
     public static async Task<TemporalDevServer> StartAsync(TemporalDevServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ILoggerFactory loggerFactory = options.LoggerFactory
-            ?? Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        ILoggerFactory loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         RunStore? store = options.DbFilename is { Length: > 0 } path ? new RunStore(path) : null;
         var engine = new WorkflowEngine(options.Namespaces, store, options.LongPollHold, loggerFactory.CreateLogger<WorkflowEngine>());
         var settings = new ServerSettings(options.UnimplementedMethods);
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder skips configuration files, environment binding and default logging: startup time matters
+        // because WorkflowEnvironment gives the process five seconds to answer.
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+        // Embedded in another process (AppHost, tests) the server must not take over Ctrl+C/SIGTERM handling.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(engine);
         builder.Services.AddSingleton(settings);
@@ -89,4 +95,12 @@ public sealed class TemporalDevServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         _store?.Dispose();
     }
+}
+
+/// <summary>A host lifetime that leaves process signals to the caller.</summary>
+internal sealed class EmbeddedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

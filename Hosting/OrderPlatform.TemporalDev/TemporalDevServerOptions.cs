@@ -23,6 +23,6 @@ public sealed class TemporalDevServerOptions
     /// <summary>WorkflowService method names to answer with UNIMPLEMENTED; lets tests prove the SDK tolerates it.</summary>
     public IList<string> UnimplementedMethods { get; } = [];
 
-    /// <summary>Logging for the server; null logs warnings to the console.</summary>
+    /// <summary>Logging for the server; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 }

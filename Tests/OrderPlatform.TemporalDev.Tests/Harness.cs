@@ -34,7 +34,8 @@ public static class Harness
     {
         string taskQueue = $"tq-{Guid.NewGuid():N}";
         using var worker = new TemporalWorker(client, WorkerOptions(taskQueue, maxCachedWorkflows));
-        await worker.ExecuteAsync(() => body(taskQueue), TestContext.Current.CancellationToken);
+        // A bound on every scenario turns a stuck workflow into a failure instead of a hung run.
+        await worker.ExecuteAsync(() => body(taskQueue).WaitAsync(TimeSpan.FromSeconds(90)), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Replays a closed run's history; throws on any nondeterminism.</summary>
@@ -82,7 +83,7 @@ public static class Harness
         options.AddWorkflow<SequenceWorkflow>().AddWorkflow<HeartbeatRetryWorkflow>().AddWorkflow<NonRetryableWorkflow>()
             .AddWorkflow<SignalOrTimeoutWorkflow>().AddWorkflow<CollectorWorkflow>().AddWorkflow<CancellableWorkflow>()
             .AddWorkflow<WaitForeverWorkflow>().AddWorkflow<SleepWorkflow>().AddWorkflow<ContinueAsNewWorkflow>()
-            .AddWorkflow<QuickCompleteWorkflow>();
+            .AddWorkflow<QuickCompleteWorkflow>().AddWorkflow<DoublerWorkflow>().AddWorkflow<ParentWorkflow>();
         return options;
     }
 
@@ -91,9 +92,17 @@ public static class Harness
         options.AddWorkflow<SequenceWorkflow>().AddWorkflow<HeartbeatRetryWorkflow>().AddWorkflow<NonRetryableWorkflow>()
             .AddWorkflow<SignalOrTimeoutWorkflow>().AddWorkflow<CollectorWorkflow>().AddWorkflow<CancellableWorkflow>()
             .AddWorkflow<WaitForeverWorkflow>().AddWorkflow<SleepWorkflow>().AddWorkflow<ContinueAsNewWorkflow>()
-            .AddWorkflow<QuickCompleteWorkflow>().AddActivity(TestActivities.SleepASecond)
+            .AddWorkflow<QuickCompleteWorkflow>().AddWorkflow<DoublerWorkflow>().AddWorkflow<ParentWorkflow>()
+            .AddActivity(TestActivities.SleepASecond)
             .AddActivity(TestActivities.Echo).AddActivity(TestActivities.FlakyTwice).AddActivity(TestActivities.Reject)
             .AddActivity(TestActivities.HeartbeatThenStall).AddActivity(TestActivities.HeartbeatUntilCancelled);
         return options;
     }
 }
+
+/// <summary>
+/// Tests that launch the server executable run alone, after the parallel suite: the SDK's launcher gives the process
+/// five seconds, and the start-time figure should not measure contention with the other tests.
+/// </summary>
+[CollectionDefinition(DisableParallelization = true)]
+public sealed class ServerProcesses;

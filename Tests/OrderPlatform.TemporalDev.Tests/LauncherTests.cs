@@ -5,6 +5,7 @@ using Temporalio.Testing;
 
 namespace OrderPlatform.TemporalDev.Tests;
 
+[Collection(nameof(ServerProcesses))]
 public sealed class LauncherTests(ITestOutputHelper output)
 {
     [Fact]

@@ -5,6 +5,7 @@ using Temporalio.Client;
 
 namespace OrderPlatform.TemporalDev.Tests;
 
+[Collection(nameof(ServerProcesses))]
 public sealed class PersistenceTests
 {
     [Fact]

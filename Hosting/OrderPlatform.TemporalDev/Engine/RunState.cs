@@ -48,3 +48,9 @@ internal sealed class PendingQuery(string id, WorkflowQuery query)
     public TaskCompletionSource<RespondQueryTaskCompletedRequest> Answer { get; } =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>A child's link to its parent's StartChildWorkflowExecutionInitiated event.</summary>
+internal sealed record ParentRef(string RunId, long InitiatedId);
+
+/// <summary>A parent's link to a started child (the current run of its chain).</summary>
+internal sealed record ChildRef(string RunId, long StartedEventId, Temporalio.Api.Enums.V1.ParentClosePolicy ClosePolicy);

@@ -25,10 +25,13 @@ internal sealed partial class WorkflowEngine
             case CommandType.FailWorkflowExecution:
             case CommandType.CancelWorkflowExecution:
             case CommandType.ContinueAsNewWorkflowExecution:
+            case CommandType.StartChildWorkflowExecution:
+            case CommandType.SignalExternalWorkflowExecution:
+            case CommandType.RequestCancelExternalWorkflowExecution:
                 return;
             default:
                 throw RpcErrors.InvalidArgument(
-                    $"OrderPlatform.TemporalDev does not support the {command.CommandType} command (child workflows, external signals/cancels, updates and Nexus are out of scope)");
+                    $"OrderPlatform.TemporalDev does not support the {command.CommandType} command (updates and Nexus are out of scope)");
         }
     }
 
@@ -125,6 +128,15 @@ internal sealed partial class WorkflowEngine
                 return false;
             case CommandType.ContinueAsNewWorkflowExecution:
                 ContinueAsNew(run, command.ContinueAsNewWorkflowExecutionCommandAttributes, completedId);
+                return false;
+            case CommandType.StartChildWorkflowExecution:
+                StartChild(run, command.StartChildWorkflowExecutionCommandAttributes, completedId);
+                return false;
+            case CommandType.SignalExternalWorkflowExecution:
+                SignalExternal(run, command.SignalExternalWorkflowExecutionCommandAttributes, completedId);
+                return false;
+            case CommandType.RequestCancelExternalWorkflowExecution:
+                CancelExternal(run, command.RequestCancelExternalWorkflowExecutionCommandAttributes, completedId);
                 return false;
             default:
                 throw RpcErrors.InvalidArgument($"unsupported command {command.CommandType}");
@@ -227,7 +239,12 @@ internal sealed partial class WorkflowEngine
             },
         });
         Close(run, WorkflowExecutionStatus.ContinuedAsNew);
-        StartRun(run.Namespace, next, newRunId, continuedFrom: run.RunId);
+        WorkflowRun successor = StartRun(run.Namespace, next, newRunId, continuedFrom: run.RunId, parent: run.Parent);
+        if (run.Parent is { } parent && _runs.TryGetValue(parent.RunId, out WorkflowRun? parentRun)
+            && parentRun.Children.TryGetValue(parent.InitiatedId, out ChildRef? child))
+        {
+            parentRun.Children[parent.InitiatedId] = child with { RunId = successor.RunId };
+        }
     }
 
     private static Duration? Positive(Duration? d) => d is not null && d.ToTimeSpan() > TimeSpan.Zero ? d : null;

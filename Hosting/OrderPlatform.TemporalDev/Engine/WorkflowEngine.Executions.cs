@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using OrderPlatform.TemporalDev.Grpc;
+using Temporalio.Api.Common.V1;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.History.V1;
 using Temporalio.Api.TaskQueue.V1;
@@ -83,11 +84,12 @@ internal sealed partial class WorkflowEngine
         RpcErrors.AlreadyStarted($"workflow execution already started: {workflowId}", existing.Start.RequestId, existing.RunId);
 
     private WorkflowRun StartRun(string ns, StartWorkflowExecutionRequest start, string runId, string? continuedFrom,
-        Action<WorkflowRun>? beforeFirstTask = null)
+        Action<WorkflowRun>? beforeFirstTask = null, ParentRef? parent = null)
     {
         start.TaskQueue = new TaskQueue { Name = start.TaskQueue.Name, Kind = TaskQueueKind.Normal };
-        var run = new WorkflowRun(ns, start.WorkflowId, runId, start);
+        var run = new WorkflowRun(ns, start.WorkflowId, runId, start) { Parent = parent };
         run.RequestIds.Add(start.RequestId);
+        WorkflowRun? parentRun = parent is null ? null : _runs.GetValueOrDefault(parent.RunId);
         run.SearchAttributes = start.SearchAttributes?.Clone() ?? new();
         run.Memo = start.Memo?.Clone() ?? new();
         _runs[runId] = run;
@@ -114,6 +116,9 @@ internal sealed partial class WorkflowEngine
                 SearchAttributes = start.SearchAttributes,
                 Header = start.Header,
                 WorkflowId = start.WorkflowId,
+                ParentWorkflowNamespace = parentRun?.Namespace ?? "",
+                ParentWorkflowExecution = parentRun?.Execution,
+                ParentInitiatedEventId = parent?.InitiatedId ?? 0,
             },
         });
         beforeFirstTask?.Invoke(run);
@@ -153,8 +158,7 @@ internal sealed partial class WorkflowEngine
         return new SignalWorkflowExecutionResponse();
     });
 
-    private void Signal(WorkflowRun run, string name, Temporalio.Api.Common.V1.Payloads? input,
-        Temporalio.Api.Common.V1.Header? header, string identity) =>
+    private void Signal(WorkflowRun run, string name, Payloads? input, Header? header, string identity, WorkflowExecution? external = null) =>
         AddOutsideEvent(run, () => Append(run, new HistoryEvent
         {
             EventType = EventType.WorkflowExecutionSignaled,
@@ -164,28 +168,37 @@ internal sealed partial class WorkflowEngine
                 Input = input,
                 Header = header,
                 Identity = identity,
+                ExternalWorkflowExecution = external,
             },
         }));
 
     public RequestCancelWorkflowExecutionResponse RequestCancel(RequestCancelWorkflowExecutionRequest request) => Locked(() =>
     {
         WorkflowRun run = OpenRunOrThrow(request.Namespace, request.WorkflowExecution.WorkflowId, request.WorkflowExecution.RunId);
-        if (!run.CancelRequested)
-        {
-            run.CancelRequested = true;
-            AddOutsideEvent(run, () => Append(run, new HistoryEvent
-            {
-                EventType = EventType.WorkflowExecutionCancelRequested,
-                WorkflowExecutionCancelRequestedEventAttributes = new WorkflowExecutionCancelRequestedEventAttributes
-                {
-                    Cause = request.Reason,
-                    Identity = request.Identity,
-                },
-            }));
-        }
-
+        RequestCancel(run, request.Reason, request.Identity);
         return new RequestCancelWorkflowExecutionResponse();
     });
+
+    private void RequestCancel(WorkflowRun run, string reason, string identity, WorkflowExecution? external = null, long externalInitiatedId = 0)
+    {
+        if (run.CancelRequested)
+        {
+            return;
+        }
+
+        run.CancelRequested = true;
+        AddOutsideEvent(run, () => Append(run, new HistoryEvent
+        {
+            EventType = EventType.WorkflowExecutionCancelRequested,
+            WorkflowExecutionCancelRequestedEventAttributes = new WorkflowExecutionCancelRequestedEventAttributes
+            {
+                Cause = reason,
+                Identity = identity,
+                ExternalWorkflowExecution = external,
+                ExternalInitiatedEventId = externalInitiatedId,
+            },
+        }));
+    }
 
     public TerminateWorkflowExecutionResponse TerminateWorkflow(TerminateWorkflowExecutionRequest request) => Locked(() =>
     {
@@ -194,7 +207,7 @@ internal sealed partial class WorkflowEngine
         return new TerminateWorkflowExecutionResponse();
     });
 
-    private void Terminate(WorkflowRun run, string reason, string identity, Temporalio.Api.Common.V1.Payloads? details = null)
+    private void Terminate(WorkflowRun run, string reason, string identity, Payloads? details = null)
     {
         run.Buffer.Clear();
         if (run.TaskStartedId != 0)

@@ -26,12 +26,19 @@ internal sealed partial class WorkflowEngine
                 };
                 run.History.AddRange(s.History.Events);
                 run.RequestIds.Add(s.Start.RequestId);
+                if (run.History[0].WorkflowExecutionStartedEventAttributes is { ParentWorkflowExecution: { } parent } started)
+                {
+                    run.Parent = new ParentRef(parent.RunId, started.ParentInitiatedEventId);
+                }
+
                 _runs[run.RunId] = run;
                 _current[(run.Namespace, run.WorkflowId)] = run;
-                if (run.IsOpen)
-                {
-                    RebuildOpenRun(run);
-                }
+            }
+
+            // Children link to runs loaded in any order, so open runs are rebuilt once everything is loaded.
+            foreach (WorkflowRun run in _runs.Values.Where(r => r.IsOpen).ToList())
+            {
+                RebuildOpenRun(run);
             }
 
             Persist();
@@ -42,10 +49,25 @@ internal sealed partial class WorkflowEngine
     {
         Dictionary<long, HistoryEvent> activities = [];
         Dictionary<string, HistoryEvent> timers = [];
+        Dictionary<long, HistoryEvent> children = [];
         foreach (HistoryEvent e in run.History)
         {
+            if (ChildInitiatedId(e) is { } closedChild)
+            {
+                children.Remove(closedChild);
+                run.Children.Remove(closedChild);
+            }
+
             switch (e.EventType)
             {
+                case EventType.StartChildWorkflowExecutionInitiated: children[e.EventId] = e; break;
+                case EventType.ChildWorkflowExecutionStarted:
+                    ChildWorkflowExecutionStartedEventAttributes cs = e.ChildWorkflowExecutionStartedEventAttributes;
+                    WorkflowRun current = _current.GetValueOrDefault((run.Namespace, cs.WorkflowExecution.WorkflowId)) ?? _runs[cs.WorkflowExecution.RunId];
+                    run.Children[cs.InitiatedEventId] = new ChildRef(current.RunId, e.EventId,
+                        children[cs.InitiatedEventId].StartChildWorkflowExecutionInitiatedEventAttributes.ParentClosePolicy);
+                    children.Remove(cs.InitiatedEventId);
+                    break;
                 case EventType.ActivityTaskScheduled: activities[e.EventId] = e; break;
                 case EventType.ActivityTaskCompleted: activities.Remove(e.ActivityTaskCompletedEventAttributes.ScheduledEventId); break;
                 case EventType.ActivityTaskFailed: activities.Remove(e.ActivityTaskFailedEventAttributes.ScheduledEventId); break;
@@ -83,6 +105,11 @@ internal sealed partial class WorkflowEngine
             ArmActivity(run, activity);
         }
 
+        foreach (HistoryEvent e in children.Values)
+        {
+            LaunchChild(run, e.EventId, e.StartChildWorkflowExecutionInitiatedEventAttributes);
+        }
+
         foreach (HistoryEvent e in timers.Values)
         {
             TimerStartedEventAttributes t = e.TimerStartedEventAttributes;
@@ -100,4 +127,16 @@ internal sealed partial class WorkflowEngine
 
         ArmRunTimeout(run);
     }
+
+    /// <summary>The initiated event id a child outcome event refers to, or null for any other event.</summary>
+    private static long? ChildInitiatedId(HistoryEvent e) => e.AttributesCase switch
+    {
+        HistoryEvent.AttributesOneofCase.StartChildWorkflowExecutionFailedEventAttributes => e.StartChildWorkflowExecutionFailedEventAttributes.InitiatedEventId,
+        HistoryEvent.AttributesOneofCase.ChildWorkflowExecutionCompletedEventAttributes => e.ChildWorkflowExecutionCompletedEventAttributes.InitiatedEventId,
+        HistoryEvent.AttributesOneofCase.ChildWorkflowExecutionFailedEventAttributes => e.ChildWorkflowExecutionFailedEventAttributes.InitiatedEventId,
+        HistoryEvent.AttributesOneofCase.ChildWorkflowExecutionCanceledEventAttributes => e.ChildWorkflowExecutionCanceledEventAttributes.InitiatedEventId,
+        HistoryEvent.AttributesOneofCase.ChildWorkflowExecutionTimedOutEventAttributes => e.ChildWorkflowExecutionTimedOutEventAttributes.InitiatedEventId,
+        HistoryEvent.AttributesOneofCase.ChildWorkflowExecutionTerminatedEventAttributes => e.ChildWorkflowExecutionTerminatedEventAttributes.InitiatedEventId,
+        _ => null,
+    };
 }

@@ -208,6 +208,7 @@ internal sealed partial class WorkflowEngine
         }
 
         needTask |= FlushBuffer(run);
+        RunAfterCommands();
         if (needTask)
         {
             ScheduleWorkflowTask(run);

@@ -67,6 +67,12 @@ internal sealed class WorkflowRun(string ns, string workflowId, string runId, St
 
     public AsyncSignal Changed { get; } = new();
 
+    /// <summary>Set on a child run: who to tell when it closes.</summary>
+    public ParentRef? Parent { get; set; }
+
+    /// <summary>Started children by their initiated event id.</summary>
+    public Dictionary<long, ChildRef> Children { get; } = [];
+
     public Duration TaskTimeout => Start.WorkflowTaskTimeout is { } t && t.ToTimeSpan() > TimeSpan.Zero
         ? t
         : Duration.FromTimeSpan(TimeSpan.FromSeconds(10));

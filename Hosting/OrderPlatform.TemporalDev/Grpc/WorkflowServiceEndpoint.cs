@@ -12,6 +12,22 @@ namespace OrderPlatform.TemporalDev.Grpc;
 /// <summary>Routes each WorkflowService call by method name to the engine; unknown methods answer UNIMPLEMENTED.</summary>
 internal sealed class WorkflowServiceEndpoint(WorkflowEngine engine, ServerSettings settings)
 {
+    /// <summary>The methods served: those implemented, plus ones the SDK may call that get a clear UNIMPLEMENTED.</summary>
+    public static readonly string[] BoundMethods =
+    [
+        "GetSystemInfo", "DescribeNamespace", "ShutdownWorker",
+        "PollWorkflowTaskQueue", "RespondWorkflowTaskCompleted", "RespondWorkflowTaskFailed",
+        "PollActivityTaskQueue", "RecordActivityTaskHeartbeat", "RespondActivityTaskCompleted",
+        "RespondActivityTaskFailed", "RespondActivityTaskCanceled", "RespondQueryTaskCompleted",
+        "StartWorkflowExecution", "SignalWorkflowExecution", "SignalWithStartWorkflowExecution",
+        "RequestCancelWorkflowExecution", "TerminateWorkflowExecution", "QueryWorkflow",
+        "GetWorkflowExecutionHistory", "DescribeWorkflowExecution", "ListWorkflowExecutions", "CountWorkflowExecutions",
+        "UpdateWorkflowExecution", "PollWorkflowExecutionUpdate", "ExecuteMultiOperation", "RecordWorkerHeartbeat",
+        "RecordActivityTaskHeartbeatById", "RespondActivityTaskCompletedById", "RespondActivityTaskFailedById",
+        "RespondActivityTaskCanceledById", "CreateSchedule", "ResetWorkflowExecution", "ResetStickyTaskQueue",
+        "PollNexusTaskQueue", "DescribeTaskQueue", "GetWorkflowExecutionHistoryReverse",
+    ];
+
     public async Task<IMessage> DispatchAsync(string method, IMessage request, ServerCallContext context)
     {
         settings.CallCounts.AddOrUpdate(method, 1, (_, n) => n + 1);
