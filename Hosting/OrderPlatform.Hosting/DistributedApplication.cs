@@ -38,6 +38,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             InstanceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
             Resources = [.. builder.Resources],
             Stopping = _stopping.Token,
+            Ephemeral = builder.Options.IsTesting,
         };
         _orchestrator = new Orchestrator(Context, Options);
         _reporter = new ConsoleReporter(ResourceNotifications, Options.ConsoleProgress);

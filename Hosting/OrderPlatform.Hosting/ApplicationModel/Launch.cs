@@ -37,6 +37,9 @@ public sealed class LaunchContext
     /// <summary>Whether resources run as local executables or containers.</summary>
     public required ContainerRuntimeMode Runtime { get; init; }
 
+    /// <summary>Test runs: state need not survive the run (e.g. Temporal keeps history in memory).</summary>
+    public bool Ephemeral { get; init; }
+
     /// <summary>Unique per app instance; used to name containers so two apps never clash.</summary>
     public required string InstanceId { get; init; }
 

@@ -59,9 +59,19 @@ internal sealed partial class ManagedProcess
         return managed;
     }
 
+    // The Exited event, not WaitForExitAsync: the latter also waits for EOF on stdout/stderr, which never comes while
+    // a grandchild (sh -c "sleep ...") still holds the pipe.
     private async Task<int> WaitAsync()
     {
-        await _process.WaitForExitAsync().ConfigureAwait(false);
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process.Exited += (_, _) => exited.TrySetResult();
+        if (_process.HasExited)
+        {
+            exited.TrySetResult();
+        }
+        await exited.Task.ConfigureAwait(false);
+        // Let the last output lines arrive (they matter for the crash report), without waiting on a held pipe.
+        await Task.WhenAny(_process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
         if (_pidFile is not null)
         {
             PidFiles.Delete(_pidFile);
@@ -69,25 +79,25 @@ internal sealed partial class ManagedProcess
         return _process.ExitCode;
     }
 
-    /// <summary>Graceful signal, then SIGKILL after <paramref name="grace"/>.</summary>
+    /// <summary>
+    /// Graceful signal to the process, then SIGKILL after <paramref name="grace"/>; descendants seen before the
+    /// signal are killed too, so nothing it spawned outlives it.
+    /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (_process.HasExited)
+        var descendants = ProcessTree.Descendants(_process.Id);
+        if (!_process.HasExited)
         {
-            return;
-        }
-        Signal(_process.Id, _spec.StopSignal);
-        if (await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false) != Exited)
-        {
-            try
+            Signal(_process.Id, _spec.StopSignal);
+            if (await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false) != Exited)
             {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited between the check and the kill.
+                Signal(_process.Id, Signals.SigKill);
             }
             await Exited.ConfigureAwait(false);
+        }
+        foreach (var pid in descendants.Concat(ProcessTree.Descendants(_process.Id)).Distinct())
+        {
+            Signal(pid, Signals.SigKill);
         }
     }
 
@@ -103,6 +113,56 @@ internal sealed partial class ManagedProcess
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SysKill(int pid, int sig);
+}
+
+/// <summary>Reads the process tree from /proc (empty elsewhere).</summary>
+internal static class ProcessTree
+{
+    public static List<int> Descendants(int root)
+    {
+        if (!Directory.Exists("/proc"))
+        {
+            return [];
+        }
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { Length: > 3 } fields
+                && int.TryParse(fields[1], out var parent))
+            {
+                parents[pid] = parent;
+            }
+        }
+        var result = new List<int>();
+        var frontier = new Queue<int>([root]);
+        while (frontier.TryDequeue(out var current))
+        {
+            foreach (var child in parents.Where(p => p.Value == current).Select(p => p.Key))
+            {
+                result.Add(child);
+                frontier.Enqueue(child);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Fields of /proc/pid/stat after the command name (which may contain spaces).</summary>
+    public static string[]? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>
@@ -143,22 +203,6 @@ internal static class PidFiles
         return reaped;
     }
 
-    private static string StartTime(int pid)
-    {
-        try
-        {
-            // Field 22 of /proc/<pid>/stat; the command name (field 2) may contain spaces, so count after ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return fields[19];
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
+    // Field 22 of /proc/<pid>/stat (index 19 after the command name).
+    private static string StartTime(int pid) => ProcessTree.Stat(pid) is { Length: > 19 } fields ? fields[19] : "";
 }

@@ -23,6 +23,8 @@ internal sealed class OrchestratorContext
 
     public CancellationToken Stopping { get; init; }
 
+    public bool Ephemeral { get; init; }
+
     public string PidFile(string name) => Path.Combine(DataDirectory, "run", name + ".pid");
 
     public LaunchContext CreateLaunchContext(IResource resource, int replica, IReadOnlyDictionary<string, string> env, IReadOnlyList<string> args) => new()
@@ -34,6 +36,7 @@ internal sealed class OrchestratorContext
         DataDirectory = Path.Combine(DataDirectory, resource.Name),
         ToolsDirectory = ToolsDirectory,
         Runtime = Runtime,
+        Ephemeral = Ephemeral,
         InstanceId = InstanceId,
         Log = line => Logs.Write(resource.Name, "[apphost] " + line),
     };
@@ -75,8 +78,10 @@ internal sealed class Orchestrator(OrchestratorContext context, DistributedAppli
         AllocateEndpoints();
         foreach (var r in context.Resources)
         {
-            var launcher = r.Annotations.OfKind<LocalLaunchAnnotation>().LastOrDefault()?.Launcher;
-            var noLifetime = launcher is null && r is not IResourceWithParent;
+            var launcher = LauncherOf(r);
+            // Children follow a parent that runs (databases on a server); under a parent with no process of its own
+            // (Cosmos absent locally) they have no lifetime either.
+            var noLifetime = launcher is null && (r is not IResourceWithParent child || !HasLauncherAbove(child));
             context.Notifications.Register(new ResourceSnapshot
             {
                 Name = r.Name,
@@ -170,6 +175,11 @@ internal sealed class Orchestrator(OrchestratorContext context, DistributedAppli
             .Concat(r.Annotations.OfKind<ResourceRelationshipAnnotation>().Select(a => a.Resource))
             .Select(d => d is IResourceWithParent p ? p.Parent : d)
             .Where(d => d != r);
+
+    private static ILocalLauncher? LauncherOf(IResource r) => r.Annotations.OfKind<LocalLaunchAnnotation>().LastOrDefault()?.Launcher;
+
+    private static bool HasLauncherAbove(IResourceWithParent child) =>
+        LauncherOf(child.Parent) is not null || (child.Parent is IResourceWithParent p && HasLauncherAbove(p));
 
     private ResourceRunner Runner(string name) =>
         _runners.TryGetValue(name, out var runner) ? runner : throw new ArgumentException($"Resource '{name}' has no process to start or stop.", nameof(name));
