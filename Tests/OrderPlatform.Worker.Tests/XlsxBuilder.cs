@@ -18,6 +18,7 @@ public sealed record XDateSerial(double Serial);
 public sealed class XlsxBuilder
 {
     private readonly List<XSheet> _sheets = [];
+    private readonly List<(string Name, string Reference)> _names = [];
 
     public bool Date1904 { get; set; }
 
@@ -26,6 +27,12 @@ public sealed class XlsxBuilder
         var sheet = new XSheet(name, state);
         _sheets.Add(sheet);
         return sheet;
+    }
+
+    public XlsxBuilder DefinedName(string name, string reference)
+    {
+        _names.Add((name, reference));
+        return this;
     }
 
     public byte[] Build()
@@ -69,6 +76,11 @@ public sealed class XlsxBuilder
                 }
 
                 sheets.Append(entry);
+            }
+
+            if (_names.Count > 0)
+            {
+                workbookPart.Workbook.AppendChild(new DefinedNames(_names.Select(n => new DefinedName(n.Reference) { Name = n.Name })));
             }
 
             var sharedStrings = workbookPart.AddNewPart<SharedStringTablePart>();

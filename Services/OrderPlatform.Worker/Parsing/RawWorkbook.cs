@@ -29,6 +29,9 @@ internal sealed class RawSheet(string name, bool hidden)
     /// <summary>Excel Tables (ListObjects): certain line tables when present (spec R2).</summary>
     public List<CellRange> Tables { get; } = [];
 
+    /// <summary>Workbook-level named ranges on this sheet; used first only when their top row reads as a line header.</summary>
+    public List<CellRange> NamedRanges { get; } = [];
+
     public void Set(int row, int column, RawCell cell)
     {
         while (Rows.Count <= row)

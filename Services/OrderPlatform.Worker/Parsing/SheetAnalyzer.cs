@@ -60,6 +60,20 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
             return fromTable;
         }
 
+        foreach (var named in sheet.NamedRanges)
+        {
+            var headers = Enumerable.Range(named.FirstColumn, named.LastColumn - named.FirstColumn + 1)
+                .Select(c => CellText(sheet.Get(named.FirstRow, c))).ToArray();
+            var (valid, score) = Evaluate(headers);
+            if (valid)
+            {
+                var fromName = new TableCandidate(sheet, named.FirstRow, -1, named.FirstColumn, named.LastColumn,
+                    named.FirstRow + 1, Math.Min(named.LastRow + 1, sheet.Rows.Count), headers, "named range") { HeaderScore = score };
+                Score(fromName);
+                return fromName;
+            }
+        }
+
         var candidates = new List<TableCandidate>();
         var islandStart = -1;
         var limit = Math.Min(sheet.Rows.Count, HeaderScanRows);

@@ -17,5 +17,6 @@ internal sealed record TableCandidate(
 
     public double HeaderScore { get; set; }
 
-    public bool FromTable => Basis == "table";
+    /// <summary>An Excel Table or a named range that reads as a line table: certain, so it beats any score (R2).</summary>
+    public bool FromTable => Basis is "table" or "named range";
 }

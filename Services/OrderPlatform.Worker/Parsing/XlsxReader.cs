@@ -47,6 +47,7 @@ internal static class XlsxReader
                 sheets.Add(raw);
             }
 
+            AddNamedRanges(workbookPart, sheets);
             return new RawWorkbook("xlsx", sheets, null);
         }
         catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or FormatException)
@@ -93,6 +94,29 @@ internal static class XlsxReader
         catch (InvalidDataException ex)
         {
             throw new SpreadsheetException(SpreadsheetError.Corrupt, "The workbook is damaged and cannot be read.", ex);
+        }
+    }
+
+    /// <summary>Defined names like <c>'Order Lines'!$B$3:$F$40</c>; built-in (_xlnm.) and hidden names are skipped.</summary>
+    private static void AddNamedRanges(WorkbookPart workbookPart, List<RawSheet> sheets)
+    {
+        foreach (var name in workbookPart.Workbook.DefinedNames?.Elements<DefinedName>() ?? [])
+        {
+            var text = name.Text?.Trim();
+            var bang = text?.LastIndexOf('!') ?? -1;
+            if (name.Hidden?.Value == true || name.Name?.Value?.StartsWith("_xlnm", StringComparison.Ordinal) != false
+                || text is null || bang <= 0 || text.Contains(','))
+            {
+                continue;
+            }
+
+            var sheetName = text[..bang].Trim('\'').Replace("''", "'", StringComparison.Ordinal);
+            if (sheets.FirstOrDefault(s => s.Name == sheetName) is { } sheet
+                && CellReferences.TryParseRange(text[(bang + 1)..].Replace("$", "", StringComparison.Ordinal), out var range)
+                && range.LastRow > range.FirstRow)
+            {
+                sheet.NamedRanges.Add(range);
+            }
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class ZohoDraftService(IServiceProvider services, IOptions<ZohoOpt
             return new ZohoDraftResult(true, false, null, null, "dry-run", "POST", path, json);
         }
 
+        // Resolved only here so a dry-run deployment never builds the token provider or its HTTP client.
         var client = services.GetRequiredService<ZohoBooksClient>();
         if (await FindExistingAsync(client, request.ReferenceNumber, cancellationToken).ConfigureAwait(false) is { } existing)
         {

@@ -107,6 +107,21 @@ public sealed class TableDetectionTests
     }
 
     [Fact]
+    public void ANamedRangeThatReadsAsALineTableIsUsedFirstAndOtherNamesAreIgnored()
+    {
+        var book = new XlsxBuilder();
+        ParserHarness.GermanOrder(book, lines: 20);
+        book.Sheet("Order Lines").Row(1, "Kunde", "4711").Row(3, null, "SKU", "Qty").Row(4, null, "X-1", 2).Row(5, null, "X-2", 3);
+        book.DefinedName("Customer", "'Order Lines'!$A$1:$B$1").DefinedName("Lines", "'Order Lines'!$B$3:$C$5")
+            .DefinedName("_xlnm.Print_Area", "Bestellung!$A$1:$F$30");
+
+        var sheet = ParserHarness.Parse(book);
+
+        Assert.Equal(("Order Lines", "named range", 3), (sheet.SheetName, sheet.SheetBasis, sheet.HeaderRowNumber!.Value));
+        Assert.Equal(["X-1", "X-2"], sheet.Rows.Select(r => sheet.Cell(r, OrderFields.Code).Text));
+    }
+
+    [Fact]
     public void NotesBesideTheTableAndAnIslandAboveItAreNotPartOfTheLines()
     {
         var book = new XlsxBuilder();
