@@ -113,4 +113,17 @@ public sealed class LifecycleTests(InProcessServer server)
             Assert.Contains(history.Events, e => e.WorkflowTaskFailedEventAttributes?.Cause == WorkflowTaskFailedCause.UnhandledCommand);
             await Harness.AssertReplaysAsync(handle);
         });
+
+    [Theory]
+    [MemberData(nameof(Harness.CacheModes), MemberType = typeof(Harness))]
+    public async Task RunTimeoutClosesTheWorkflowAsTimedOut(int maxCached) =>
+        await Harness.RunWorkerAsync(server.Client, maxCached, async tq =>
+        {
+            var handle = await server.Client.StartWorkflowAsync(
+                (WaitForeverWorkflow wf) => wf.RunAsync(), new($"runtimeout-{Guid.NewGuid()}", tq) { RunTimeout = TimeSpan.FromSeconds(1) });
+            var failed = await Assert.ThrowsAsync<WorkflowFailedException>(() => handle.GetResultAsync());
+            Assert.IsType<TimeoutFailureException>(failed.InnerException);
+            Assert.Equal(WorkflowExecutionStatus.TimedOut, (await handle.DescribeAsync()).Status);
+            await Harness.AssertReplaysAsync(handle);
+        });
 }
