@@ -1,5 +1,4 @@
 using Temporalio.Client;
-using Temporalio.Workflows;
 
 namespace OrderPlatform.TemporalDev.Tests;
 
@@ -53,24 +52,13 @@ public sealed class CapabilityTests
     }
 
     [Fact]
-    public async Task UpdatesAnswerUnimplementedClearly()
+    public async Task UnsupportedRpcsAnswerUnimplementedClearly()
     {
         await using var server = await TemporalDevServer.StartAsync(new TemporalDevServerOptions(), TestContext.Current.CancellationToken);
         var client = await TemporalClient.ConnectAsync(new(server.Target));
-        var handle = await client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(), new($"upd-{Guid.NewGuid()}", "no-worker"));
-        var error = await Assert.ThrowsAsync<Temporalio.Exceptions.RpcException>(
-            () => handle.ExecuteUpdateAsync<UpdatableWorkflow>(wf => wf.BumpAsync()));
+        var error = await Assert.ThrowsAsync<Temporalio.Exceptions.RpcException>(() => client.WorkflowService.CreateScheduleAsync(
+            new Temporalio.Api.WorkflowService.V1.CreateScheduleRequest { Namespace = "default", ScheduleId = "nightly" }));
         Assert.Equal(Temporalio.Exceptions.RpcException.StatusCode.Unimplemented, error.Code);
-        Assert.Contains("does not implement UpdateWorkflowExecution", error.Message);
+        Assert.Contains("does not implement CreateSchedule", error.Message);
     }
-}
-
-[Workflow]
-public sealed class UpdatableWorkflow
-{
-    [WorkflowRun]
-    public Task RunAsync() => Workflow.WaitConditionAsync(() => false);
-
-    [WorkflowUpdate]
-    public Task BumpAsync() => Task.CompletedTask;
 }

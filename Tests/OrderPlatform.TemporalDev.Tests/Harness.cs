@@ -83,7 +83,8 @@ public static class Harness
         options.AddWorkflow<SequenceWorkflow>().AddWorkflow<HeartbeatRetryWorkflow>().AddWorkflow<NonRetryableWorkflow>()
             .AddWorkflow<SignalOrTimeoutWorkflow>().AddWorkflow<CollectorWorkflow>().AddWorkflow<CancellableWorkflow>()
             .AddWorkflow<WaitForeverWorkflow>().AddWorkflow<SleepWorkflow>().AddWorkflow<ContinueAsNewWorkflow>()
-            .AddWorkflow<QuickCompleteWorkflow>().AddWorkflow<DoublerWorkflow>().AddWorkflow<ParentWorkflow>();
+            .AddWorkflow<QuickCompleteWorkflow>().AddWorkflow<DoublerWorkflow>().AddWorkflow<ParentWorkflow>()
+            .AddWorkflow<UpdatableWorkflow>();
         return options;
     }
 
@@ -93,7 +94,7 @@ public static class Harness
             .AddWorkflow<SignalOrTimeoutWorkflow>().AddWorkflow<CollectorWorkflow>().AddWorkflow<CancellableWorkflow>()
             .AddWorkflow<WaitForeverWorkflow>().AddWorkflow<SleepWorkflow>().AddWorkflow<ContinueAsNewWorkflow>()
             .AddWorkflow<QuickCompleteWorkflow>().AddWorkflow<DoublerWorkflow>().AddWorkflow<ParentWorkflow>()
-            .AddActivity(TestActivities.SleepASecond)
+            .AddWorkflow<UpdatableWorkflow>().AddActivity(TestActivities.SleepASecond)
             .AddActivity(TestActivities.Echo).AddActivity(TestActivities.FlakyTwice).AddActivity(TestActivities.Reject)
             .AddActivity(TestActivities.HeartbeatThenStall).AddActivity(TestActivities.HeartbeatUntilCancelled);
         return options;

@@ -54,3 +54,32 @@ internal sealed record ParentRef(string RunId, long InitiatedId);
 
 /// <summary>A parent's link to a started child (the current run of its chain).</summary>
 internal sealed record ChildRef(string RunId, long StartedEventId, Temporalio.Api.Enums.V1.ParentClosePolicy ClosePolicy);
+
+/// <summary>A workflow update from admission to outcome.</summary>
+internal sealed class UpdateState(WorkflowRun run, Temporalio.Api.Update.V1.Request request)
+{
+    public WorkflowRun Run { get; } = run;
+
+    public Temporalio.Api.Update.V1.Request Request { get; } = request;
+
+    public string Id => Request.Meta.UpdateId;
+
+    public string MessageId => $"{Id}/request";
+
+    public Temporalio.Api.Update.V1.UpdateRef Ref => new() { WorkflowExecution = Run.Execution, UpdateId = Id };
+
+    public Temporalio.Api.Enums.V1.UpdateWorkflowExecutionLifecycleStage Stage { get; set; } =
+        Temporalio.Api.Enums.V1.UpdateWorkflowExecutionLifecycleStage.Admitted;
+
+    /// <summary>Started event id of the task that carried the request; 0 while it waits for one.</summary>
+    public long DeliveredIn { get; set; }
+
+    public long SequencingEventId { get; set; }
+
+    public long AcceptedEventId { get; set; }
+
+    public Temporalio.Api.Update.V1.Outcome? Outcome { get; set; }
+
+    /// <summary>The run closed before the update completed.</summary>
+    public bool Abandoned { get; set; }
+}

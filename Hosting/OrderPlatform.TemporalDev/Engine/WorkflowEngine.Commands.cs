@@ -28,10 +28,11 @@ internal sealed partial class WorkflowEngine
             case CommandType.StartChildWorkflowExecution:
             case CommandType.SignalExternalWorkflowExecution:
             case CommandType.RequestCancelExternalWorkflowExecution:
+            case CommandType.ProtocolMessage:
                 return;
             default:
                 throw RpcErrors.InvalidArgument(
-                    $"OrderPlatform.TemporalDev does not support the {command.CommandType} command (updates and Nexus are out of scope)");
+                    $"OrderPlatform.TemporalDev does not support the {command.CommandType} command (Nexus is out of scope)");
         }
     }
 
@@ -137,6 +138,9 @@ internal sealed partial class WorkflowEngine
                 return false;
             case CommandType.RequestCancelExternalWorkflowExecution:
                 CancelExternal(run, command.RequestCancelExternalWorkflowExecutionCommandAttributes, completedId);
+                return false;
+            case CommandType.ProtocolMessage:
+                ApplyProtocolMessage(run, command.ProtocolMessageCommandAttributes.MessageId);
                 return false;
             default:
                 throw RpcErrors.InvalidArgument($"unsupported command {command.CommandType}");

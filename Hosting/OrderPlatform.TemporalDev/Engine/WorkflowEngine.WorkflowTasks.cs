@@ -131,7 +131,9 @@ internal sealed partial class WorkflowEngine
         run.TaskStartedTime = DateTime.UtcNow;
         long startedId = started.EventId;
         At(run.TaskStartedTime + run.TaskTimeout.ToTimeSpan(), () => TimeOutWorkflowTask(run, startedId));
-        return NewWorkflowTaskReply(run, new TaskToken(TaskToken.Workflow, run.RunId, startedId, run.TaskAttempt, ""), startedId);
+        PollWorkflowTaskQueueResponse reply = NewWorkflowTaskReply(run, new TaskToken(TaskToken.Workflow, run.RunId, startedId, run.TaskAttempt, ""), startedId);
+        AttachUpdates(run, reply, startedId);
+        return reply;
     }
 
     private PollWorkflowTaskQueueResponse NewWorkflowTaskReply(WorkflowRun run, TaskToken token, long startedId)
@@ -196,6 +198,7 @@ internal sealed partial class WorkflowEngine
         run.TaskScheduledId = 0;
         run.TaskStartedId = 0;
         run.TaskAttempt = 1;
+        TakeMessages(run, request.Messages);
 
         bool needTask = request.ForceCreateNewWorkflowTask;
         foreach (Command command in request.Commands)
@@ -207,6 +210,13 @@ internal sealed partial class WorkflowEngine
             }
         }
 
+        if (run.IsOpen)
+        {
+            ApplyRemainingMessages(run);
+        }
+
+        // Updates admitted while this task ran still need a task to carry them.
+        needTask |= run.Updates.Values.Any(u => u.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted && u.DeliveredIn == 0);
         needTask |= FlushBuffer(run);
         RunAfterCommands();
         if (needTask)
@@ -269,6 +279,7 @@ internal sealed partial class WorkflowEngine
     private void RetryWorkflowTask(WorkflowRun run, bool resetAttempt)
     {
         run.TaskAttempt = resetAttempt ? 1 : run.TaskAttempt + 1;
+        RequeueUpdates(run);
         run.TaskScheduledId = 0;
         run.TaskStartedId = 0;
         FlushBuffer(run);

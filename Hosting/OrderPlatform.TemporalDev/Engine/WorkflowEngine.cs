@@ -142,6 +142,7 @@ internal sealed partial class WorkflowEngine : IAsyncDisposable
         run.Changed.Pulse();
         // A closed run can still answer queries; wake pollers in case one waits.
         OfferWorkflowWork(run);
+        AbandonUpdates(run);
         NotifyParent(run);
         ApplyParentClosePolicy(run);
     }

@@ -70,6 +70,9 @@ internal sealed class WorkflowRun(string ns, string workflowId, string runId, St
     /// <summary>Set on a child run: who to tell when it closes.</summary>
     public ParentRef? Parent { get; set; }
 
+    /// <summary>Updates by id, kept after completion so a repeated id gets the same outcome.</summary>
+    public Dictionary<string, UpdateState> Updates { get; } = [];
+
     /// <summary>Started children by their initiated event id.</summary>
     public Dictionary<long, ChildRef> Children { get; } = [];
 

@@ -61,6 +61,8 @@ internal sealed class WorkflowServiceEndpoint(WorkflowEngine engine, ServerSetti
             DescribeWorkflowExecutionRequest r => engine.Describe(r),
             ListWorkflowExecutionsRequest r => engine.List(r),
             CountWorkflowExecutionsRequest r => engine.Count(r),
+            UpdateWorkflowExecutionRequest r => await engine.UpdateAsync(r, cancel).ConfigureAwait(false),
+            PollWorkflowExecutionUpdateRequest r => await engine.PollUpdateAsync(r, cancel).ConfigureAwait(false),
             _ => throw RpcErrors.Unimplemented(method),
         };
     }
