@@ -77,9 +77,23 @@ internal static class ComposeFile
             Environment = env.ToDictionary(kv => kv.Key, kv => values.Resolve(kv.Value), StringComparer.Ordinal),
             Volumes = [.. resource.Annotations.OfKind<ContainerVolumeAnnotation>().Select(v => $"{v.Name}:{v.Target}{(v.ReadOnly ? ":ro" : "")}")],
             HealthCheck = HealthCheck(resource),
-            DependsOn = [.. resource.Annotations.OfKind<WaitAnnotation>().Select(w => ServiceOf(w.Resource)).OfType<string>().Distinct()],
+            DependsOn = [.. resource.Annotations.OfKind<WaitAnnotation>().Select(w => w.Resource)
+                // A backing container (Temporal on Postgres) cannot work before what its environment points at; projects
+                // keep the AppHost's explicit WaitFor only, since their references may go both ways.
+                .Concat(resource is ProjectResource ? [] : env.Values.SelectMany(v => Referenced(v, 0)))
+                .Select(ServiceOf).OfType<string>().Where(s => s != resource.Name).Distinct()],
         };
     }
+
+    private static IEnumerable<IResource> Referenced(object value, int depth) => depth > 8 ? [] : value switch
+    {
+        EndpointReferenceExpression e => [e.Endpoint.Resource],
+        EndpointReference e => [e.Resource],
+        ConnectionStringReference c => [c.Resource],
+        ReferenceExpression e => e.ValueProviders.SelectMany(v => Referenced(v, depth + 1)),
+        IResourceWithConnectionString r => [r],
+        _ => [],
+    };
 
     private static ComposeService Azurite(AzureStorageResource storage) => new(storage.Name, AzuriteImage)
     {
