@@ -24,6 +24,7 @@ await worker.ExecuteAsync(async () =>
     await RunAsync("warm-up (1 activity)", 1, Math.Min(total, 20), 10);
     await RunAsync("baseline: 1 activity", 1, total, concurrency);
     await RunAsync("8 activities", 8, total, concurrency);
+    await RunAsync("8 activities, 10 in flight", 8, total, 10);
     await RunAsync("8 activities, sequential", 8, Math.Min(total, 50), 1);
 });
 
