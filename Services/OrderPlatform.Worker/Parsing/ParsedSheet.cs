@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OrderPlatform.Worker.Parsing;
 
 public enum CellKind
@@ -13,11 +15,17 @@ public enum CellKind
 /// <summary>
 /// One cell of a data row. <see cref="Text"/> is what the file holds (numbers written without exponent so codes keep
 /// their digits); <see cref="Number"/> and <see cref="Date"/> are the typed readings, null when not readable.
+/// Nulls and the derived flag stay out of JSON: a parsed sheet travels between workflow activities.
 /// </summary>
-public sealed record ParsedCell(CellKind Kind, string Text, decimal? Number = null, DateOnly? Date = null)
+public sealed record ParsedCell(
+    CellKind Kind,
+    string Text,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Number = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateOnly? Date = null)
 {
     public static readonly ParsedCell Empty = new(CellKind.Empty, "");
 
+    [JsonIgnore]
     public bool IsEmpty => Kind == CellKind.Empty || (Kind == CellKind.Text && Text.Length == 0);
 }
 
@@ -57,5 +65,6 @@ public sealed record ParsedSheet(
     IReadOnlyList<ParseQuestion> Questions)
 {
     /// <summary>Normalised header texts joined: the fingerprint a customer profile is matched against (R16).</summary>
+    [JsonIgnore]
     public string HeaderFingerprint => string.Join("|", Columns.Select(c => TextNormalizer.Normalize(c.Header)));
 }

@@ -209,3 +209,23 @@ public sealed class TableDetectionTests
         Assert.All(sheet.Columns, c => Assert.Null(c.SynonymField));
     }
 }
+
+public sealed class ParsedSheetSerializationTests
+{
+    [Fact]
+    public void AParsedSheetSurvivesTheJsonRoundTripBetweenActivities()
+    {
+        var book = new XlsxBuilder();
+        ParserHarness.GermanOrder(book);
+        var sheet = ParserHarness.Parse(book);
+
+        var json = System.Text.Json.JsonSerializer.Serialize(sheet);
+        var back = System.Text.Json.JsonSerializer.Deserialize<ParsedSheet>(json)!;
+
+        Assert.Equal(sheet.HeaderFingerprint, back.HeaderFingerprint);
+        Assert.Equal(sheet.Rows.SelectMany(r => r.Cells), back.Rows.SelectMany(r => r.Cells));
+        Assert.Equal(sheet.Columns, back.Columns);
+        Assert.Equal(sheet.Metadata, back.Metadata);
+        Assert.DoesNotContain("IsEmpty", json, StringComparison.Ordinal);
+    }
+}
