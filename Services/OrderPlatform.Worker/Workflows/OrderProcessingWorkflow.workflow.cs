@@ -36,20 +36,6 @@ public sealed class OrderProcessingWorkflow
 
     private static readonly ActivityOptions Files = new() { StartToCloseTimeout = TimeSpan.FromMinutes(2), RetryPolicy = Retry };
 
-    // Zoho answers 429 without Retry-After: back off from 20 s (zoho-books spec §6).
-    private static readonly ActivityOptions Zoho = new()
-    {
-        StartToCloseTimeout = TimeSpan.FromMinutes(2),
-        RetryPolicy = new()
-        {
-            InitialInterval = TimeSpan.FromSeconds(20),
-            BackoffCoefficient = 2,
-            MaximumInterval = TimeSpan.FromMinutes(10),
-            MaximumAttempts = 8,
-            NonRetryableErrorTypes = ActivityErrors.NonRetryable,
-        },
-    };
-
     private readonly Queue<SignalRequest> _answers = new();
     private SignalRequest? _cancel;
     private CaseStatus _status = CaseStatus.Received;
@@ -120,7 +106,7 @@ public sealed class OrderProcessingWorkflow
 
             var today = DateOnly.FromDateTime(Workflow.UtcNow);
             var draft = await StepAsync("create-zoho-draft", CaseStatus.DraftCreated, () =>
-                Workflow.ExecuteActivityAsync((DraftActivities a) => a.CreateZohoDraftAsync(caseId, state, today), Zoho));
+                Workflow.ExecuteActivityAsync((DraftActivities a) => a.CreateZohoDraftAsync(caseId, state, today), ZohoOptions(settings)));
             await NotifyAsync(caseId, NotifyKinds.Draft, null);
             _status = CaseStatus.Notified;
             await CloseAsync(caseId, CaseStatus.Completed, "notify-user", null, null);
@@ -140,6 +126,20 @@ public sealed class OrderProcessingWorkflow
             return new OrderWorkflowResult(CaseStatus.Failed, null, null, false, _error);
         }
     }
+
+    // Zoho answers 429 without Retry-After, so its retries back off from a configured interval (20 s by default).
+    private static ActivityOptions ZohoOptions(WorkflowSettings settings) => new()
+    {
+        StartToCloseTimeout = TimeSpan.FromMinutes(2),
+        RetryPolicy = new()
+        {
+            InitialInterval = settings.ZohoRetryInterval,
+            BackoffCoefficient = 2,
+            MaximumInterval = TimeSpan.FromMinutes(10),
+            MaximumAttempts = 8,
+            NonRetryableErrorTypes = ActivityErrors.NonRetryable,
+        },
+    };
 
     /// <summary>Asks, waits for an answer, reminds once; null when the deadline passed or the case was cancelled.</summary>
     private async Task<SignalRequest?> AskAsync(string caseId, IReadOnlyList<UncertainField> questions, WorkflowSettings settings)

@@ -1,0 +1,94 @@
+using OrderPlatform.Contracts;
+using OrderPlatform.Hosting;
+using OrderPlatform.Hosting.Testing;
+using OrderPlatform.TemporalDev;
+using Temporalio.Client;
+
+[assembly: AssemblyFixture(typeof(OrderPlatform.Orders.Tests.Infrastructure))]
+
+namespace OrderPlatform.Orders.Tests;
+
+/// <summary>
+/// One real Postgres, Redis and Azurite (hosting testing builder) and one embedded Temporal server for the whole
+/// assembly; each test owns its data through unique case ids, tenants and task queues.
+/// </summary>
+public sealed class Infrastructure : IAsyncLifetime
+{
+    private DistributedApplication? _app;
+
+    public string OrdersDb { get; private set; } = "";
+
+    public string Redis { get; private set; } = "";
+
+    public string Blobs { get; private set; } = "";
+
+    public string Queues { get; private set; } = "";
+
+    public TemporalDevServer Temporal { get; private set; } = null!;
+
+    public TemporalClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Temporal = await TemporalDevServer.StartAsync(new TemporalDevServerOptions
+        {
+            Namespaces = { OrderWorkflow.DefaultNamespace },
+            LongPollHold = TimeSpan.FromSeconds(2),
+        }, ct);
+        Client = await TemporalClient.ConnectAsync(new(Temporal.Target) { Namespace = OrderWorkflow.DefaultNamespace });
+
+        var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddPostgres("postgres").AddDatabase("ordersdb");
+        var storage = builder.AddAzureStorage("storage");
+        storage.AddBlobs("blobs");
+        storage.AddQueues("queues");
+        builder.AddRedis("redis");
+        _app = await builder.BuildAsync(ct);
+        await _app.StartAsync(ct);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("ordersdb", ct);
+        OrdersDb = await Required("ordersdb");
+        Redis = await Required("redis");
+        // As the services do: the storage SDK needs an IP host to keep Azurite's account in the path.
+        Blobs = (await Required("blobs")).Replace("=http://localhost:", "=http://127.0.0.1:", StringComparison.OrdinalIgnoreCase);
+        Queues = await Required("queues");
+
+        async Task<string> Required(string name) =>
+            await _app.GetConnectionStringAsync(name, ct) ?? throw new InvalidOperationException($"{name} has no connection string.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (Temporal is not null)
+        {
+            await Temporal.DisposeAsync();
+        }
+    }
+
+    /// <summary>The settings both services read, the way the AppHost injects them.</summary>
+    public Dictionary<string, string?> ServiceSettings(string taskQueue) => new()
+    {
+        ["ConnectionStrings:ordersdb"] = OrdersDb,
+        ["ConnectionStrings:redis"] = Redis,
+        ["ConnectionStrings:blobs"] = Blobs,
+        ["ConnectionStrings:queues"] = Queues,
+        ["ConnectionStrings:temporal"] = Temporal.Target,
+        ["Temporal:Namespace"] = OrderWorkflow.DefaultNamespace,
+        ["Temporal:TaskQueue"] = taskQueue,
+    };
+
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+}
