@@ -73,7 +73,8 @@ public sealed class TemporalDevServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             // h2c needs HTTP/2 only: with Http1AndHttp2 over cleartext Kestrel cannot negotiate prior-knowledge HTTP/2.
-            k.Listen(IPAddress.Parse(options.Ip), options.Port, l => l.Protocols = HttpProtocols.Http2);
+            IPAddress listenOn = options.Ip == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Ip);
+            k.Listen(listenOn, options.Port, l => l.Protocols = HttpProtocols.Http2);
             k.Limits.Http2.MaxStreamsPerConnection = 10_000;
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
             k.Limits.MinRequestBodyDataRate = null;
@@ -84,7 +85,8 @@ public sealed class TemporalDevServer : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address);
-        return new TemporalDevServer(app, engine, store, settings, $"{options.Ip}:{uri.Port}");
+        string host = options.Ip is "0.0.0.0" or "localhost" ? "127.0.0.1" : options.Ip;
+        return new TemporalDevServer(app, engine, store, settings, $"{host}:{uri.Port}");
     }
 
     /// <summary>Stops serving, releasing held long polls, and closes the database file.</summary>

@@ -21,6 +21,8 @@ internal sealed class RunStore : IDisposable
 
     public RunStore(string path)
     {
+        // The AppHost points this at a folder (e.g. .apphost/temporal/) that may not exist on a first run.
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         Execute("""
