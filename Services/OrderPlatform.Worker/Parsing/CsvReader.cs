@@ -137,6 +137,12 @@ internal static class CsvReader
             }
         }
 
+        if (counts.All(c => c == 0))
+        {
+            // One column: no delimiter to learn a decimal convention from.
+            return ',';
+        }
+
         var best = 0;
         for (var i = 1; i < counts.Length; i++)
         {

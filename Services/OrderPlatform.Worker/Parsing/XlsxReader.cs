@@ -50,7 +50,11 @@ internal static class XlsxReader
             AddNamedRanges(workbookPart, sheets);
             return new RawWorkbook("xlsx", sheets, null);
         }
-        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or FormatException)
+        catch (XmlException ex) when (ex.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal))
+        {
+            throw new SpreadsheetException(SpreadsheetError.ZipBomb, "The workbook expands to more data than allowed.", ex);
+        }
+        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or XmlException or FormatException)
         {
             throw new SpreadsheetException(SpreadsheetError.Corrupt, "The workbook is damaged and cannot be read.", ex);
         }

@@ -123,6 +123,17 @@ public sealed class BadFileTests
     }
 
     [Fact]
+    public void AWorkbookWhosePartsAddUpToMoreThanTheUncompressedCapIsRefused()
+    {
+        var book = new XlsxBuilder();
+        ParserHarness.GermanOrder(book, lines: 200);
+
+        var error = Fails(book.Build(), options: new ParserOptions { MaxUncompressedBytes = 16 * 1024 });
+
+        Assert.Equal(SpreadsheetError.ZipBomb, error.Error);
+    }
+
+    [Fact]
     public void AFileOverTheSizeLimitIsRefused()
     {
         var book = new XlsxBuilder();
