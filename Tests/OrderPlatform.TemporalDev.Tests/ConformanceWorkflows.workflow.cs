@@ -40,8 +40,14 @@ public sealed class TestActivities
         return $"attempt {ctx.Info.Attempt} got {carried}";
     }
 
+    /// <summary>Signals that it is running, then holds its workflow task open until the test releases it.</summary>
     [Activity]
-    public static Task SleepASecond() => Task.Delay(TimeSpan.FromSeconds(1));
+    public static async Task Hold(string key)
+    {
+        Gate gate = Gate.For(key);
+        gate.Entered.TrySetResult();
+        await gate.Release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>Heartbeats until cancelled; cancellation reaches it only through heartbeat replies.</summary>
     [Activity]
@@ -82,7 +88,8 @@ public sealed class HeartbeatRetryWorkflow
         new ActivityOptions
         {
             StartToCloseTimeout = TimeSpan.FromSeconds(20),
-            HeartbeatTimeout = TimeSpan.FromSeconds(1),
+            // Long enough that the first heartbeat lands even on a loaded machine.
+            HeartbeatTimeout = TimeSpan.FromSeconds(2),
             RetryPolicy = new RetryPolicy { InitialInterval = TimeSpan.FromMilliseconds(50) },
         });
 }
@@ -211,17 +218,17 @@ public sealed class ContinueAsNewWorkflow
     }
 }
 
-/// <summary>Completes in its first task after a slow local activity, so a signal sent meanwhile is buffered.</summary>
+/// <summary>Completes in its first task after a held local activity, so a signal sent meanwhile is buffered.</summary>
 [Workflow]
 public sealed class QuickCompleteWorkflow
 {
     private int _signals;
 
     [WorkflowRun]
-    public async Task<int> RunAsync()
+    public async Task<int> RunAsync(string gate)
     {
         await Workflow.ExecuteLocalActivityAsync(
-            () => TestActivities.SleepASecond(), new LocalActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(5) });
+            () => TestActivities.Hold(gate), new LocalActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(30) });
         return _signals;
     }
 
@@ -231,4 +238,16 @@ public sealed class QuickCompleteWorkflow
         _signals++;
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Lets a test step in while a local activity keeps a workflow task started (same process as the worker).</summary>
+public sealed class Gate
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Gate> Gates = new();
+
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static Gate For(string key) => Gates.GetOrAdd(key, _ => new Gate());
 }

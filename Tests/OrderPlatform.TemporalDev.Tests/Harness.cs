@@ -94,7 +94,7 @@ public static class Harness
             .AddWorkflow<SignalOrTimeoutWorkflow>().AddWorkflow<CollectorWorkflow>().AddWorkflow<CancellableWorkflow>()
             .AddWorkflow<WaitForeverWorkflow>().AddWorkflow<SleepWorkflow>().AddWorkflow<ContinueAsNewWorkflow>()
             .AddWorkflow<QuickCompleteWorkflow>().AddWorkflow<DoublerWorkflow>().AddWorkflow<ParentWorkflow>()
-            .AddWorkflow<UpdatableWorkflow>().AddActivity(TestActivities.SleepASecond)
+            .AddWorkflow<UpdatableWorkflow>().AddActivity(TestActivities.Hold)
             .AddActivity(TestActivities.Echo).AddActivity(TestActivities.FlakyTwice).AddActivity(TestActivities.Reject)
             .AddActivity(TestActivities.HeartbeatThenStall).AddActivity(TestActivities.HeartbeatUntilCancelled);
         return options;

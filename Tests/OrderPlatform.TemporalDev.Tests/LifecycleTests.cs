@@ -103,11 +103,12 @@ public sealed class LifecycleTests(InProcessServer server)
     public async Task CompletionWithABufferedSignalIsRejectedAsUnhandledCommand(int maxCached) =>
         await Harness.RunWorkerAsync(server.Client, maxCached, async tq =>
         {
-            var handle = await server.Client.StartWorkflowAsync((QuickCompleteWorkflow wf) => wf.RunAsync(), new($"unhandled-{Guid.NewGuid()}", tq));
-            await Harness.EventuallyAsync(
-                async () => (await handle.FetchHistoryAsync()).Events.Any(e => e.EventType == EventType.WorkflowTaskStarted),
-                "the first workflow task to start");
+            string key = Guid.NewGuid().ToString();
+            var handle = await server.Client.StartWorkflowAsync((QuickCompleteWorkflow wf) => wf.RunAsync(key), new($"unhandled-{key}", tq));
+            Gate gate = Gate.For(key);
+            await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await handle.SignalAsync(wf => wf.PokeAsync());
+            gate.Release.TrySetResult();
             Assert.Equal(1, await handle.GetResultAsync());
             var history = await handle.FetchHistoryAsync();
             Assert.Contains(history.Events, e => e.WorkflowTaskFailedEventAttributes?.Cause == WorkflowTaskFailedCause.UnhandledCommand);
