@@ -68,16 +68,25 @@ public sealed class AppHostManifestTests
     [Fact]
     public async Task NoSecretValueAppearsInTheManifest()
     {
-        // Values configured for every parameter: a publisher that resolved values instead of writing expressions would leak them.
-        string[] secrets = ["Pg-Secret-Value-1234567890", "Redis-Secret-Value-1234567890"];
-        var (json, dir) = await Manifests.PublishAppHostAsync(
-            $"--Parameters:postgres-password={secrets[0]}", $"--Parameters:redis-password={secrets[1]}");
+        // Configure a value for every parameter the AppHost has: a publisher that resolved values instead of writing
+        // expressions would leak them.
+        var (first, _) = await Manifests.PublishAppHostAsync();
+        var parameters = JsonNode.Parse(first)!["resources"]!.AsObject().Where(r => (string)r.Value!["type"]! == "parameter.v0").ToList();
+        Assert.NotEmpty(parameters);
+        var values = parameters.ToDictionary(p => p.Key, p => $"Configured-{p.Key}-{Guid.NewGuid():N}");
+        var args = parameters.Select(p => p.Value!["connectionString"] is null
+            ? $"--Parameters:{p.Key}={values[p.Key]}" : $"--ConnectionStrings:{p.Key}={values[p.Key]}").ToArray();
+        var (json, dir) = await Manifests.PublishAppHostAsync(args);
         var everything = json + string.Concat(Directory.GetFiles(dir, "*.bicep").Select(File.ReadAllText));
-        foreach (var secret in secrets.Append(AzureStorageResource.DevKey).Append(AzureCosmosDBResource.EmulatorKey))
+        foreach (var secret in values.Values.Append(AzureStorageResource.DevKey).Append(AzureCosmosDBResource.EmulatorKey))
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
         Assert.DoesNotContain("AccountKey", everything, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"value\": \"", json.Replace("\"value\": \"{", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        foreach (var (name, parameter) in parameters)
+        {
+            var input = parameter!["inputs"]!["value"]!;
+            Assert.False((bool?)input["secret"] == true && input["default"]?["value"] is not null, $"{name}: a secret must not carry a default value.");
+        }
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using OrderPlatform.Hosting.ApplicationModel;
 using OrderPlatform.Hosting.Orchestration;
 using OrderPlatform.Hosting.Publishing;
@@ -49,17 +48,7 @@ public sealed class AzureCosmosDBDatabaseResource(string name, string databaseNa
         : Parent.IsEmulator ? ReferenceExpression.Create($"{Parent}Database={DatabaseName}") : ReferenceExpression.Literal("");
 }
 
-/// <summary>An Azure Key Vault. Published as an <c>azure.bicep.v0</c> module; locally only a configured <c>ConnectionStrings:{name}</c> (a real vault URI), else empty.</summary>
-public sealed class AzureKeyVaultResource(string name, ReferenceExpression runConnectionString, DistributedApplicationExecutionContext executionContext)
-    : Resource(name), IResourceWithConnectionString
-{
-    /// <summary>Publish: <c>{name.outputs.vaultUri}</c>.</summary>
-    public ReferenceExpression ConnectionStringExpression => executionContext.IsPublishMode
-        ? ReferenceExpression.Create($"{new BicepOutputReference(this, "vaultUri")}")
-        : runConnectionString;
-}
-
-/// <summary>Cosmos DB and Key Vault verbs.</summary>
+/// <summary>Cosmos DB verbs.</summary>
 public static class AzureCosmosDBExtensions
 {
     /// <summary>The emulator image used when a container engine answers.</summary>
@@ -88,15 +77,6 @@ public static class AzureCosmosDBExtensions
         var db = new AzureCosmosDBDatabaseResource(name, databaseName ?? name, builder.Resource, builder.ApplicationBuilder.ExecutionContext);
         builder.Resource.DatabaseNames.Add(db.DatabaseName);
         return builder.ApplicationBuilder.AddResource(db);
-    }
-
-    /// <summary>Adds a Key Vault (RBAC authorisation; the app's identity gets Key Vault Secrets User).</summary>
-    public static IResourceBuilder<AzureKeyVaultResource> AddAzureKeyVault(this IDistributedApplicationBuilder builder, string name)
-    {
-        var configured = builder.Configuration.GetConnectionString(name) ?? "";
-        var vault = new AzureKeyVaultResource(name, ReferenceExpression.Literal(configured), builder.ExecutionContext);
-        return builder.AddResource(vault)
-            .WithAnnotation(new ManifestPublishingCallbackAnnotation(ctx => AzureBicepModules.WriteKeyVaultAsync(ctx, vault)));
     }
 
     private static bool EngineAnswers(string runtime)
