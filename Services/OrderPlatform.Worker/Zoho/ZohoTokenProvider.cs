@@ -76,7 +76,9 @@ public sealed class ZohoTokenProvider(ZohoHttp http, IOptions<ZohoOptions> optio
         {
             // Zoho answers a bad refresh token with 200 and {"error":"invalid_code"}; the error name is safe to show.
             var error = body?["error"]?.ToString() ?? $"HTTP {status}";
-            var kind = status >= 500 ? ZohoErrorKind.ServerError : ZohoErrorKind.TokenRefreshFailed;
+            // Refreshing too often (10 per 10 minutes) is answered with "too many requests": transient, not a bad secret.
+            var throttled = body?["error_description"]?.ToString()?.Contains("too many requests", StringComparison.OrdinalIgnoreCase) == true;
+            var kind = status >= 500 ? ZohoErrorKind.ServerError : throttled ? ZohoErrorKind.RateLimited : ZohoErrorKind.TokenRefreshFailed;
             logger.LogError("Zoho token refresh failed: {Error}", error);
             throw new ZohoException(kind, $"Zoho refused to refresh the access token ({error}). Check the Zoho client and refresh token.", status);
         }
