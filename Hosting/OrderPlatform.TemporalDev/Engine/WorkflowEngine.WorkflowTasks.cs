@@ -174,7 +174,9 @@ internal sealed partial class WorkflowEngine
         if (closes && run.Buffer.Count > 0)
         {
             FailWorkflowTask(run, WorkflowTaskFailedCause.UnhandledCommand, null, request.Identity, resetAttempt: true);
-            return new RespondWorkflowTaskCompletedResponse();
+            // NOT_FOUND makes sdk-core evict the run: a cached worker would otherwise keep the state in which the
+            // workflow already finished and never see the buffered events it must now handle.
+            throw RpcErrors.NotFound("workflow task failed with UNHANDLED_COMMAND: new events arrived; a new task is scheduled");
         }
 
         foreach (Command command in request.Commands)
