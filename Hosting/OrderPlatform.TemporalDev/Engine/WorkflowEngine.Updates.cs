@@ -154,6 +154,28 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    /// <summary>
+    /// A request the task carried but the worker neither accepted nor rejected is rejected here, as the real server
+    /// does; after a workflow-task heartbeat it is sent again instead, since the worker may not have reached it yet.
+    /// </summary>
+    private static void SettleUnansweredUpdates(WorkflowRun run, long startedId, bool heartbeat)
+    {
+        foreach (UpdateState update in run.Updates.Values
+            .Where(u => u.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted && u.DeliveredIn == startedId).ToList())
+        {
+            if (heartbeat)
+            {
+                update.DeliveredIn = 0;
+                continue;
+            }
+
+            run.Updates.Remove(update.Id);
+            update.Outcome = new Outcome { Failure = new Temporalio.Api.Failure.V1.Failure { Message = "the worker did not process the update request" } };
+            update.Stage = UpdateWorkflowExecutionLifecycleStage.Completed;
+            run.Changed.Pulse();
+        }
+    }
+
     private static void AbandonUpdates(WorkflowRun run)
     {
         foreach (UpdateState update in run.Updates.Values)

@@ -196,7 +196,8 @@ internal sealed partial class WorkflowEngine
                 MeteringMetadata = request.MeteringMetadata,
             },
         });
-        run.LastCompletedStartedId = run.TaskStartedId;
+        long startedId = run.TaskStartedId;
+        run.LastCompletedStartedId = startedId;
         run.TaskScheduledId = 0;
         run.TaskStartedId = 0;
         run.TaskAttempt = 1;
@@ -215,6 +216,7 @@ internal sealed partial class WorkflowEngine
         if (run.IsOpen)
         {
             ApplyRemainingMessages(run);
+            SettleUnansweredUpdates(run, startedId, request.ForceCreateNewWorkflowTask);
         }
 
         // Updates admitted while this task ran still need a task to carry them.
