@@ -40,7 +40,7 @@ internal sealed partial class WorkflowEngine
             bool ready = history.Events.Count > 0 || !request.WaitNewEvent || !run.IsOpen;
             if (!ready)
             {
-                return (null, run.Changed.WaitTask);
+                return (null, closeOnly ? run.Closed.WaitTask : run.Changed.WaitTask);
             }
 
             var response = new GetWorkflowExecutionHistoryResponse { History = history };

@@ -140,6 +140,7 @@ internal sealed partial class WorkflowEngine : IAsyncDisposable
         run.TaskStartedId = 0;
         _dirty.Add(run);
         run.Changed.Pulse();
+        run.Closed.Pulse();
         // A closed run can still answer queries; wake pollers in case one waits.
         OfferWorkflowWork(run);
         AbandonUpdates(run);

@@ -67,6 +67,9 @@ internal sealed class WorkflowRun(string ns, string workflowId, string runId, St
 
     public AsyncSignal Changed { get; } = new();
 
+    /// <summary>Pulsed once, when the run closes; result waits listen here instead of waking on every event.</summary>
+    public AsyncSignal Closed { get; } = new();
+
     /// <summary>Set on a child run: who to tell when it closes.</summary>
     public ParentRef? Parent { get; set; }
 
