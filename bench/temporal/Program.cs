@@ -8,8 +8,11 @@ using Temporalio.Worker;
 int total = args.Length > 0 ? int.Parse(args[0]) : 200;
 int concurrency = args.Length > 1 ? int.Parse(args[1]) : 100;
 
-await using var server = await TemporalDevServer.StartAsync(new TemporalDevServerOptions());
-var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(server.Target));
+// TEMPORAL_TARGET=host:port runs against a server in another process (to split CPU between server and worker).
+string? external = Environment.GetEnvironmentVariable("TEMPORAL_TARGET");
+await using TemporalDevServer? server = external is null ? await TemporalDevServer.StartAsync(new TemporalDevServerOptions()) : null;
+string target = external ?? server!.Target;
+var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(target));
 const string TaskQueue = "bench";
 using var worker = new TemporalWorker(client, new TemporalWorkerOptions(TaskQueue)
 {
@@ -20,7 +23,7 @@ using var worker = new TemporalWorker(client, new TemporalWorkerOptions(TaskQueu
 
 await worker.ExecuteAsync(async () =>
 {
-    Console.WriteLine($"embedded server {server.Target}, {Environment.ProcessorCount} cores, {total} workflows, {concurrency} in flight");
+    Console.WriteLine($"server {target}{(server is null ? "" : " (embedded)")}, {Environment.ProcessorCount} cores, {total} workflows, {concurrency} in flight");
     await RunAsync("warm-up (1 activity)", 1, Math.Min(total, 20), 10);
     await RunAsync("baseline: 1 activity", 1, total, concurrency);
     await RunAsync("8 activities", 8, total, concurrency);
