@@ -25,7 +25,11 @@ public sealed class AppHostGraphTests
         {
             Assert.Equal("Healthy", entries.GetProperty(dependency).GetProperty("status").GetString());
         }
-        Assert.All(app.ResourceNotifications.Current.Where(s => s.Kind != "Parameter"), s => Assert.True(s.IsReady, $"{s.Name} is {s.State}/{s.Health}"));
+        foreach (var resource in app.ResourceNotifications.Current.Where(s => s.Kind != "Parameter"))
+        {
+            var snapshot = await app.ResourceNotifications.WaitForResourceHealthyAsync(resource.Name, TestTimeouts.Start);
+            Assert.True(snapshot.IsReady, $"{snapshot.Name} is {snapshot.State}/{snapshot.Health}");
+        }
     }
 
     [Fact]
