@@ -1,6 +1,21 @@
 using System.Reflection;
+using OrderPlatform.Publishing.Tests;
+
+[assembly: AssemblyFixture(typeof(TempFolderCleanup))]
 
 namespace OrderPlatform.Publishing.Tests;
+
+/// <summary>Removes the run's folders (manifests, bundles, certificates) once every test has finished.</summary>
+public sealed class TempFolderCleanup : IDisposable
+{
+    public void Dispose()
+    {
+        if (Directory.Exists(TestPaths.RunDirectory))
+        {
+            Directory.Delete(TestPaths.RunDirectory, recursive: true);
+        }
+    }
+}
 
 /// <summary>Where the repository, the Bicep CLI and throwaway folders are.</summary>
 internal static class TestPaths
@@ -9,10 +24,13 @@ internal static class TestPaths
 
     public static string BicepPackageDirectory { get; } = Metadata("BicepPackageDirectory");
 
-    /// <summary>A fresh folder under the system temp folder; names never clash between tests.</summary>
+    /// <summary>This run's folder under the system temp folder, removed when the run ends (<see cref="TempFolderCleanup"/>).</summary>
+    public static string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "orderplatform-publishing-tests", $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    /// <summary>A fresh folder of this run; names never clash between tests.</summary>
     public static string NewDirectory(string purpose)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "orderplatform-publishing-tests", $"{purpose}-{Guid.NewGuid():N}");
+        var dir = Path.Combine(RunDirectory, $"{purpose}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         return dir;
     }
