@@ -138,3 +138,42 @@ public sealed class OrchestratorTests
         }
     }
 }
+
+public sealed class ReapingTests
+{
+    [Fact]
+    public async Task TheNextStartReapsProcessesAnAppHostThatDiedHardLeftBehind()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "op-reap-" + Guid.NewGuid().ToString("N")[..8]);
+        var first = await StartSleeperAsync(data);
+        var orphan = (await first.ResourceNotifications.WaitForResourceHealthyAsync("sleeper", TestTimeouts.Short)).ProcessIds.Single();
+        // The first AppHost "dies": nobody stops its sleeper, which keeps running with its pid file in data/run.
+        Assert.True(Directory.Exists($"/proc/{orphan}"));
+
+        var second = await StartSleeperAsync(data);
+        await second.ResourceNotifications.WaitForResourceHealthyAsync("sleeper", TestTimeouts.Short);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists($"/proc/{orphan}") && File.Exists($"/proc/{orphan}/stat") && !File.ReadAllText($"/proc/{orphan}/stat").Contains(") Z ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestTimeouts.Short);
+        }
+        var reaped = !Directory.Exists($"/proc/{orphan}") || File.ReadAllText($"/proc/{orphan}/stat").Contains(") Z ", StringComparison.Ordinal);
+        await second.DisposeAsync();
+        await first.DisposeAsync();
+        Directory.Delete(data, recursive: true);
+        Assert.True(reaped, $"pid {orphan} left by the first run is still alive");
+    }
+
+    private static async Task<DistributedApplication> StartSleeperAsync(string data)
+    {
+        var builder = DistributedApplicationTestingBuilder.Create();
+        builder.Options.IsTesting = false;
+        builder.Options.ConsoleProgress = false;
+        builder.Options.DataDirectory = data;
+        builder.AddExecutable("sleeper", "sleep", ".", "600");
+        var app = await builder.BuildAsync(TestTimeouts.Short);
+        await app.StartAsync(TestTimeouts.Short);
+        return app;
+    }
+}
