@@ -37,6 +37,8 @@ public sealed class ApiTests(ApiFixture fixture, Infrastructure infrastructure) 
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private string Logs() => $"api:{Environment.NewLine}{fixture.Api.Logs.Text}{Environment.NewLine}worker:{Environment.NewLine}{fixture.Worker.Logs.Text}";
+
     private static string NewTenant() => $"tenant-{Guid.NewGuid():N}";
 
     [Fact]
@@ -75,7 +77,7 @@ public sealed class ApiTests(ApiFixture fixture, Infrastructure infrastructure) 
         var blob = new BlobServiceClient(infrastructure.Blobs).GetBlobContainerClient("orders").GetBlobClient($"{tenant}/{accepted.CaseId}/original.xlsx");
         Assert.True((await blob.ExistsAsync(Ct)).Value);
 
-        var done = await OrderClient.WaitForStatusAsync(http, accepted.CaseId, CaseStatus.Completed);
+        var done = await OrderClient.WaitForStatusAsync(http, accepted.CaseId, CaseStatus.Completed, Logs);
         Assert.True(done.Case.Draft!.DryRun);
         Assert.Contains(TestCatalog.Customer, done.Case.Draft.RequestJson);
         Assert.Equal(TestCatalog.Customer, done.Case.Customer!.Match!.Id);
@@ -183,7 +185,7 @@ public sealed class ApiTests(ApiFixture fixture, Infrastructure infrastructure) 
         using var repeat = await http.PostAsJsonAsync("/api/workflow/start", request, CaseJson.Options, Ct);
         Assert.Equal(HttpStatusCode.Accepted, repeat.StatusCode);
 
-        var done = await OrderClient.WaitForStatusAsync(http, caseId, CaseStatus.Completed);
+        var done = await OrderClient.WaitForStatusAsync(http, caseId, CaseStatus.Completed, Logs);
         Assert.Equal($"orders/{tenant}/{caseId}/original.xlsx", done.Case.File!.BlobName);
         Assert.Equal("chat-1", done.Case.Teams!.ChatId);
 

@@ -40,6 +40,8 @@ public sealed class ApiHost(Infrastructure infrastructure, string taskQueue, IDi
         return CreateClient();
     }
 
+    public LogSink Logs { get; } = new();
+
     public ICaseStore Cases
     {
         get
@@ -78,7 +80,7 @@ public sealed class ApiHost(Infrastructure infrastructure, string taskQueue, IDi
         }
 
         builder.UseEnvironment("Development");
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
     }
 }
 
@@ -89,6 +91,8 @@ public sealed class ApiHost(Infrastructure infrastructure, string taskQueue, IDi
 public sealed class WorkerHost(Infrastructure infrastructure, string taskQueue, FakeZoho? zoho, IDictionary<string, string?>? extra = null)
     : WebApplicationFactory<OrderProcessingWorkflow>
 {
+    public LogSink Logs { get; } = new();
+
     public ICaseStore Cases => Services.GetRequiredService<ICaseStore>();
 
     public CatalogStore Catalog => Services.GetRequiredService<CatalogStore>();
@@ -119,7 +123,7 @@ public sealed class WorkerHost(Infrastructure infrastructure, string taskQueue, 
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
     }
 
     /// <summary>Starts the host (and so the Temporal worker) and loads the test catalog.</summary>
@@ -137,6 +141,8 @@ public static class TestCatalog
     public const string Customer = "460000000026049";
     public const string Screw = "460000000027009";
     public const string Nut = "460000000027011";
+    public const string Cable = "460000000027012";
+    public const string LongScrew = "460000000027010";
 
     public static readonly CatalogCustomer[] Customers =
     [
@@ -148,6 +154,7 @@ public static class TestCatalog
     [
         new(Screw, "4711-0032", "4006381333931", "Schraube M6x20 verzinkt, DIN 933", "Stk", 0.12m, []),
         new(Nut, "AB 100", "0036000291452", "Mutter M6 DIN 934", "Stk", 0.05m, []),
-        new("460000000027012", "KAB-3X1.5", null, "Kabel NYM-J 3x1,5 mm²", "m", 0.89m, []),
+        new(Cable, "KAB-3X1.5", null, "Kabel NYM-J 3x1,5 mm²", "m", 0.89m, []),
+        new(LongScrew, "4711-0045", "4006381333948", "Schraube M8x30 verzinkt, DIN 933", "Stk", 0.21m, []),
     ];
 }

@@ -38,7 +38,8 @@ public static class OrderClient
     public static async Task<CaseStatusResponse> StatusAsync(HttpClient http, string caseId) =>
         (await http.GetFromJsonAsync<CaseStatusResponse>($"/api/workflow/{caseId}/status", CaseJson.Options, TestContext.Current.CancellationToken))!;
 
-    public static async Task<CaseStatusResponse> WaitForStatusAsync(HttpClient http, string caseId, CaseStatus status, int timeoutSeconds = 90)
+    public static async Task<CaseStatusResponse> WaitForStatusAsync(HttpClient http, string caseId, CaseStatus status, Func<string>? logs = null,
+        int timeoutSeconds = 60)
     {
         CaseStatusResponse? last = null;
         await Infrastructure.EventuallyAsync(async () =>
@@ -46,7 +47,7 @@ public static class OrderClient
             last = await StatusAsync(http, caseId);
             Assert.False(last.Status is CaseStatus.Failed && status != CaseStatus.Failed, $"case failed: {last.Case.Error}");
             return last.Status == status;
-        }, $"{caseId} to reach {status} (last {last?.Status})", timeoutSeconds);
+        }, () => $"{caseId} to reach {status} (last {last?.Status} at {last?.Step}, live {last?.Live}){Environment.NewLine}{logs?.Invoke()}", timeoutSeconds);
         return last!;
     }
 }

@@ -10,10 +10,13 @@ public static class Workbooks
 {
     public sealed record Line(string Sku, string Description, decimal Quantity, string Unit, decimal Price);
 
+    /// <summary>Lines whose codes are all in <see cref="TestCatalog"/>.</summary>
     public static readonly Line[] KnownLines =
     [
-        new("4711-0032", "Schraube M6x20 verzinkt, DIN 933", 100, "Stk", 0.12m),
-        new("AB 100", "Mutter M6 DIN 934", 100, "Stk", 0.05m),
+        new("4711-0032", "Schraube M6x20 verzinkt, DIN 933", 250, "Stk", 0.12m),
+        new("AB 100", "Mutter M6 DIN 934", 400, "Stk", 0.05m),
+        new("KAB-3X1.5", "Kabel NYM-J 3x1,5 mm²", 50, "m", 0.89m),
+        new("4711-0045", "Schraube M8x30 verzinkt, DIN 933", 120, "Stk", 0.21m),
     ];
 
     public static byte[] Order(string customerNumber, string poNumber, params Line[] lines)

@@ -50,16 +50,36 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         return await infrastructure.Client.StartWorkflowAsync(OrderWorkflow.Name, [input], new WorkflowOptions(caseId, fixture.TaskQueue));
     }
 
-    private static async Task<OrderWorkflowStatus> WaitForQuestionsAsync(WorkflowHandle handle)
+    private async Task<OrderWorkflowStatus> WaitForQuestionsAsync(WorkflowHandle handle)
     {
         OrderWorkflowStatus? status = null;
         await Infrastructure.EventuallyAsync(async () =>
         {
-            status = await handle.QueryAsync<OrderWorkflowStatus>(OrderWorkflow.StatusQuery, []);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            status = await handle.QueryAsync<OrderWorkflowStatus>(OrderWorkflow.StatusQuery, [],
+                new WorkflowQueryOptions { Rpc = new RpcOptions { CancellationToken = timeout.Token } });
             Assert.NotEqual(CaseStatus.Failed, status.Status);
             return status.Status == CaseStatus.AwaitingCorrections;
-        }, "the workflow to ask for corrections");
+        }, () => $"the workflow to ask for corrections (last {status}){Environment.NewLine}{fixture.Worker.Logs.Text}");
         return status!;
+    }
+
+    /// <summary>The workflow's result within a minute, or a failure that shows the case, its trail and the Worker's log.</summary>
+    private async Task<OrderWorkflowResult> ResultAsync(WorkflowHandle handle)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            return await handle.GetResultAsync<OrderWorkflowResult>(rpcOptions: new RpcOptions { CancellationToken = timeout.Token });
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+            var events = await fixture.Worker.Cases.GetEventsAsync(handle.Id, Ct);
+            Assert.Fail($"no result for {handle.Id}; trail: {string.Join(" | ", events.Select(e => $"{e.Step} {e.To} {e.Detail}"))}{Environment.NewLine}{fixture.Worker.Logs.Text}");
+            throw;
+        }
     }
 
     private async Task<CaseDocument> CaseAsync(string caseId) => (await fixture.Worker.Cases.FindAsync(caseId, Ct))!;
@@ -73,14 +93,14 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         fixture.Zoho.AnswerCreateLate(handle.Id, TimeSpan.FromSeconds(3));
         fixture.Zoho.FailLookupsAfterCreate(handle.Id, 1);
 
-        var result = await handle.GetResultAsync<OrderWorkflowResult>();
+        var result = await ResultAsync(handle);
 
         Assert.Equal(CaseStatus.Completed, result.Status);
         Assert.False(result.DryRun);
         var order = Assert.Single(fixture.Zoho.OrdersFor(handle.Id));
         Assert.Equal(order["salesorder_id"]!.ToString(), result.SalesOrderId);
         Assert.Equal(TestCatalog.Customer, order["customer_id"]!.ToString());
-        Assert.Equal([TestCatalog.Screw, TestCatalog.Nut], order["line_items"]!.AsArray().Select(l => l!["item_id"]!.ToString()));
+        Assert.Equal([TestCatalog.Screw, TestCatalog.Nut, TestCatalog.Cable, TestCatalog.LongScrew], order["line_items"]!.AsArray().Select(l => l!["item_id"]!.ToString()));
         var stored = await CaseAsync(handle.Id);
         Assert.Equal(CaseStatus.Completed, stored.Status);
         Assert.True(stored.Draft!.Reused);
@@ -96,12 +116,12 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         var waiting = await WaitForQuestionsAsync(handle);
         var question = Assert.Single(waiting.Questions);
         Assert.Equal("itemId", question.Field);
-        Assert.Equal(7, question.RowNumber);
+        Assert.Equal(9, question.RowNumber);
         Assert.Equal(CaseStatus.AwaitingCorrections, (await CaseAsync(handle.Id)).Status);
 
         await handle.SignalAsync(SignalNames.Corrections, [new SignalRequest(SignalNames.Corrections, "anna",
-            new CorrectionsPayload(new Dictionary<string, string>(), [new LineCorrection(7, ItemId: TestCatalog.Nut, Quantity: 4)]))]);
-        var result = await handle.GetResultAsync<OrderWorkflowResult>();
+            new CorrectionsPayload(new Dictionary<string, string>(), [new LineCorrection(9, ItemId: TestCatalog.Nut, Quantity: 4)]))]);
+        var result = await ResultAsync(handle);
 
         Assert.Equal(CaseStatus.Completed, result.Status);
         var order = Assert.Single(fixture.Zoho.OrdersFor(handle.Id));
@@ -118,7 +138,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
     {
         var handle = await StartAsync(Workbooks.Order("10234", "PO-300", [Unknown]), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1));
 
-        var result = await handle.GetResultAsync<OrderWorkflowResult>();
+        var result = await ResultAsync(handle);
 
         Assert.Equal(CaseStatus.NeedsAttention, result.Status);
         var stored = await CaseAsync(handle.Id);
@@ -136,7 +156,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         await WaitForQuestionsAsync(handle);
 
         await handle.SignalAsync(SignalNames.Cancel, [new SignalRequest(SignalNames.Cancel, "anna", Reason: "sent twice")]);
-        var result = await handle.GetResultAsync<OrderWorkflowResult>();
+        var result = await ResultAsync(handle);
 
         Assert.Equal(CaseStatus.Cancelled, result.Status);
         var stored = await CaseAsync(handle.Id);
@@ -150,7 +170,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
     {
         var handle = await StartAsync("<!DOCTYPE html><html>sign in to view</html>"u8.ToArray());
 
-        var result = await handle.GetResultAsync<OrderWorkflowResult>();
+        var result = await ResultAsync(handle);
 
         Assert.Equal(CaseStatus.Failed, result.Status);
         var stored = await CaseAsync(handle.Id);

@@ -26,7 +26,7 @@ public sealed class CaseActivities(ICaseStore cases, IOptions<OrderWorkflowOptio
             Step = "apply-corrections",
             Questions = questions,
             CorrectionsDueAt = dueAt,
-        }, new CaseEventDraft(Actor, "apply-corrections", $"{questions.Count} question(s) for the user, due {dueAt:O}"),
+        }, new CaseEventDraft(Actor, "apply-corrections", $"{questions.Count} question(s) for the user ({string.Join(", ", questions.Select(q => q.RowNumber is { } row ? $"{q.Field}@{row}" : $"{q.Field}: {q.Reason}"))}), due {dueAt:O}"),
             ActivityExecutionContext.Current.CancellationToken).ConfigureAwait(false);
     }
 
