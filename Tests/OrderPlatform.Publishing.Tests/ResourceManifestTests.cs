@@ -1,7 +1,5 @@
 using OrderPlatform.Hosting;
 using OrderPlatform.Hosting.ApplicationModel;
-using OrderPlatform.Hosting.Orchestration;
-using OrderPlatform.Hosting.Publishing;
 
 namespace OrderPlatform.Publishing.Tests;
 
