@@ -192,4 +192,39 @@ public sealed class ApiTests(ApiFixture fixture, Infrastructure infrastructure) 
         using var late = await http.PostAsJsonAsync($"/api/workflow/{caseId}/cancel", new { userId = "user-9" }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
+    [Fact]
+    public async Task AnUnsureUploadWaitsForAnswersAndTheCancelRouteEndsIt()
+    {
+        var http = fixture.Api.CreateAuthorizedClient();
+        var file = Workbooks.Order("10234", "PO-5", [.. Workbooks.KnownLines, new("ZZ-404", "Sonderanfertigung Halter", 3, "Stk", 12.5m)]);
+        var accepted = await OrderClient.AcceptedAsync(await OrderClient.UploadAsync(http, file, "order.xlsx", NewTenant()));
+
+        var waiting = await OrderClient.WaitForStatusAsync(http, accepted.CaseId, CaseStatus.AwaitingCorrections, Logs);
+        Assert.Equal(CaseStatus.AwaitingCorrections, waiting.Live?.Status);
+        Assert.Equal(9, Assert.Single(waiting.Live!.Questions).RowNumber);
+        Assert.NotNull(waiting.Case.CorrectionsDueAt);
+
+        using var cancel = await http.PostAsJsonAsync($"/api/workflow/{accepted.CaseId}/cancel", new { userId = "user-1", reason = "duplicate" }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var cancelled = await OrderClient.WaitForStatusAsync(http, accepted.CaseId, CaseStatus.Cancelled, Logs);
+        Assert.Contains("duplicate", cancelled.Case.Error);
+    }
+
+    [Fact]
+    public async Task ApprovingTakesTheBestCandidateAndCreatesTheDraft()
+    {
+        var http = fixture.Api.CreateAuthorizedClient();
+        // A mistyped code finds the cable only by the similarity of its description, so the workflow asks; approval accepts the proposal.
+        var file = Workbooks.Order("10234", "PO-6", [.. Workbooks.KnownLines[..2], new("KAB-3X15X", "Kabel NYM-J 3x1,5 mm2", 25, "m", 0.89m)]);
+        var accepted = await OrderClient.AcceptedAsync(await OrderClient.UploadAsync(http, file, "order.xlsx", NewTenant()));
+        var waiting = await OrderClient.WaitForStatusAsync(http, accepted.CaseId, CaseStatus.AwaitingCorrections, Logs);
+        Assert.Contains(TestCatalog.Cable, Assert.Single(waiting.Live!.Questions).Choices![0]);
+
+        using var approve = await http.PostAsJsonAsync($"/api/workflow/{accepted.CaseId}/signal", new SignalRequest(SignalNames.Approve, "anna"), CaseJson.Options, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, approve.StatusCode);
+
+        var done = await OrderClient.WaitForStatusAsync(http, accepted.CaseId, CaseStatus.Completed, Logs);
+        Assert.Contains(TestCatalog.Cable, done.Case.Draft!.RequestJson);
+        Assert.Equal("approved", done.Case.Lines![^1].Match!.MatchedBy);
+    }
 }

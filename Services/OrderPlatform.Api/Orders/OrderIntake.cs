@@ -75,12 +75,15 @@ public sealed class OrderIntake(ICaseStore cases, ITemporalClient temporal, ICon
 
         try
         {
-            await temporal.StartWorkflowAsync(OrderWorkflow.Name, [input], new WorkflowOptions(input.CaseId, options.Value.TaskQueue))
-                .ConfigureAwait(false);
+            // One run per case, ever: a repeated start of a finished case must not process the file a second time.
+            await temporal.StartWorkflowAsync(OrderWorkflow.Name, [input], new WorkflowOptions(input.CaseId, options.Value.TaskQueue)
+            {
+                IdReusePolicy = Temporalio.Api.Enums.V1.WorkflowIdReusePolicy.RejectDuplicate,
+            }).ConfigureAwait(false);
         }
         catch (WorkflowAlreadyStartedException)
         {
-            // The first attempt got this far; the running workflow is the one the client wants.
+            // The first attempt got this far; its workflow (running or finished) is the one the client wants.
         }
 
         return stored;

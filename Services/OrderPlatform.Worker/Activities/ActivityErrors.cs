@@ -10,7 +10,12 @@ public static class ActivityErrors
     public const string CaseRejected = "CaseRejected";
     public const string MissingFile = "MissingFile";
 
-    public static readonly string[] NonRetryable = [BadSpreadsheet, ZohoRejected, CaseRejected, MissingFile];
+    /// <summary>Ours, plus the case store's refusals, which the SDK reports under the exception's type name.</summary>
+    public static readonly string[] NonRetryable =
+    [
+        BadSpreadsheet, ZohoRejected, CaseRejected, MissingFile,
+        nameof(Cases.InvalidCaseTransitionException), nameof(Cases.CaseNotFoundException),
+    ];
 
     /// <summary>The message is shown on the case, so it must be a sentence for the user.</summary>
     public static ApplicationFailureException Permanent(string errorType, string message, Exception? inner = null) =>

@@ -60,9 +60,9 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             var hits = await catalog.FindCustomersAsync(ChoiceId(answer), 5, ct).ConfigureAwait(false);
             customer = new CustomerResolution(answer, hits.Count == 1 && hits[0].MatchedBy == CatalogStore.Exact ? hits[0] with { MatchedBy = "human" } : null, hits);
         }
-        else if (round.Approved && customer.Match is null && customer.Candidates.Count > 0)
+        else if (round.Approved && Proposal(customer.Match, customer.Candidates) is { } proposed)
         {
-            customer = customer with { Match = customer.Candidates[0] with { MatchedBy = "approved" } };
+            customer = customer with { Match = proposed };
         }
 
         var lines = state.Lines.ToList();
@@ -92,7 +92,7 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
 
         if (round.Approved)
         {
-            lines = [.. lines.Select(l => l.Match is null && l.Candidates.Count > 0 ? l with { Match = l.Candidates[0] with { MatchedBy = "approved" } } : l)];
+            lines = [.. lines.Select(l => Proposal(l.Match, l.Candidates) is { } proposed ? l with { Match = proposed } : l)];
         }
 
         var corrected = new OrderState(order with { Lines = orderLines }, customer, [.. lines.OrderBy(l => l.RowNumber)]);
@@ -118,6 +118,12 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             : $"{fields.Count} field(s) and {round.Signal.Corrections?.Lines?.Count ?? 0} line(s) corrected"), ct).ConfigureAwait(false);
         return corrected;
     }
+
+    /// <summary>What an approval confirms where the catalog was unsure: the fuzzy match, else the best candidate.</summary>
+    private static CatalogMatch? Proposal(CatalogMatch? match, IReadOnlyList<CatalogMatch> candidates) =>
+        match is null || match.MatchedBy == CatalogStore.Fuzzy
+            ? (match ?? candidates.FirstOrDefault()) is { } best ? best with { MatchedBy = "approved" } : null
+            : null;
 
     /// <summary>Card choices read "id: name"; a typed answer is used as it is.</summary>
     private static string ChoiceId(string answer) => answer.Split(':', 2)[0].Trim();
