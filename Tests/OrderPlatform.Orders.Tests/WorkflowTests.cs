@@ -35,7 +35,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>What the Api does on upload: the blob at its canonical name, the case, the workflow.</summary>
-    private async Task<WorkflowHandle> StartAsync(byte[] file, TimeSpan? deadline = null, TimeSpan? reminder = null)
+    private async Task<WorkflowHandle> StartAsync(byte[] file, TimeSpan? deadline = null, TimeSpan? reminder = null, string? taskQueue = null)
     {
         var caseId = $"CASE-{Guid.NewGuid():N}";
         var tenant = $"tenant-{Guid.NewGuid():N}";
@@ -47,7 +47,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
             new CaseEventDraft("user-1", "receive", "test upload"), Ct);
         var input = new OrderWorkflowInput(caseId, tenant, "user-1", blob.Uri.AbsoluteUri, "Bestellung.xlsx",
             CorrectionsDeadline: deadline, ReminderAfter: reminder);
-        return await infrastructure.Client.StartWorkflowAsync(OrderWorkflow.Name, [input], new WorkflowOptions(caseId, fixture.TaskQueue));
+        return await infrastructure.Client.StartWorkflowAsync(OrderWorkflow.Name, [input], new WorkflowOptions(caseId, taskQueue ?? fixture.TaskQueue));
     }
 
     private async Task<OrderWorkflowStatus> WaitForQuestionsAsync(WorkflowHandle handle)
@@ -178,5 +178,25 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         Assert.Contains("link, not the file", stored.Error);
         var history = await handle.FetchHistoryAsync();
         Assert.Single(history.Events, e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == "parse-excel");
+    }
+    [Fact]
+    public async Task AWaitingCaseSurvivesAWorkerRestartAndANewWorkerFinishesIt()
+    {
+        var queue = $"orders-restart-{Guid.NewGuid():N}";
+        var first = new WorkerHost(infrastructure, queue, fixture.Zoho);
+        await first.StartAsync();
+        var handle = await StartAsync(Workbooks.Order("10234", "PO-500", [.. Workbooks.KnownLines, Unknown]), taskQueue: queue);
+        await WaitForQuestionsAsync(handle);
+        await first.DisposeAsync();
+
+        // The new process has no cached run: it replays the history (so the workflow must be deterministic) and goes on.
+        await using var second = new WorkerHost(infrastructure, queue, fixture.Zoho);
+        await second.StartAsync();
+        await handle.SignalAsync(SignalNames.Corrections, [new SignalRequest(SignalNames.Corrections, "anna",
+            new CorrectionsPayload(new Dictionary<string, string>(), [new LineCorrection(9, ItemId: TestCatalog.Nut)]))]);
+        var result = await ResultAsync(handle);
+
+        Assert.Equal(CaseStatus.Completed, result.Status);
+        Assert.Single(fixture.Zoho.OrdersFor(handle.Id));
     }
 }
