@@ -1,5 +1,6 @@
 using OrderPlatform.Hosting.ApplicationModel;
 using OrderPlatform.Hosting.Orchestration;
+using OrderPlatform.Hosting.Publishing;
 using Temporalio.Client;
 
 namespace OrderPlatform.Hosting;
@@ -33,6 +34,7 @@ public static class TemporalExtensions
             .WithEndpoint("grpc", "http", targetPort: 7233, transport: "http2")
             .WithAnnotation(new ContainerImageAnnotation("docker.io", "temporalio/auto-setup", AutoSetupTag))
             .WithAnnotation(new LocalLaunchAnnotation(new TemporalLauncher(temporal)))
+            .WithAnnotation(new ComposeHealthCheckAnnotation(["CMD-SHELL", "temporal operator cluster health --address $(hostname -i):7233"]))
             .WithAnnotation(new HealthCheckAnnotation("temporal", async ct =>
             {
                 var target = await temporal.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false);
@@ -40,8 +42,9 @@ public static class TemporalExtensions
                 var info = await connection.WorkflowService.GetSystemInfoAsync(new(), new RpcOptions { CancellationToken = ct }).ConfigureAwait(false);
                 return HealthProbeResult.Pass($"GetSystemInfo answered (server {info.ServerVersion}).");
             }));
-        // The embedded server has no web UI; the endpoint exists where a UI does (published image, temporal CLI).
-        if (builder.ExecutionContext.IsPublishMode || BinaryLocator.Find("temporal") is not null)
+        // A UI endpoint exists only where a UI does: the temporal CLI. The embedded server has none, and the published
+        // auto-setup image serves none either (the VM bundle adds its own temporal-ui container).
+        if (builder.ExecutionContext.IsRunMode && BinaryLocator.Find("temporal") is not null)
         {
             rb.WithEndpoint("ui", "http", targetPort: 8233);
         }
