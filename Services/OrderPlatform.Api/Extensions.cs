@@ -69,18 +69,10 @@ internal static class Extensions
 internal static class StorageClients
 {
     public static BlobServiceClient Blob(string value) =>
-        IsEndpoint(value) ? new BlobServiceClient(new Uri(value), new DefaultAzureCredential()) : new BlobServiceClient(PathStyle(value));
+        IsEndpoint(value) ? new BlobServiceClient(new Uri(value), new DefaultAzureCredential()) : new BlobServiceClient(value);
 
     public static QueueServiceClient Queue(string value) =>
-        IsEndpoint(value) ? new QueueServiceClient(new Uri(value), new DefaultAzureCredential()) : new QueueServiceClient(PathStyle(value));
-
-    /// <summary>
-    /// The storage SDK reads the account from the path (Azurite's <c>/devstoreaccount1</c>) only for IP hosts and ports
-    /// 10000-10002; with <c>localhost</c> on another port it drops the container from blob URLs. Azurite listens on
-    /// 127.0.0.1, so name it by IP.
-    /// </summary>
-    public static string PathStyle(string connectionString) =>
-        connectionString.Replace("=http://localhost:", "=http://127.0.0.1:", StringComparison.OrdinalIgnoreCase);
+        IsEndpoint(value) ? new QueueServiceClient(new Uri(value), new DefaultAzureCredential()) : new QueueServiceClient(value);
 
     private static bool IsEndpoint(string value) =>
         !value.Contains(';') && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";

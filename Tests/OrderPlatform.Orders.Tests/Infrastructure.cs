@@ -49,8 +49,7 @@ public sealed class Infrastructure : IAsyncLifetime
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("ordersdb", ct);
         OrdersDb = await Required("ordersdb");
         Redis = await Required("redis");
-        // As the services do: the storage SDK needs an IP host to keep Azurite's account in the path.
-        Blobs = (await Required("blobs")).Replace("=http://localhost:", "=http://127.0.0.1:", StringComparison.OrdinalIgnoreCase);
+        Blobs = await Required("blobs");
         Queues = await Required("queues");
 
         async Task<string> Required(string name) =>

@@ -191,7 +191,9 @@ internal sealed class Orchestrator(OrchestratorContext context, DistributedAppli
             foreach (var e in r.Annotations.OfKind<EndpointAnnotation>())
             {
                 var port = e.Port is { } fixedPort && !options.IsTesting ? fixedPort : PortAllocator.Allocate();
-                var host = e.Transport is "http" or "http2" ? "localhost" : "127.0.0.1";
+                // Projects get localhost (what a developer clicks); everything else is named by IP, because the
+                // storage SDK reads Azurite's account from the path only for IP hosts on non-default ports.
+                var host = r is ProjectResource ? "localhost" : "127.0.0.1";
                 e.Allocated = new AllocatedEndpoint(e.Scheme, host, port);
                 var replicas = r.Annotations.OfKind<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
                 e.Replicas = [e.Allocated, .. Enumerable.Range(1, replicas - 1).Select(_ => e.Allocated with { Port = PortAllocator.Allocate() })];

@@ -30,7 +30,7 @@ public static class OrderProcessingRegistration
         builder.Services.AddHostedService<CatalogSeeder>();
         builder.Services.AddSingleton(_ => IsEndpoint(blobs)
             ? new BlobServiceClient(new Uri(blobs), new DefaultAzureCredential())
-            : new BlobServiceClient(PathStyle(blobs)));
+            : new BlobServiceClient(blobs));
         builder.Services.AddHttpClient(nameof(FileActivities));
         builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"));
         builder.Services.AddSingleton<INotificationPort, TeamsBotNotificationPort>();
@@ -48,11 +48,6 @@ public static class OrderProcessingRegistration
             .AddWorkflow<OrderProcessingWorkflow>();
         return builder;
     }
-
-    // The storage SDK takes the account from the path (Azurite's /devstoreaccount1) only for IP hosts and ports
-    // 10000-10002; with localhost on another port it drops the container from blob URLs. Azurite listens on 127.0.0.1.
-    private static string PathStyle(string connectionString) =>
-        connectionString.Replace("=http://localhost:", "=http://127.0.0.1:", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsEndpoint(string value) =>
         !value.Contains(';') && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
