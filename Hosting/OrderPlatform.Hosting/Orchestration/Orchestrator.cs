@@ -41,13 +41,6 @@ internal sealed class OrchestratorContext
         Log = line => Logs.Write(resource.Name, "[apphost] " + line),
     };
 
-    public bool IsSensitive(IResource resource, string key)
-    {
-        // Re-evaluating callbacks is cheap and keeps the rule in one place (ValueResolver.IsSensitive).
-        var raw = ValueResolver.EvaluateEnvironmentAsync(resource, ExecutionContext).GetAwaiter().GetResult();
-        return raw.TryGetValue(key, out var v) ? ValueResolver.IsSensitive(key, v) : ValueResolver.IsSensitive(key, "");
-    }
-
     /// <summary>Children without a lifetime of their own (databases, blob/queue services) follow their parent.</summary>
     public void SetChildren(IResource parent, string state, ResourceHealth? health)
     {

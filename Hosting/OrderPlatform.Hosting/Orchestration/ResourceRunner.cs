@@ -115,7 +115,7 @@ internal sealed class ResourceRunner(IResource resource, ILocalLauncher launcher
 
     private async Task<List<ManagedProcess>?> StartProcessesAsync(CancellationToken ct)
     {
-        var env = await ValueResolver.ResolveEnvironmentAsync(resource, context.ExecutionContext, ct).ConfigureAwait(false);
+        var (env, sensitive) = await ValueResolver.ResolveEnvironmentAsync(resource, context.ExecutionContext, ct).ConfigureAwait(false);
         var argValues = await ValueResolver.EvaluateArgsAsync(resource, context.ExecutionContext).ConfigureAwait(false);
         var args = new List<string>();
         foreach (var a in argValues)
@@ -146,7 +146,7 @@ internal sealed class ResourceRunner(IResource resource, ILocalLauncher launcher
             Fail(ex is Win32Exception ? $"Could not start the process: {ex.Message}" : context.Logs.Mask(ex.Message));
             return null;
         }
-        var masked = env.ToDictionary(kv => kv.Key, kv => context.IsSensitive(resource, kv.Key) ? "***" : context.Logs.Mask(kv.Value));
+        var masked = env.ToDictionary(kv => kv.Key, kv => sensitive.Contains(kv.Key) ? "***" : context.Logs.Mask(kv.Value));
         Publish(s => s with
         {
             State = KnownResourceStates.Running,

@@ -5,16 +5,22 @@ namespace OrderPlatform.Hosting.Orchestration;
 /// <summary>Runs a resource's environment and argument callbacks and resolves every value for run or publish.</summary>
 public static class ValueResolver
 {
-    /// <summary>The environment with values resolved for running.</summary>
-    public static async Task<Dictionary<string, string>> ResolveEnvironmentAsync(IResource resource, DistributedApplicationExecutionContext context, CancellationToken cancellationToken)
+    /// <summary>The environment with values resolved for running, and the names whose values must be masked.</summary>
+    public static async Task<(Dictionary<string, string> Values, HashSet<string> Sensitive)> ResolveEnvironmentAsync(
+        IResource resource, DistributedApplicationExecutionContext context, CancellationToken cancellationToken)
     {
         var raw = await EvaluateEnvironmentAsync(resource, context).ConfigureAwait(false);
         var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sensitive = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (k, v) in raw)
         {
             resolved[k] = await ResolveAsync(v, cancellationToken).ConfigureAwait(false);
+            if (IsSensitive(k, v))
+            {
+                sensitive.Add(k);
+            }
         }
-        return resolved;
+        return (resolved, sensitive);
     }
 
     /// <summary>The environment as callbacks produced it (strings and late-bound values).</summary>
