@@ -26,6 +26,23 @@ public sealed class WorkflowFixture(Infrastructure infrastructure) : IAsyncLifet
         await Worker.DisposeAsync();
         await Zoho.DisposeAsync();
     }
+
+    /// <summary>What the Api does on upload: the blob at its canonical name, the case, the workflow.</summary>
+    public async Task<WorkflowHandle> StartCaseAsync(byte[] file, TimeSpan? deadline = null, TimeSpan? reminder = null, string? taskQueue = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var caseId = $"CASE-{Guid.NewGuid():N}";
+        var tenant = $"tenant-{Guid.NewGuid():N}";
+        var container = new BlobServiceClient(infrastructure.Blobs).GetBlobContainerClient("orders");
+        await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        var blob = container.GetBlobClient($"{tenant}/{caseId}/original.xlsx");
+        await blob.UploadAsync(new BinaryData(file), ct);
+        await Worker.Cases.CreateAsync(new CaseDocument { Id = caseId, TenantId = tenant, UserId = "user-1" },
+            new CaseEventDraft("user-1", "receive", "test upload"), ct);
+        var input = new OrderWorkflowInput(caseId, tenant, "user-1", blob.Uri.AbsoluteUri, "Bestellung.xlsx",
+            CorrectionsDeadline: deadline, ReminderAfter: reminder);
+        return await infrastructure.Client.StartWorkflowAsync(OrderWorkflow.Name, [input], new WorkflowOptions(caseId, taskQueue ?? TaskQueue));
+    }
 }
 
 public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infrastructure) : IClassFixture<WorkflowFixture>
@@ -34,21 +51,8 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>What the Api does on upload: the blob at its canonical name, the case, the workflow.</summary>
-    private async Task<WorkflowHandle> StartAsync(byte[] file, TimeSpan? deadline = null, TimeSpan? reminder = null, string? taskQueue = null)
-    {
-        var caseId = $"CASE-{Guid.NewGuid():N}";
-        var tenant = $"tenant-{Guid.NewGuid():N}";
-        var container = new BlobServiceClient(infrastructure.Blobs).GetBlobContainerClient("orders");
-        await container.CreateIfNotExistsAsync(cancellationToken: Ct);
-        var blob = container.GetBlobClient($"{tenant}/{caseId}/original.xlsx");
-        await blob.UploadAsync(new BinaryData(file), Ct);
-        await fixture.Worker.Cases.CreateAsync(new CaseDocument { Id = caseId, TenantId = tenant, UserId = "user-1" },
-            new CaseEventDraft("user-1", "receive", "test upload"), Ct);
-        var input = new OrderWorkflowInput(caseId, tenant, "user-1", blob.Uri.AbsoluteUri, "Bestellung.xlsx",
-            CorrectionsDeadline: deadline, ReminderAfter: reminder);
-        return await infrastructure.Client.StartWorkflowAsync(OrderWorkflow.Name, [input], new WorkflowOptions(caseId, taskQueue ?? fixture.TaskQueue));
-    }
+    private Task<WorkflowHandle> StartAsync(byte[] file, TimeSpan? deadline = null, TimeSpan? reminder = null, string? taskQueue = null) =>
+        fixture.StartCaseAsync(file, deadline, reminder, taskQueue);
 
     private async Task<OrderWorkflowStatus> WaitForQuestionsAsync(WorkflowHandle handle)
     {
@@ -179,6 +183,7 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         var history = await handle.FetchHistoryAsync();
         Assert.Single(history.Events, e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == "parse-excel");
     }
+
     [Fact]
     public async Task AWaitingCaseSurvivesAWorkerRestartAndANewWorkerFinishesIt()
     {

@@ -1,34 +1,41 @@
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Catalog;
+using OrderPlatform.Worker.Workflows;
 using Temporalio.Activities;
 
 namespace OrderPlatform.Worker.Activities;
 
 /// <summary>resolve-customer and resolve-items against the catalog replica.</summary>
-public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases)
+public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases, OrderBlobs documents)
 {
     private const int Candidates = 5;
 
     [Activity("resolve-customer")]
-    public async Task<CustomerResolution> ResolveCustomerAsync(string caseId, CanonicalOrder order)
+    public async Task<CustomerResolution> ResolveCustomerAsync(string caseId, string? customer)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
-        var hits = string.IsNullOrWhiteSpace(order.Customer) ? [] : await catalog.FindCustomersAsync(order.Customer, Candidates, ct).ConfigureAwait(false);
+        var hits = string.IsNullOrWhiteSpace(customer) ? [] : await catalog.FindCustomersAsync(customer, Candidates, ct).ConfigureAwait(false);
         // Several exact hits are as unsure as none: a person picks.
         var match = hits.Count == 1 || (hits.Count > 1 && hits[0].MatchedBy == CatalogStore.Fuzzy && hits[0].Score - hits[1].Score >= 0.2) ? hits[0] : null;
-        var resolution = new CustomerResolution(order.Customer, match, hits);
+        var resolution = new CustomerResolution(customer, match, hits);
         await cases.UpdateAsync(caseId, c => c with { Customer = resolution, Step = "resolve-customer" },
             new CaseEventDraft(CaseActivities.Actor, "resolve-customer", match is null
-                ? $"no sure match for \"{order.Customer}\" ({hits.Count} candidates)"
-                : $"\"{order.Customer}\" → {match.Id} {match.Name} ({match.MatchedBy}, {match.Score:0.###})"), ct).ConfigureAwait(false);
+                ? $"no sure match for \"{customer}\" ({hits.Count} candidates)"
+                : $"\"{customer}\" → {match.Id} {match.Name} ({match.MatchedBy}, {match.Score:0.###})"), ct).ConfigureAwait(false);
         return resolution;
     }
 
+    /// <summary>
+    /// Resolves every line of the reviewed order, stores the order with its resolution as a state version and answers
+    /// what a person must still decide (committee doubts included, as this is the first round).
+    /// </summary>
     [Activity("resolve-items")]
-    public async Task<IReadOnlyList<LineResolution>> ResolveItemsAsync(string caseId, CanonicalOrder order)
+    public async Task<StateResult> ResolveItemsAsync(ItemsRound round)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
+        var review = await documents.ReadAsync<ReviewedOrder>(round.Review, ct).ConfigureAwait(false);
+        var order = review.Order;
         var lines = new List<LineResolution>(order.Lines.Count);
         foreach (var line in order.Lines)
         {
@@ -38,8 +45,10 @@ public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases)
         }
 
         var sure = lines.Count(l => l.Match is not null && l.Match.MatchedBy != CatalogStore.Fuzzy);
-        await cases.UpdateAsync(caseId, c => c with { Status = CaseStatus.Resolved, Step = "resolve-items", Lines = lines },
+        await cases.UpdateAsync(round.CaseId, c => c with { Status = CaseStatus.Resolved, Step = "resolve-items", Lines = lines },
             new CaseEventDraft(CaseActivities.Actor, "resolve-items", $"{sure} of {lines.Count} lines matched on a key"), ct).ConfigureAwait(false);
-        return lines;
+        var state = new OrderState(order, round.Customer, lines);
+        var stored = await documents.WriteVersionAsync(OrderBlobs.Folder(round.Review.BlobName), "state", state, lines.Count, ct).ConfigureAwait(false);
+        return new StateResult(stored, OrderQuestions.Find(review, state, round.ConfidenceThreshold));
     }
 }

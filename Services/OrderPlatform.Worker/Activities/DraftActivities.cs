@@ -8,12 +8,13 @@ using Temporalio.Activities;
 namespace OrderPlatform.Worker.Activities;
 
 /// <summary>create-zoho-draft through the Zoho client (lookup by reference before create, or a dry run when unconfigured).</summary>
-public sealed class DraftActivities(ZohoDraftService zoho, CatalogStore catalog, ICaseStore cases)
+public sealed class DraftActivities(ZohoDraftService zoho, CatalogStore catalog, ICaseStore cases, OrderBlobs documents)
 {
     [Activity("create-zoho-draft")]
-    public async Task<CaseDraft> CreateZohoDraftAsync(string caseId, OrderState state, DateOnly today)
+    public async Task<DraftOutcome> CreateZohoDraftAsync(string caseId, BlobRef stateRef, DateOnly today)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
+        var state = await documents.ReadAsync<OrderState>(stateRef, ct).ConfigureAwait(false);
         var customerId = state.Customer.Match?.Id
             ?? throw ActivityErrors.Permanent(ActivityErrors.ZohoRejected, "The order has no confirmed customer.");
         var itemIds = state.Lines.Where(l => l.Match is not null).Select(l => l.Match!.Id).Distinct().ToList();
@@ -42,6 +43,6 @@ public sealed class DraftActivities(ZohoDraftService zoho, CatalogStore catalog,
             new CaseEventDraft(CaseActivities.Actor, "create-zoho-draft", result.DryRun
                 ? "dry run: Zoho is not configured, the request is stored on the case"
                 : $"{(result.Reused ? "found existing" : "created")} sales order {result.SalesOrderNumber} ({result.SalesOrderId})"), ct).ConfigureAwait(false);
-        return draft;
+        return new DraftOutcome(draft.DryRun, draft.Reused, draft.SalesOrderId, draft.SalesOrderNumber);
     }
 }

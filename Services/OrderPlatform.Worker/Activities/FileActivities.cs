@@ -11,7 +11,7 @@ using Temporalio.Activities;
 namespace OrderPlatform.Worker.Activities;
 
 /// <summary>store-file and parse-excel.</summary>
-public sealed class FileActivities(BlobServiceClient blobs, IHttpClientFactory http, SpreadsheetParser parser, ICaseStore cases)
+public sealed class FileActivities(BlobServiceClient blobs, OrderBlobs documents, IHttpClientFactory http, SpreadsheetParser parser, ICaseStore cases)
 {
     public const string Container = "orders";
 
@@ -60,8 +60,9 @@ public sealed class FileActivities(BlobServiceClient blobs, IHttpClientFactory h
         return stored;
     }
 
+    /// <summary>Parses the original and stores the <see cref="ParsedSheet"/> next to it as <c>parsed.json</c>.</summary>
     [Activity("parse-excel")]
-    public async Task<ParsedSheet> ParseExcelAsync(string caseId, StoredFile file)
+    public async Task<BlobRef> ParseExcelAsync(string caseId, StoredFile file)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
         var blob = blobs.GetBlobContainerClient(Container).GetBlobClient(file.BlobName);
@@ -78,11 +79,13 @@ public sealed class FileActivities(BlobServiceClient blobs, IHttpClientFactory h
             throw ActivityErrors.Permanent(ActivityErrors.BadSpreadsheet, ex.Message, ex);
         }
 
+        var parsed = await documents.WriteAsync(OrderBlobs.Folder(file.BlobName), "parsed.json", sheet, sheet.Rows.Count, ct).ConfigureAwait(false);
+
         await cases.UpdateAsync(caseId, c => c with { Status = CaseStatus.Parsed, Step = "parse-excel" },
             new CaseEventDraft(CaseActivities.Actor, "parse-excel",
                 $"{sheet.Format} sheet \"{sheet.SheetName}\" ({sheet.SheetBasis}), header row {sheet.HeaderRowNumber}, {sheet.Rows.Count} rows, {sheet.Warnings.Count} warnings"),
             ct).ConfigureAwait(false);
-        return sheet;
+        return parsed;
     }
 
     private async Task<Stream> OpenSourceAsync(string blobUrl, CancellationToken ct)

@@ -10,12 +10,15 @@ using Temporalio.Activities;
 namespace OrderPlatform.Worker.Activities;
 
 /// <summary>run-committee and apply-corrections (the part that applies a person's answers).</summary>
-public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory history, CatalogStore catalog, ICaseStore cases, TimeProvider time)
+public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory history, CatalogStore catalog, ICaseStore cases, OrderBlobs documents,
+    TimeProvider time)
 {
+    /// <summary>Reads the parsed sheet from its blob and stores the <see cref="ReviewedOrder"/> next to it as <c>review.json</c>.</summary>
     [Activity("run-committee")]
-    public async Task<ReviewResult> RunCommitteeAsync(string caseId, ParsedSheet sheet)
+    public async Task<ReviewResult> RunCommitteeAsync(string caseId, BlobRef parsed)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
+        var sheet = await documents.ReadAsync<ParsedSheet>(parsed, ct).ConfigureAwait(false);
         var review = await committee.RunAsync(new CommitteeInput(sheet), ct).ConfigureAwait(false);
         var headers = review.ColumnMap
             .Select(kv => (kv.Key, Column: sheet.Columns.FirstOrDefault(c => c.Letter == kv.Value)))
@@ -34,18 +37,21 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             Notes = review.Notes,
         }, new CaseEventDraft(CaseActivities.Actor, "run-committee",
             $"{review.Order.Lines.Count} lines, {review.Disagreements.Count} disagreements, needs review: {review.NeedsReview}"), ct).ConfigureAwait(false);
-        return new ReviewResult(review, mapping);
+        var stored = await documents.WriteAsync(OrderBlobs.Folder(parsed.BlobName), "review.json", review, review.Order.Lines.Count, ct)
+            .ConfigureAwait(false);
+        return new ReviewResult(stored, review.Order.Customer, mapping);
     }
 
     /// <summary>
     /// Applies a person's corrections (or approval) to the order and re-resolves what they changed; the confirmed
-    /// column mapping is then recorded for the history member.
+    /// column mapping is then recorded for the history member. The corrected state is stored as a new version, with what
+    /// is still to be asked.
     /// </summary>
     [Activity("apply-corrections")]
-    public async Task<OrderState> ApplyCorrectionsAsync(CorrectionsRound round)
+    public async Task<StateResult> ApplyCorrectionsAsync(CorrectionsRound round)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
-        var state = round.State;
+        var state = await documents.ReadAsync<OrderState>(round.State, ct).ConfigureAwait(false);
         var fields = round.Signal.Corrections?.Fields ?? new Dictionary<string, string>();
         var order = state.Order with
         {
@@ -116,7 +122,9 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
         }, new CaseEventDraft(who, "apply-corrections", round.Approved
             ? "approved as proposed"
             : $"{fields.Count} field(s) and {round.Signal.Corrections?.Lines?.Count ?? 0} line(s) corrected"), ct).ConfigureAwait(false);
-        return corrected;
+        var stored = await documents.WriteVersionAsync(OrderBlobs.Folder(round.State.BlobName), "state", corrected, corrected.Lines.Count, ct)
+            .ConfigureAwait(false);
+        return new StateResult(stored, OrderQuestions.Find(null, corrected, round.ConfidenceThreshold));
     }
 
     /// <summary>What an approval confirms where the catalog was unsure: the fuzzy match, else the best candidate.</summary>

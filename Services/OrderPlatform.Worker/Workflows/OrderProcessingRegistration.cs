@@ -31,6 +31,7 @@ public static class OrderProcessingRegistration
         builder.Services.AddSingleton(_ => IsEndpoint(blobs)
             ? new BlobServiceClient(new Uri(blobs), new DefaultAzureCredential())
             : new BlobServiceClient(blobs));
+        builder.Services.AddSingleton<OrderBlobs>();
         builder.Services.AddHttpClient(nameof(FileActivities));
         builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"));
         builder.Services.AddSingleton<INotificationPort, TeamsBotNotificationPort>();

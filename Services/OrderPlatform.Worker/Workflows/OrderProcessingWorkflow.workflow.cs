@@ -78,35 +78,35 @@ public sealed class OrderProcessingWorkflow
             var settings = await Workflow.ExecuteActivityAsync((CaseActivities a) => a.LoadSettings(input), Quick);
             var stored = await StepAsync("store-file", CaseStatus.Stored, () =>
                 Workflow.ExecuteActivityAsync((FileActivities a) => a.StoreFileAsync(input), Files));
+            // Sheet, reviewed order and state travel as blob references: history carries no payload that grows with the file.
             var sheet = await StepAsync("parse-excel", CaseStatus.Parsed, () =>
                 Workflow.ExecuteActivityAsync((FileActivities a) => a.ParseExcelAsync(caseId, stored), Files));
             var reviewed = await StepAsync("run-committee", CaseStatus.Reviewed, () =>
                 Workflow.ExecuteActivityAsync((ReviewActivities a) => a.RunCommitteeAsync(caseId, sheet), Files));
-            var order = reviewed.Review.Order;
             var customer = await StepAsync("resolve-customer", CaseStatus.Reviewed, () =>
-                Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveCustomerAsync(caseId, order), Quick));
-            var lines = await StepAsync("resolve-items", CaseStatus.Resolved, () =>
-                Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveItemsAsync(caseId, order), Files));
+                Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveCustomerAsync(caseId, reviewed.Customer), Quick));
+            var items = new ItemsRound(caseId, reviewed.Review, customer, settings.ConfidenceThreshold);
+            var state = await StepAsync("resolve-items", CaseStatus.Resolved, () =>
+                Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveItemsAsync(items), Files));
 
-            var state = new OrderState(order, customer, lines);
-            var questions = OrderQuestions.Find(reviewed.Review, state, settings.ConfidenceThreshold);
-            while (questions.Count > 0)
+            while (state.Questions.Count > 0)
             {
-                var answer = await AskAsync(caseId, questions, settings);
+                var answer = await AskAsync(caseId, state.Questions, settings);
                 if (answer is null)
                 {
                     return _cancel is null ? await GiveUpAsync(caseId) : await CancelCaseAsync(caseId);
                 }
 
-                var round = new CorrectionsRound(caseId, state, answer, reviewed.Mapping, answer.Signal == SignalNames.Approve);
+                var round = new CorrectionsRound(caseId, state.State, answer, reviewed.Mapping, answer.Signal == SignalNames.Approve,
+                    settings.ConfidenceThreshold);
                 state = await StepAsync("apply-corrections", CaseStatus.Corrected, () =>
                     Workflow.ExecuteActivityAsync((ReviewActivities a) => a.ApplyCorrectionsAsync(round), Quick));
-                questions = OrderQuestions.Find(null, state, settings.ConfidenceThreshold);
             }
 
             var today = DateOnly.FromDateTime(Workflow.UtcNow);
+            var ready = state.State;
             var draft = await StepAsync("create-zoho-draft", CaseStatus.DraftCreated, () =>
-                Workflow.ExecuteActivityAsync((DraftActivities a) => a.CreateZohoDraftAsync(caseId, state, today), ZohoOptions(settings)));
+                Workflow.ExecuteActivityAsync((DraftActivities a) => a.CreateZohoDraftAsync(caseId, ready, today), ZohoOptions(settings)));
             await NotifyAsync(caseId, NotifyKinds.Draft, null);
             _status = CaseStatus.Notified;
             await CloseAsync(caseId, CaseStatus.Completed, "notify-user", null, null);

@@ -4,7 +4,8 @@ using OrderPlatform.Worker.Catalog;
 namespace OrderPlatform.Worker.Workflows;
 
 /// <summary>
-/// apply-corrections' test: what a person must answer before a draft may be created. Pure, so the workflow can call it.
+/// apply-corrections' test: what a person must answer before a draft may be created. Run by the activities that hold
+/// the whole order (resolve-items, apply-corrections), so the workflow only ever sees the questions.
 /// Committee doubts are asked only in the first round: once a person has answered, their word settles them.
 /// </summary>
 public static class OrderQuestions

@@ -18,13 +18,32 @@ public sealed record MappingBasis(
     IReadOnlyDictionary<string, string> ColumnHeaders,
     char? DecimalSeparator);
 
-public sealed record ReviewResult(ReviewedOrder Review, MappingBasis Mapping);
+/// <summary>
+/// A JSON document in the <c>orders</c> container (<c>{tenant}/{caseId}/...</c>) standing in for data that grows with
+/// the sheet, so history stays small; <see cref="Rows"/> is how many rows or lines it holds, for logs and the trail.
+/// </summary>
+public sealed record BlobRef(string BlobName, string Sha256, int Rows);
 
-/// <summary>The order with its catalog resolution: what create-zoho-draft is built from.</summary>
+/// <summary>
+/// run-committee's result: the <see cref="ReviewedOrder"/> lies at <see cref="Review"/>; the customer named by the
+/// sheet and the mapping basis ride along because they are small and the workflow hands them on.
+/// </summary>
+public sealed record ReviewResult(BlobRef Review, string? Customer, MappingBasis Mapping);
+
+/// <summary>The order with its catalog resolution: what create-zoho-draft is built from (stored, see <see cref="StateResult"/>).</summary>
 public sealed record OrderState(CanonicalOrder Order, CustomerResolution Customer, IReadOnlyList<LineResolution> Lines);
 
+/// <summary>resolve-items' input: the reviewed order, the resolved customer and the threshold the questions are asked at.</summary>
+public sealed record ItemsRound(string CaseId, BlobRef Review, CustomerResolution Customer, double ConfidenceThreshold);
+
+/// <summary>An <see cref="OrderState"/> at <see cref="State"/> and what a person must still answer about it.</summary>
+public sealed record StateResult(BlobRef State, IReadOnlyList<UncertainField> Questions);
+
 /// <summary>One human answer to apply: corrections (or an approval) from <see cref="SignalRequest"/>.</summary>
-public sealed record CorrectionsRound(string CaseId, OrderState State, SignalRequest Signal, MappingBasis Mapping, bool Approved);
+public sealed record CorrectionsRound(string CaseId, BlobRef State, SignalRequest Signal, MappingBasis Mapping, bool Approved, double ConfidenceThreshold);
+
+/// <summary>create-zoho-draft's result without the request JSON, which the case document keeps and can be large.</summary>
+public sealed record DraftOutcome(bool DryRun, bool Reused, string? SalesOrderId, string? SalesOrderNumber);
 
 /// <summary>Options for the workflow (<c>Orders:CorrectionsDeadline</c>, <c>Orders:ReminderAfter</c>, <c>Orders:ZohoRetryInterval</c>).</summary>
 public sealed class OrderWorkflowOptions
