@@ -22,6 +22,7 @@ public sealed class FakeZoho : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _orders = new();
     private readonly ConcurrentDictionary<string, TimeSpan> _slowCreates = new();
     private readonly ConcurrentDictionary<string, int> _failingLookups = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _heldCreates = new();
     private WebApplication _app = null!;
     private int _counter;
     private int _creates;
@@ -35,6 +36,13 @@ public sealed class FakeZoho : IAsyncDisposable
 
     /// <summary>The create for this reference is stored at once but answered only after <paramref name="delay"/>.</summary>
     public void AnswerCreateLate(string reference, TimeSpan delay) => _slowCreates[reference] = delay;
+
+    /// <summary>
+    /// The create for this reference is stored and then never answered (until the caller goes away); the task completes
+    /// when the create has arrived, so a test knows the activity is blocked inside the call.
+    /// </summary>
+    public Task HoldCreate(string reference) =>
+        _heldCreates.GetOrAdd(reference, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Once an order with this reference exists, the next <paramref name="times"/> lookups for it answer 500.</summary>
     public void FailLookupsAfterCreate(string reference, int times) => _failingLookups[reference] = times;
@@ -123,6 +131,20 @@ public sealed class FakeZoho : IAsyncDisposable
             if (_slowCreates.TryRemove(body["reference_number"]?.ToString() ?? "", out var delay))
             {
                 await Task.Delay(delay);
+            }
+
+            if (_heldCreates.TryRemove(body["reference_number"]?.ToString() ?? "", out var held))
+            {
+                held.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The caller (a killed worker) went away: there is nobody left to answer.
+                    return Results.Empty;
+                }
             }
 
             return Results.Json(new JsonObject { ["code"] = 0, ["message"] = "Sales Order has been created.", ["salesorder"] = order.DeepClone() },

@@ -130,7 +130,7 @@ public sealed class OrderProcessingWorkflow
     // Zoho answers 429 without Retry-After, so its retries back off from a configured interval (20 s by default).
     private static ActivityOptions ZohoOptions(WorkflowSettings settings) => new()
     {
-        StartToCloseTimeout = TimeSpan.FromMinutes(2),
+        StartToCloseTimeout = settings.ZohoAttemptTimeout ?? TimeSpan.FromMinutes(2),
         RetryPolicy = new()
         {
             InitialInterval = settings.ZohoRetryInterval,

@@ -3,8 +3,16 @@ using OrderPlatform.Contracts;
 
 namespace OrderPlatform.Worker.Workflows;
 
-/// <summary>Worker settings the workflow needs, read once per run by the load-settings activity so replays stay deterministic.</summary>
-public sealed record WorkflowSettings(TimeSpan CorrectionsDeadline, TimeSpan ReminderAfter, double ConfidenceThreshold, TimeSpan ZohoRetryInterval);
+/// <summary>
+/// Worker settings the workflow needs, read once per run by the load-settings activity so replays stay deterministic.
+/// <see cref="ZohoAttemptTimeout"/> is nullable so histories recorded before it existed replay with the default.
+/// </summary>
+public sealed record WorkflowSettings(
+    TimeSpan CorrectionsDeadline,
+    TimeSpan ReminderAfter,
+    double ConfidenceThreshold,
+    TimeSpan ZohoRetryInterval,
+    TimeSpan? ZohoAttemptTimeout = null);
 
 /// <summary>store-file's result: the canonical blob, its size and SHA-256 (hex).</summary>
 public sealed record StoredFile(string BlobName, string FileName, long SizeBytes, string Sha256);
@@ -57,4 +65,10 @@ public sealed class OrderWorkflowOptions
 
     /// <summary>First retry of create-zoho-draft; Zoho's 429 has no Retry-After, so back off from 20 s (zoho-books spec §6).</summary>
     public TimeSpan ZohoRetryInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Start-to-close of one create-zoho-draft attempt: when a worker dies mid-call, Temporal retries the step on
+    /// another worker only after this has passed, so it bounds how long a crash delays the draft.
+    /// </summary>
+    public TimeSpan ZohoAttemptTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }
