@@ -1,3 +1,4 @@
+using OrderPlatform.Cases;
 using OrderPlatform.Worker.Committee;
 using OrderPlatform.Worker.Parsing;
 using OrderPlatform.Worker.Zoho;
@@ -12,7 +13,17 @@ internal static class Extensions
         builder.Services.AddSingleton<SpreadsheetParser>();
 
         builder.Services.AddOptions<CommitteeOptions>().BindConfiguration(CommitteeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IMappingHistory, InMemoryMappingHistory>();
+        // Confirmed mappings must outlive the process wherever there is a database; in memory only for bare local runs.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("ordersdb")))
+        {
+            builder.AddOrdersDataSource();
+            builder.Services.AddSingleton<IMappingHistory, PostgresMappingHistory>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IMappingHistory, InMemoryMappingHistory>();
+        }
+
         builder.Services.AddSingleton<ICommitteeMember, HeaderSynonymMember>();
         builder.Services.AddSingleton<ICommitteeMember, ContentProfileMember>();
         builder.Services.AddSingleton<ICommitteeMember, HistoryMember>();

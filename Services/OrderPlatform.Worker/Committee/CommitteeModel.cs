@@ -2,8 +2,8 @@ using OrderPlatform.Worker.Parsing;
 
 namespace OrderPlatform.Worker.Committee;
 
-/// <summary>What every member sees: the parsed sheet and, when known, the customer it came from.</summary>
-public sealed record CommitteeInput(ParsedSheet Sheet, string? CustomerKey = null)
+/// <summary>What every member sees: the parsed sheet and, when known, the customer (and tenant) it came from.</summary>
+public sealed record CommitteeInput(ParsedSheet Sheet, string? CustomerKey = null, string TenantId = "")
 {
     /// <summary>The customer the history is keyed by: the one the case names, else the one the sheet's metadata names.</summary>
     public string? EffectiveCustomerKey => CustomerKey

@@ -15,7 +15,7 @@ public sealed class HistoryMember(IMappingHistory history) : ICommitteeMember
     public async Task<MemberProposal?> ProposeAsync(CommitteeInput input, CancellationToken cancellationToken)
     {
         if (input.EffectiveCustomerKey is not { Length: > 0 } customer
-            || await history.FindAsync(customer, cancellationToken).ConfigureAwait(false) is not { } profile)
+            || await history.FindAsync(input.TenantId, customer, cancellationToken).ConfigureAwait(false) is not { } profile)
         {
             return null;
         }
@@ -48,12 +48,12 @@ public sealed class HistoryMember(IMappingHistory history) : ICommitteeMember
 
     /// <summary>The profile to save once a human confirmed <paramref name="columnMap"/> (field → letter) for this sheet.</summary>
     public static MappingProfile Confirmed(string customerKey, ParsedSheet sheet, IReadOnlyDictionary<string, string> columnMap,
-        string? dateOrder, DateTimeOffset confirmedAt)
+        string? dateOrder, DateTimeOffset confirmedAt, string tenantId = "")
     {
         var headers = columnMap.ToDictionary(kv => kv.Key,
             kv => TextNormalizer.Normalize(sheet.Columns.FirstOrDefault(c => c.Letter == kv.Value)?.Header));
         var separator = sheet.Columns.FirstOrDefault(c => c.DecimalSeparator is not null)?.DecimalSeparator;
         return new MappingProfile(customerKey, sheet.SheetName, sheet.HeaderRowNumber, sheet.HeaderFingerprint, columnMap, headers,
-            separator, dateOrder, confirmedAt);
+            separator, dateOrder, confirmedAt, tenantId);
     }
 }
