@@ -1,4 +1,5 @@
 using OrderPlatform.Cases;
+using OrderPlatform.Worker.Catalog;
 using OrderPlatform.Worker.Committee;
 using OrderPlatform.Worker.Parsing;
 using OrderPlatform.Worker.Zoho;
@@ -38,5 +39,13 @@ internal static class Extensions
         builder.Services.AddTransient<OrderCommittee>();
 
         builder.Services.AddZohoBooks();
+        builder.Services.AddOptions<CatalogSyncOptions>().BindConfiguration(CatalogSyncOptions.Section)
+            .Validate(o => o.SyncInterval > TimeSpan.Zero, "Catalog:SyncInterval must be positive.").ValidateOnStart();
+        // Without Zoho credentials there is nothing to sync from; the seed catalog serves local runs instead.
+        if (builder.Configuration.GetSection(ZohoOptions.Section).Get<ZohoOptions>()?.IsConfigured == true)
+        {
+            builder.Services.AddSingleton<CatalogSync>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogSync>());
+        }
     }
 }

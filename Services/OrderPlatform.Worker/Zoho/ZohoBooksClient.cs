@@ -38,6 +38,10 @@ public sealed class ZohoBooksClient(ZohoHttp http, ZohoTokenProvider tokens, Zoh
             ?? throw new ZohoException(ZohoErrorKind.UnexpectedResponse, "Zoho created the sales order but its answer named no salesorder_id.");
     }
 
+    /// <summary>A read-only call with the same throttle, token and error handling as every other call.</summary>
+    internal Task<JsonNode> GetAsync(string path, string query, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, query, null, cancellationToken);
+
     internal static async Task<JsonNode?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,7 @@ public static class ZohoExtensions
         services.AddSingleton<ZohoThrottle>();
         services.AddSingleton<ZohoTokenProvider>();
         services.AddSingleton<ZohoBooksClient>();
+        services.AddSingleton<ZohoCatalogClient>();
         services.AddSingleton<ZohoDraftService>();
         return services;
     }

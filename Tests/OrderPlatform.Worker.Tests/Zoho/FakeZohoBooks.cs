@@ -8,7 +8,8 @@ namespace OrderPlatform.Worker.Tests.Zoho;
 /// <summary>
 /// Zoho accounts server and Books v3 in one Kestrel app, following the documented API: form-field token refresh that
 /// answers bad credentials with 200 + error, <c>Zoho-oauthtoken</c> auth with 401/code 57, <c>organization_id</c> on
-/// every call, <c>reference_number</c> list filter, 201 + <c>salesorder</c> on create, <c>{code, message}</c> errors.
+/// every call, <c>reference_number</c> list filter, 201 + <c>salesorder</c> on create, <c>{code, message}</c> errors, and
+/// paged <c>/items</c> and <c>/contacts</c> lists (<c>page</c>, <c>per_page</c> up to 200, <c>page_context.has_more_page</c>).
 /// </summary>
 public sealed class FakeZohoBooks : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class FakeZohoBooks : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _orders = new();
     private readonly ConcurrentQueue<(int Status, int Code, string Message)> _failures = new();
     private readonly ConcurrentQueue<(int Status, int Code, string Message)> _createFailures = new();
+    private readonly ConcurrentQueue<(string Path, int Page)> _pageFailures = new();
     private FakeServer _server = null!;
     private int _tokenCounter;
     private int _orderCounter;
@@ -41,6 +43,18 @@ public sealed class FakeZohoBooks : IAsyncDisposable
     public IReadOnlyCollection<JsonObject> Orders => [.. _orders.Values];
 
     public Uri Address => _server.Address;
+
+    /// <summary>The catalogue <c>GET /items</c> lists; each entry is an item as Books returns it.</summary>
+    public List<JsonObject> Items { get; } = [];
+
+    /// <summary>What <c>GET /contacts</c> lists; <c>contact_type</c> filters on each entry's own field.</summary>
+    public List<JsonObject> Contacts { get; } = [];
+
+    /// <summary>Every list request as "path page per_page", in order.</summary>
+    public ConcurrentQueue<string> ListRequests { get; } = new();
+
+    /// <summary>The next request for this page of <c>/items</c> or <c>/contacts</c> answers 500, code 1000.</summary>
+    public void FailPage(string path, int page) => _pageFailures.Enqueue((path, page));
 
     public static async Task<FakeZohoBooks> StartAsync()
     {
@@ -109,6 +123,13 @@ public sealed class FakeZohoBooks : IAsyncDisposable
             });
         });
 
+        books.MapGet("/items", (HttpContext context) => ListPage(context, "items", Items, _ => true));
+        books.MapGet("/contacts", (HttpContext context) =>
+        {
+            string? type = context.Request.Query["contact_type"];
+            return ListPage(context, "contacts", Contacts, c => type is null || c["contact_type"]?.ToString() == type);
+        });
+
         books.MapPost("/salesorders", async (HttpContext context) =>
         {
             Interlocked.Increment(ref CreateCalls);
@@ -133,6 +154,33 @@ public sealed class FakeZohoBooks : IAsyncDisposable
 
             return Results.Json(new JsonObject { ["code"] = 0, ["message"] = "Sales Order has been created.", ["salesorder"] = order.DeepClone() },
                 statusCode: 201);
+        });
+    }
+
+    private IResult ListPage(HttpContext context, string key, List<JsonObject> source, Func<JsonObject, bool> filter)
+    {
+        var page = int.TryParse(context.Request.Query["page"], out var p) && p > 0 ? p : 1;
+        var perPage = int.TryParse(context.Request.Query["per_page"], out var n) ? Math.Clamp(n, 1, 200) : 200;
+        ListRequests.Enqueue($"{key} {page} {perPage}");
+        if (_pageFailures.TryPeek(out var failure) && failure.Path == key && failure.Page == page && _pageFailures.TryDequeue(out _))
+        {
+            return Results.Json(new { code = 1000, message = "Internal Error" }, statusCode: 500);
+        }
+
+        var active = context.Request.Query["filter_by"] == "Status.Active";
+        JsonObject[] all;
+        lock (source)
+        {
+            all = [.. source.Where(filter).Where(e => !active || e["status"]?.ToString() is null or "active")];
+        }
+
+        var rows = all.Skip((page - 1) * perPage).Take(perPage).Select(e => e.DeepClone()).ToArray();
+        return Results.Json(new JsonObject
+        {
+            ["code"] = 0,
+            ["message"] = "success",
+            [key] = new JsonArray(rows),
+            ["page_context"] = new JsonObject { ["page"] = page, ["per_page"] = perPage, ["has_more_page"] = page * perPage < all.Length },
         });
     }
 

@@ -40,6 +40,10 @@ internal static class ZohoHarness
 {
     /// <summary>The Worker's real Zoho registration, pointed at the fake (or unconfigured when it is null).</summary>
     public static ServiceProvider Services(FakeZohoBooks? fake, CapturingLogs? logs = null, TimeProvider? time = null,
+        Action<Dictionary<string, string?>>? configure = null) => Collection(fake, logs, time, configure).BuildServiceProvider();
+
+    /// <summary>The same registration, for tests that add services of their own before building.</summary>
+    public static ServiceCollection Collection(FakeZohoBooks? fake, CapturingLogs? logs = null, TimeProvider? time = null,
         Action<Dictionary<string, string?>>? configure = null)
     {
         var settings = new Dictionary<string, string?>();
@@ -63,7 +67,7 @@ internal static class ZohoHarness
         }
 
         services.AddZohoBooks();
-        return services.BuildServiceProvider();
+        return services;
     }
 
     public static ZohoSalesOrderRequest Order(string caseId, string customerId = "460000000026049") =>
