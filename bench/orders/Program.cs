@@ -9,6 +9,7 @@ using OrderPlatform.Worker.Parsing;
 
 // Parse of a generated 10,000-line order with our parser next to a raw ExcelDataReader pass over the same file.
 // The ratio is the price of everything the parser adds: sheet choice, header detection, unmerge, per-column numbers.
+// Then upload→draft latency through the Api and Worker (UploadBench).
 const int Lines = 10_000;
 
 // ExcelDataReader needs the code-pages provider even for xlsx (spec R1).
@@ -36,6 +37,15 @@ var (ours, raw) = Measure(() => parser.Parse(new MemoryStream(bytes), "order.xls
 Console.WriteLine($"OrderPlatform parser : median {ours.Median,8:N1} ms, min {ours.Min,8:N1} ms, {ours.AllocatedMb,6:N1} MB allocated per run");
 Console.WriteLine($"Raw ExcelDataReader  : median {raw.Median,8:N1} ms, min {raw.Min,8:N1} ms, {raw.AllocatedMb,6:N1} MB allocated per run");
 Console.WriteLine($"Ratio (ours / raw)   : median {ours.Median / raw.Median:N2}x, min {ours.Min / raw.Min:N2}x");
+
+// Upload→draft on the local graph: a five-line order of seed-catalog items that passes straight through.
+// Arguments: [uploads] [in flight] [Zoho requests per minute], default 100, 10 and the Worker's own 80.
+var uploads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
+var inFlight = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var zohoPerMinute = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 80;
+Console.WriteLine();
+Console.WriteLine($"Upload→draft on the local graph (Api and Worker processes, embedded Temporal, Zoho stub):");
+await UploadBench.RunAsync(SmallOrder(), single: 20, uploads, inFlight, zohoPerMinute);
 
 static (Stats Ours, Stats Raw) Measure(Func<int> ours, Func<int> raw)
 {
@@ -88,6 +98,36 @@ static byte[] Generate(int lines)
                     1 + (i % 50), "Stk", i % 3 == 0 ? $"{i % 100},{i % 97:00}" : 0.05 + (i % 1000) / 100.0);
             }
 
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+        }
+
+        workbookPart.Workbook.AppendChild(new Sheets(new Sheet { Id = workbookPart.GetIdOfPart(sheetPart), SheetId = 1, Name = "Bestellung" }));
+    }
+
+    return stream.ToArray();
+}
+
+static byte[] SmallOrder()
+{
+    using var stream = new MemoryStream();
+    using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+    {
+        var workbookPart = document.AddWorkbookPart();
+        workbookPart.Workbook = new Workbook();
+        var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
+        using (var writer = OpenXmlWriter.Create(sheetPart))
+        {
+            writer.WriteStartElement(new Worksheet());
+            writer.WriteStartElement(new SheetData());
+            WriteRow(writer, 1, "Kundennr.:", "10234");
+            WriteRow(writer, 2, "Bestellnr.:", "PO-BENCH");
+            WriteRow(writer, 4, "Pos.", "Art.-Nr.", "Bezeichnung", "Menge", "ME", "Preis");
+            WriteRow(writer, 5, 1, "4711-0032", "Schraube M6x20 verzinkt, DIN 933", 250, "Stk", 0.12);
+            WriteRow(writer, 6, 2, "AB 100", "Mutter M6 DIN 934", 400, "Stk", 0.05);
+            WriteRow(writer, 7, 3, "KAB-3X1.5", "Kabel NYM-J 3x1,5 mm²", 50, "m", 0.89);
+            WriteRow(writer, 8, 4, "4711-0045", "Schraube M8x30 verzinkt, DIN 933", 120, "Stk", 0.21);
+            WriteRow(writer, 9, 5, "WD-40-400", "WD-40 Multifunktionsöl 400 ml", 6, "Stk", 6.90);
             writer.WriteEndElement();
             writer.WriteEndElement();
         }

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using OrderPlatform.Contracts;
+using OrderPlatform.Hosting;
+using OrderPlatform.Hosting.Testing;
+using OrderPlatform.TemporalDev;
+
+/// <summary>
+/// Upload→draft latency on the local graph: Postgres, Redis and Azurite from the hosting testing builder, the embedded
+/// Temporal server, the built Api and Worker as their own processes, and <see cref="ZohoStub"/> as Zoho Books. Each
+/// case is timed from the POST to the moment its status reads Completed (draft created and the user told).
+/// </summary>
+internal static class UploadBench
+{
+    private const string ApiKey = "bench-api-key";
+
+    /// <summary><paramref name="zohoRequestsPerMinute"/> is the Worker's client-side Zoho throttle (80 by default, as in production).</summary>
+    public static async Task RunAsync(byte[] order, int single, int uploads, int concurrency, int zohoRequestsPerMinute)
+    {
+        await using var temporal = await TemporalDevServer.StartAsync(new TemporalDevServerOptions
+        {
+            Namespaces = { OrderWorkflow.DefaultNamespace },
+            LongPollHold = TimeSpan.FromSeconds(2),
+        });
+        var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddPostgres("postgres").AddDatabase("ordersdb");
+        var storage = builder.AddAzureStorage("storage");
+        storage.AddBlobs("blobs");
+        storage.AddQueues("queues");
+        builder.AddRedis("redis");
+        await using var app = await builder.BuildAsync();
+        await app.StartAsync();
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("ordersdb");
+        await using var zoho = await ZohoStub.StartAsync();
+
+        var apiPort = FreePort();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:temporal"] = temporal.Target,
+            ["Temporal:Namespace"] = OrderWorkflow.DefaultNamespace,
+            ["Temporal:TaskQueue"] = OrderWorkflow.DefaultTaskQueue,
+            ["Api:Keys:0"] = ApiKey,
+            ["Api:PermitsPerMinute"] = "100000",
+            ["Zoho:ClientId"] = ZohoStub.ClientId,
+            ["Zoho:ClientSecret"] = ZohoStub.ClientSecret,
+            ["Zoho:RefreshToken"] = ZohoStub.RefreshToken,
+            ["Zoho:OrganizationId"] = ZohoStub.Organization,
+            ["Zoho:AccountsUrl"] = zoho.Address.ToString(),
+            ["Zoho:RequestsPerMinute"] = zohoRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var name in new[] { "ordersdb", "redis", "blobs", "queues" })
+        {
+            settings[$"ConnectionStrings:{name}"] = await app.GetConnectionStringAsync(name);
+        }
+
+        using var worker = Service("OrderPlatform.Worker", settings, "http://127.0.0.1:0");
+        using var api = Service("OrderPlatform.Api", settings, $"http://127.0.0.1:{apiPort}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        await WaitForApiAsync(http);
+
+        // Warm-up: JIT, connection pools, the catalog seed and the first Temporal task queue poll.
+        await TimeCaseAsync(http, order);
+        var baseline = new List<double>();
+        for (var i = 0; i < single; i++)
+        {
+            baseline.Add(await TimeCaseAsync(http, order));
+        }
+
+        var gate = new SemaphoreSlim(concurrency);
+        var wall = Stopwatch.StartNew();
+        var times = await Task.WhenAll(Enumerable.Range(0, uploads).Select(async _ =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return await TimeCaseAsync(http, order);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        wall.Stop();
+
+        Console.WriteLine($"Single case, one at a time ({single} cases): p50 {Percentile(baseline, 0.50),7:N0} ms, p99 {Percentile(baseline, 0.99),7:N0} ms");
+        Console.WriteLine($"{uploads} uploads, {concurrency} in flight     : p50 {Percentile(times, 0.50),7:N0} ms, p99 {Percentile(times, 0.99),7:N0} ms, " +
+            $"{uploads / wall.Elapsed.TotalSeconds:N1} cases/s; {zoho.Orders} drafts in the Zoho stub");
+        // Each case makes a lookup and a create, so once the throttle's budget is spent it sets both throughput and the tail.
+        Console.WriteLine($"Zoho throttle {zohoRequestsPerMinute}/min, two calls per case: sustained at most ~{zohoRequestsPerMinute / 120.0:N1} cases/s");
+    }
+
+    /// <summary>Upload, then poll the status route until Completed; the figure includes the 20 ms poll granularity.</summary>
+    private static async Task<double> TimeCaseAsync(HttpClient http, byte[] order)
+    {
+        var watch = Stopwatch.StartNew();
+        using var content = new MultipartFormDataContent();
+        var file = new ByteArrayContent(order);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        content.Add(file, "file", "Bestellung.xlsx");
+        content.Add(new StringContent($"bench-{Guid.NewGuid():N}"), "tenantId");
+        content.Add(new StringContent("bench-user"), "userId");
+        using var response = await http.PostAsync("/api/orders", content);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"upload answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        var caseId = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["caseId"]!.ToString();
+        while (true)
+        {
+            var status = JsonNode.Parse(await http.GetStringAsync($"/api/workflow/{caseId}/status"))!["status"]!.ToString();
+            if (status == nameof(CaseStatus.Completed))
+            {
+                return watch.Elapsed.TotalMilliseconds;
+            }
+
+            if (status is nameof(CaseStatus.Failed) or nameof(CaseStatus.NeedsAttention) or nameof(CaseStatus.AwaitingCorrections) || watch.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new InvalidOperationException($"case {caseId} ended as {status} after {watch.Elapsed.TotalSeconds:N1} s; the bench order must pass straight through");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task WaitForApiAsync(HttpClient http)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            try
+            {
+                using var health = await http.GetAsync("/health");
+                if (health.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the Api did not become healthy within 2 minutes");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A built service (same configuration as this bench) as its own process, configured through the environment.</summary>
+    private static ServiceProcess Service(string name, Dictionary<string, string?> settings, string urls)
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.GetFullPath(Path.Combine(here.FullName, "..", "..", "..", "..", "..", "Services", name, "bin", here.Parent!.Name, here.Name, $"{name}.dll"));
+        var start = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ASPNETCORE_URLS"] = urls;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine($"[{name}] {e.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServiceProcess(process);
+    }
+
+    /// <summary>Ends the service with the bench, whether the run finished or threw.</summary>
+    private sealed class ServiceProcess(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+
+            process.Dispose();
+        }
+    }
+}
