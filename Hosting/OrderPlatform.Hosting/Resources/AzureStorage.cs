@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrderPlatform.Hosting.ApplicationModel;
 using OrderPlatform.Hosting.Orchestration;
 using OrderPlatform.Hosting.Publishing;
@@ -141,19 +140,11 @@ internal sealed class AzuriteLauncher(AzureStorageResource storage) : ILocalLaun
                 return script;
             }
             context.Log($"installing azurite@{AzureStorageExtensions.AzuriteVersion} with npm into {folder} (first use only)");
-            var psi = new ProcessStartInfo(BinaryLocator.Find("npm")!,
-                ["install", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error", $"azurite@{AzureStorageExtensions.AzuriteVersion}"])
-            { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            using var npm = Process.Start(psi)!;
-            var output = npm.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = npm.StandardError.ReadToEndAsync(cancellationToken);
-            await npm.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var line in ((await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false))).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                context.Log(line);
-            }
-            return npm.ExitCode == 0 && File.Exists(script) ? script
-                : throw new DistributedApplicationException($"npm install azurite@{AzureStorageExtensions.AzuriteVersion} failed (exit {npm.ExitCode}); see the storage resource log.");
+            await ToolProcess.RunAsync(BinaryLocator.Find("npm")!,
+                ["install", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error", $"azurite@{AzureStorageExtensions.AzuriteVersion}"],
+                context, cancellationToken).ConfigureAwait(false);
+            return File.Exists(script) ? script
+                : throw new DistributedApplicationException($"npm installed azurite@{AzureStorageExtensions.AzuriteVersion} but {script} is missing.");
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using OrderPlatform.Hosting.ApplicationModel;
 using OrderPlatform.Hosting.Orchestration;
@@ -152,33 +151,16 @@ internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalLa
         {
             if (IsRoot)
             {
-                await RunAsync("chown", ["-R", "postgres:postgres", context.DataDirectory], context, cancellationToken).ConfigureAwait(false);
+                await ToolProcess.RunAsync("chown", ["-R", "postgres:postgres", context.DataDirectory], context, cancellationToken).ConfigureAwait(false);
             }
             FilePermissions.OwnerOnly(pwFile);
             var spec = AsPostgresUser(Find("initdb")!, ["-D", dataDir, "-U", PostgresServerResource.UserName, "--pwfile", pwFile,
                 "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
-            await RunAsync(spec.FileName, spec.Args, context, cancellationToken).ConfigureAwait(false);
+            await ToolProcess.RunAsync(spec.FileName, spec.Args, context, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             File.Delete(pwFile);
-        }
-    }
-
-    private static async Task RunAsync(string file, IReadOnlyList<string> args, LaunchContext context, CancellationToken cancellationToken)
-    {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(psi)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var line in ((await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false))).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            context.Log(line);
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new DistributedApplicationException($"{Path.GetFileName(file)} failed with exit code {process.ExitCode}; see the resource log.");
         }
     }
 

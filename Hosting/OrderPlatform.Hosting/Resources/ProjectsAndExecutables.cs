@@ -94,9 +94,7 @@ public static class ProjectsAndExecutables
                 ["ASPNETCORE_URLS"] = string.Join(';', urls),
                 ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={project.Name}-{context.Replica}",
             };
-            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
-                ? host
-                : BinaryLocator.Find("dotnet") ?? "dotnet";
+            var dotnet = ToolProcess.DotnetHost();
             return Task.FromResult(new LaunchSpec(dotnet, [dll, .. context.Args])
             {
                 WorkingDirectory = Path.GetDirectoryName(project.Metadata.ProjectPath),

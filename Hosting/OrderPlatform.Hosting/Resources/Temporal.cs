@@ -98,7 +98,6 @@ internal sealed class TemporalLauncher(TemporalResource temporal) : ILocalLaunch
             return Task.FromResult(new LaunchSpec(cli, args));
         }
         var dll = typeof(OrderPlatform.TemporalDev.TemporalDevServer).Assembly.Location;
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : BinaryLocator.Find("dotnet") ?? "dotnet";
-        return Task.FromResult(new LaunchSpec(dotnet, [dll, .. args, "--headless"]) { StopSignal = Signals.SigTerm });
+        return Task.FromResult(new LaunchSpec(ToolProcess.DotnetHost(), [dll, .. args, "--headless"]) { StopSignal = Signals.SigTerm });
     }
 }
