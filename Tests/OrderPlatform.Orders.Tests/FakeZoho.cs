@@ -31,6 +31,8 @@ public sealed class FakeZoho : IAsyncDisposable
 
     public int CreateCalls => _creates;
 
+    public int OrderCount => _orders.Count;
+
     public IReadOnlyList<JsonObject> OrdersFor(string reference) =>
         [.. _orders.Values.Where(o => o["reference_number"]?.ToString() == reference)];
 
@@ -47,7 +49,8 @@ public sealed class FakeZoho : IAsyncDisposable
     /// <summary>Once an order with this reference exists, the next <paramref name="times"/> lookups for it answer 500.</summary>
     public void FailLookupsAfterCreate(string reference, int times) => _failingLookups[reference] = times;
 
-    public static async Task<FakeZoho> StartAsync()
+    // Also compiled into bench/orders (linked), so it takes the token instead of reading xunit's TestContext.
+    public static async Task<FakeZoho> StartAsync(CancellationToken cancellationToken)
     {
         var fake = new FakeZoho();
         var builder = WebApplication.CreateSlimBuilder();
@@ -55,7 +58,7 @@ public sealed class FakeZoho : IAsyncDisposable
         builder.Logging.ClearProviders();
         fake._app = builder.Build();
         fake.Map(fake._app);
-        await fake._app.StartAsync(TestContext.Current.CancellationToken);
+        await fake._app.StartAsync(cancellationToken);
         fake.Address = new Uri(fake._app.Urls.First());
         return fake;
     }

@@ -16,7 +16,7 @@ public sealed class WorkflowFixture(Infrastructure infrastructure) : IAsyncLifet
 
     public async ValueTask InitializeAsync()
     {
-        Zoho = await FakeZoho.StartAsync();
+        Zoho = await FakeZoho.StartAsync(TestContext.Current.CancellationToken);
         Worker = new WorkerHost(infrastructure, TaskQueue, Zoho);
         await Worker.StartAsync();
     }

@@ -44,7 +44,7 @@ var uploads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture)
 var inFlight = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var zohoPerMinute = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 80;
 Console.WriteLine();
-Console.WriteLine($"Upload→draft on the local graph (Api and Worker processes, embedded Temporal, Zoho stub):");
+Console.WriteLine($"Upload→draft on the local graph (Api and Worker processes, embedded Temporal, Zoho fake):");
 await UploadBench.RunAsync(SmallOrder(), single: 20, uploads, inFlight, zohoPerMinute);
 
 static (Stats Ours, Stats Raw) Measure(Func<int> ours, Func<int> raw)

@@ -1,3 +1,4 @@
+using OrderPlatform.Orders.Tests;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -10,7 +11,7 @@ using OrderPlatform.TemporalDev;
 
 /// <summary>
 /// Upload→draft latency on the local graph: Postgres, Redis and Azurite from the hosting testing builder, the embedded
-/// Temporal server, the built Api and Worker as their own processes, and <see cref="ZohoStub"/> as Zoho Books. Each
+/// Temporal server, the built Api and Worker as their own processes, and <see cref="FakeZoho"/> (the Orders tests' fake) as Zoho Books. Each
 /// case is timed from the POST to the moment its status reads Completed (draft created and the user told).
 /// </summary>
 internal static class UploadBench
@@ -34,7 +35,7 @@ internal static class UploadBench
         await using var app = await builder.BuildAsync();
         await app.StartAsync();
         await app.ResourceNotifications.WaitForResourceHealthyAsync("ordersdb");
-        await using var zoho = await ZohoStub.StartAsync();
+        await using var zoho = await FakeZoho.StartAsync(CancellationToken.None);
 
         var apiPort = FreePort();
         var settings = new Dictionary<string, string?>
@@ -44,10 +45,10 @@ internal static class UploadBench
             ["Temporal:TaskQueue"] = OrderWorkflow.DefaultTaskQueue,
             ["Api:Keys:0"] = ApiKey,
             ["Api:PermitsPerMinute"] = "100000",
-            ["Zoho:ClientId"] = ZohoStub.ClientId,
-            ["Zoho:ClientSecret"] = ZohoStub.ClientSecret,
-            ["Zoho:RefreshToken"] = ZohoStub.RefreshToken,
-            ["Zoho:OrganizationId"] = ZohoStub.Organization,
+            ["Zoho:ClientId"] = FakeZoho.ClientId,
+            ["Zoho:ClientSecret"] = FakeZoho.ClientSecret,
+            ["Zoho:RefreshToken"] = FakeZoho.RefreshToken,
+            ["Zoho:OrganizationId"] = FakeZoho.Organization,
             ["Zoho:AccountsUrl"] = zoho.Address.ToString(),
             ["Zoho:RequestsPerMinute"] = zohoRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
@@ -88,7 +89,7 @@ internal static class UploadBench
 
         Console.WriteLine($"Single case, one at a time ({single} cases): p50 {Percentile(baseline, 0.50),7:N0} ms, p99 {Percentile(baseline, 0.99),7:N0} ms");
         Console.WriteLine($"{uploads} uploads, {concurrency} in flight     : p50 {Percentile(times, 0.50),7:N0} ms, p99 {Percentile(times, 0.99),7:N0} ms, " +
-            $"{uploads / wall.Elapsed.TotalSeconds:N1} cases/s; {zoho.Orders} drafts in the Zoho stub");
+            $"{uploads / wall.Elapsed.TotalSeconds:N1} cases/s; {zoho.OrderCount} drafts in the Zoho fake");
         // Each case makes a lookup and a create, so once the throttle's budget is spent it sets both throughput and the tail.
         Console.WriteLine($"Zoho throttle {zohoRequestsPerMinute}/min, two calls per case: sustained at most ~{zohoRequestsPerMinute / 120.0:N1} cases/s");
     }
