@@ -74,6 +74,8 @@ public sealed class CatalogSyncTests(PostgresFixture postgres)
         await using var services = Services(fake, logs, interval: "00:00:00.300");
         var sync = services.GetRequiredService<CatalogSync>();
         var store = services.GetRequiredService<CatalogStore>();
+        // The poll below reads the replica; its tables must exist even while the first (failing) sync has not made them.
+        await store.InitializeAsync(Ct);
 
         await sync.StartAsync(Ct);
         try
