@@ -148,21 +148,34 @@ public sealed class ReapingTests
         var first = await StartSleeperAsync(data);
         var orphan = (await first.ResourceNotifications.WaitForResourceHealthyAsync("sleeper", TestTimeouts.Short)).ProcessIds.Single();
         // The first AppHost "dies": nobody stops its sleeper, which keeps running with its pid file in data/run.
-        Assert.True(Directory.Exists($"/proc/{orphan}"));
+        Assert.True(IsAlive(orphan));
 
         var second = await StartSleeperAsync(data);
         await second.ResourceNotifications.WaitForResourceHealthyAsync("sleeper", TestTimeouts.Short);
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Directory.Exists($"/proc/{orphan}") && File.Exists($"/proc/{orphan}/stat") && !File.ReadAllText($"/proc/{orphan}/stat").Contains(") Z ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        while (IsAlive(orphan) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50, TestTimeouts.Short);
         }
-        var reaped = !Directory.Exists($"/proc/{orphan}") || File.ReadAllText($"/proc/{orphan}/stat").Contains(") Z ", StringComparison.Ordinal);
+        var reaped = !IsAlive(orphan);
         await second.DisposeAsync();
         await first.DisposeAsync();
         Directory.Delete(data, recursive: true);
         Assert.True(reaped, $"pid {orphan} left by the first run is still alive");
+    }
+
+    // Alive = its /proc entry exists and is not a zombie; the entry can vanish between any two reads.
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static async Task<DistributedApplication> StartSleeperAsync(string data)
