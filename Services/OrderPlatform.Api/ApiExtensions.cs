@@ -24,23 +24,32 @@ public static class ApiExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
 
-        // Partitioned by the authenticated key's position, so one noisy client cannot starve the others.
+        // Partitioned by the authenticated key, so one noisy client cannot starve the others, and counted in Redis so
+        // the budget holds across Api replicas.
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(PerKeyPolicy, context =>
             {
-                var permits = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.PermitsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(context.User.Identity?.Name ?? "anonymous",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+                var options = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
+                var partition = context.User.FindFirst(ApiKeyAuthenticationHandler.FingerprintClaim)?.Value ?? "anonymous";
+                return RateLimitPartition.Get(partition, key => new SharedRateLimiter(
+                    context.RequestServices.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), key,
+                    options.PermitsPerMinute, TimeSpan.FromMinutes(1),
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<SharedRateLimiter>()));
             });
             limiter.OnRejected = async (context, ct) =>
             {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "Slow down and retry in a minute." },
+                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "This API key has used its requests for this minute; retry after the number of seconds in Retry-After." },
                 }).ConfigureAwait(false);
             };
         });

@@ -69,6 +69,9 @@ public sealed class ApiHost(Infrastructure infrastructure, string taskQueue, IDi
         var settings = infrastructure.ServiceSettings(taskQueue);
         settings["Api:Keys:0"] = TestKeys.Api;
         settings["Api:Keys:1"] = TestKeys.Other;
+        // The budget is counted in the shared Redis per key, and every test uses the same keys: without a high limit
+        // here the suite's own polling would make unrelated tests refuse each other.
+        settings["Api:PermitsPerMinute"] = "100000";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

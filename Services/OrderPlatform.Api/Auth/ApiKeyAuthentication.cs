@@ -25,7 +25,8 @@ public sealed class ApiOptions
 
 /// <summary>
 /// <c>X-Api-Key</c> compared in constant time against every configured key. The principal's name is the key's
-/// position (<c>key-0</c>), never the key, so logs and rate-limit partitions do not carry the secret.
+/// position (<c>key-0</c>), never the key, so logs do not carry the secret; <see cref="FingerprintClaim"/> (a truncated
+/// SHA-256 of the key) names the key's rate-limit budget, which stays with the key when keys are reordered in a rollover.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptions<ApiOptions> api,
@@ -34,6 +35,7 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
+    public const string FingerprintClaim = "api-key-fingerprint";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -49,7 +51,9 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             if (keys[i].Length > 0 && CryptographicOperations.FixedTimeEquals(bytes, Encoding.UTF8.GetBytes(keys[i])))
             {
-                var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"key-{i}")], SchemeName);
+                var fingerprint = Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
+                var identity = new ClaimsIdentity(
+                    [new Claim(ClaimTypes.Name, $"key-{i}"), new Claim(FingerprintClaim, fingerprint)], SchemeName);
                 return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
             }
         }
