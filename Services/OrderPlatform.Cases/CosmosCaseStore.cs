@@ -9,12 +9,13 @@ namespace OrderPlatform.Cases;
 /// Azure: one item per case in a container partitioned by <c>/tenantId</c>, with its audit trail inside the item, so
 /// a change and its event are one conditional replace (ETag) — atomic without a transactional batch. A second
 /// container partitioned by <c>/id</c> reserves each case id for one tenant: ids stay unique across tenants (as in
-/// Postgres) and a lookup by id is two point reads instead of a query fanned out to every partition.
+/// Postgres) and a lookup by id touches one partition of each container instead of fanning out to every partition.
 /// </summary>
 /// <remarks>
 /// An item holds at most 2 MB; a case gathers tens of small events, far below that. Queries name the tenant both as
 /// the partition key and in the filter, and use optimistic direct execution, so a single-partition query goes
-/// straight to its partition without first asking the gateway for a query plan.
+/// straight to its partition without first asking the gateway for a query plan. Only a listing across all tenants
+/// needs a plan (the SDK asks the gateway for one on Linux); the local test server cannot answer that request.
 /// </remarks>
 public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions options, TimeProvider time) : ICaseStore
 {
@@ -187,7 +188,10 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
         return results;
     }
 
-    /// <summary>The stored item: the document, the fields queries filter and sort on, and the audit trail.</summary>
+    /// <summary>
+    /// The stored item: the document, the fields queries filter and sort on, and the audit trail. <see cref="CreatedAt"/>
+    /// is always UTC, so its ISO text sorts in time order.
+    /// </summary>
     internal sealed record CaseItem(
         string Id,
         string TenantId,
