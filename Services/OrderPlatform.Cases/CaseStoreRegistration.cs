@@ -44,14 +44,17 @@ public static class CaseStoreRegistration
         return builder;
     }
 
+    /// <summary>The client settings the store relies on (its JSON shape); callers may add transport settings.</summary>
+    public static CosmosClientOptions CosmosClientOptions() => new()
+    {
+        UseSystemTextJsonSerializerWithOptions = CaseJson.Create(),
+        ApplicationName = "OrderPlatform",
+    };
+
     // Aspire passes a key-based connection string for the emulator and a bare account endpoint for managed identity.
     private static CosmosClient CreateCosmosClient(string connectionString)
     {
-        var options = new CosmosClientOptions
-        {
-            UseSystemTextJsonSerializerWithOptions = CaseJson.Create(),
-            ApplicationName = "OrderPlatform",
-        };
+        var options = CosmosClientOptions();
         return connectionString.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase)
             ? new CosmosClient(connectionString, options)
             : new CosmosClient(connectionString.Replace("AccountEndpoint=", "", StringComparison.OrdinalIgnoreCase).TrimEnd(';'),

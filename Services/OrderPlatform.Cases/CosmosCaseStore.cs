@@ -1,42 +1,57 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
+using OrderPlatform.Contracts;
 
 namespace OrderPlatform.Cases;
 
 /// <summary>
-/// Azure: cases and their events in one container partitioned by <c>/tenantId</c>, so a case and its new event are
-/// written in one transactional batch guarded by the case item's ETag.
+/// Azure: one item per case in a container partitioned by <c>/tenantId</c>, with its audit trail inside the item, so
+/// a change and its event are one conditional replace (ETag) — atomic without a transactional batch. A second
+/// container partitioned by <c>/id</c> reserves each case id for one tenant: ids stay unique across tenants (as in
+/// Postgres) and a lookup by id touches one partition of each container instead of fanning out to every partition.
 /// </summary>
+/// <remarks>
+/// An item holds at most 2 MB; a case gathers tens of small events, far below that. Queries name the tenant both as
+/// the partition key and in the filter, and use optimistic direct execution, so a single-partition query goes
+/// straight to its partition without first asking the gateway for a query plan. Only a listing across all tenants
+/// needs a plan (the SDK asks the gateway for one on Linux); the local test server cannot answer that request.
+/// </remarks>
 public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions options, TimeProvider time) : ICaseStore
 {
-    private const string CaseType = "case";
-    private const string EventType = "event";
+    private const int MaxAppendAttempts = 8;
 
-    private Container Container => client.GetContainer(options.Database, options.Container);
+    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
+
+    private Container Cases => client.GetContainer(options.Database, options.Container);
+
+    private Container Ids => client.GetContainer(options.Database, options.IdsContainer);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var database = await client.CreateDatabaseIfNotExistsAsync(options.Database, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await database.Database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Container, "/tenantId"),
+        var database = (await client.CreateDatabaseIfNotExistsAsync(options.Database, cancellationToken: cancellationToken).ConfigureAwait(false)).Database;
+        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Container, "/tenantId"),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.IdsContainer, "/id"),
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CaseDocument> CreateAsync(CaseDocument document, CaseEventDraft created, CancellationToken cancellationToken)
     {
+        await ReserveAsync(document.Id, document.TenantId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var stored = document with { Version = 1, CreatedAt = now, UpdatedAt = now };
-        var item = CaseItem.From(stored, 1);
-        using var response = await Container.CreateTransactionalBatch(new PartitionKey(stored.TenantId))
-            .CreateItem(item)
-            .CreateItem(EventItem.From(stored.TenantId, new CaseEvent(stored.Id, 1, now, created.Actor, created.Step, created.Detail, null, stored.Status)))
-            .ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Conflict)
+        var first = new CaseEvent(stored.Id, 1, now, created.Actor, created.Step, created.Detail, null, stored.Status);
+        try
+        {
+            await Cases.CreateItemAsync(CaseItem.From(stored, [first]), new PartitionKey(stored.TenantId), NoContent,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             throw new CaseAlreadyExistsException(stored.Id);
         }
 
-        EnsureSuccess(response);
         return stored;
     }
 
@@ -53,10 +68,10 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
 
         CaseTransitions.EnsureAllowed(changed.Id, current.Document.Status, changed.Status);
         var now = time.GetUtcNow();
-        var stored = changed with { Version = changed.Version + 1, UpdatedAt = now, TenantId = current.TenantId };
-        var sequence = current.LastSequence + 1;
-        var happened = new CaseEvent(stored.Id, sequence, now, change.Actor, change.Step, change.Detail, current.Document.Status, stored.Status);
-        await WriteAsync(current, CaseItem.From(stored, sequence), happened, cancellationToken).ConfigureAwait(false);
+        var stored = changed with { Version = changed.Version + 1, UpdatedAt = now, TenantId = current.TenantId, CreatedAt = current.Document.CreatedAt };
+        var happened = new CaseEvent(stored.Id, current.Events.Count + 1, now, change.Actor, change.Step, change.Detail,
+            current.Document.Status, stored.Status);
+        await WriteAsync(current, CaseItem.From(stored, [.. current.Events, happened]), cancellationToken).ConfigureAwait(false);
         return stored;
     }
 
@@ -65,74 +80,106 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
         for (var attempt = 1; ; attempt++)
         {
             var current = await FindItemAsync(caseId, cancellationToken).ConfigureAwait(false) ?? throw new CaseNotFoundException(caseId);
-            var sequence = current.LastSequence + 1;
+            var next = new CaseEvent(caseId, current.Events.Count + 1, time.GetUtcNow(), happened.Actor, happened.Step, happened.Detail, null, null);
             try
             {
-                await WriteAsync(current, current with { LastSequence = sequence },
-                    new CaseEvent(caseId, sequence, time.GetUtcNow(), happened.Actor, happened.Step, happened.Detail, null, null),
-                    cancellationToken).ConfigureAwait(false);
+                await WriteAsync(current, current with { Events = [.. current.Events, next] }, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (CaseConcurrencyException) when (attempt < 8)
+            catch (CaseConcurrencyException) when (attempt < MaxAppendAttempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(CaseStoreExtensions.Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    public async Task<IReadOnlyList<CaseEvent>> GetEventsAsync(string caseId, CancellationToken cancellationToken)
-    {
-        var current = await FindItemAsync(caseId, cancellationToken).ConfigureAwait(false);
-        if (current is null)
-        {
-            return [];
-        }
-
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND c.caseId = @id ORDER BY c.seq")
-            .WithParameter("@type", EventType).WithParameter("@id", caseId);
-        var items = await ReadAllAsync<EventItem>(query, new PartitionKey(current.TenantId), cancellationToken).ConfigureAwait(false);
-        return [.. items.Select(i => i.Event)];
-    }
+    public async Task<IReadOnlyList<CaseEvent>> GetEventsAsync(string caseId, CancellationToken cancellationToken) =>
+        (await FindItemAsync(caseId, cancellationToken).ConfigureAwait(false))?.Events ?? [];
 
     public async Task<CasePage> ListAsync(CaseQuery query, CancellationToken cancellationToken)
     {
-        const string Filter = "c.type = @type AND (IS_NULL(@tenant) OR c.tenantId = @tenant) AND (IS_NULL(@status) OR c.status = @status)";
+        var filter = "c.type = @type"
+            + (query.TenantId is null ? "" : " AND c.tenantId = @tenant")
+            + (query.Status is null ? "" : " AND c.status = @status");
         QueryDefinition Define(string text) => new QueryDefinition(text)
-            .WithParameter("@type", CaseType).WithParameter("@tenant", query.TenantId).WithParameter("@status", query.Status?.ToString())
-            .WithParameter("@offset", (query.Page - 1) * query.PageSize).WithParameter("@limit", query.PageSize);
+            .WithParameter("@type", CaseItem.Kind).WithParameter("@tenant", query.TenantId).WithParameter("@status", query.Status?.ToString())
+            .WithParameter("@top", query.Page * query.PageSize);
         PartitionKey? partition = query.TenantId is null ? null : new PartitionKey(query.TenantId);
-        var total = (await ReadAllAsync<long>(Define($"SELECT VALUE COUNT(1) FROM c WHERE {Filter}"), partition, cancellationToken)
+        var total = (await ReadAllAsync<long>(Cases, Define($"SELECT VALUE COUNT(1) FROM c WHERE {filter}"), partition, cancellationToken)
             .ConfigureAwait(false)).Sum();
-        var page = await ReadAllAsync<CaseItem>(
-            Define($"SELECT * FROM c WHERE {Filter} ORDER BY c.createdAt DESC OFFSET @offset LIMIT @limit"), partition, cancellationToken)
-            .ConfigureAwait(false);
-        return new CasePage([.. page.Select(i => PostgresCaseStore.Summarize(i.Document))], query.Page, query.PageSize, total);
+
+        // TOP and a skip here rather than OFFSET: Cosmos charges for the rows OFFSET skips as well, and only the
+        // summary fields travel, so the cost is the same for the page numbers a person clicks through.
+        var newest = await ReadAllAsync<CaseSummary>(Cases, Define($"""
+            SELECT TOP @top c.id, c.tenantId, c.document.userId AS userId, c.status, c.document.step AS step,
+                   c.createdAt, c.document.updatedAt AS updatedAt
+            FROM c WHERE {filter} ORDER BY c.createdAt DESC
+            """), partition, cancellationToken).ConfigureAwait(false);
+        return new CasePage([.. newest.Skip((query.Page - 1) * query.PageSize)], query.Page, query.PageSize, total);
     }
 
-    private async Task WriteAsync(CaseItem current, CaseItem next, CaseEvent happened, CancellationToken cancellationToken)
+    // The reservation is written first and never removed: a create that fails after it leaves an id that maps to a
+    // missing case, which reads as "not found" and which the same tenant may still create.
+    private async Task ReserveAsync(string caseId, string tenantId, CancellationToken cancellationToken)
     {
-        using var response = await Container.CreateTransactionalBatch(new PartitionKey(current.TenantId))
-            .ReplaceItem(current.Id, next, new TransactionalBatchItemRequestOptions { IfMatchEtag = current.ETag })
-            .CreateItem(EventItem.From(current.TenantId, happened))
-            .ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        try
+        {
+            await Ids.CreateItemAsync(new IdItem(caseId, tenantId), new PartitionKey(caseId), NoContent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            var owner = await ReadAsync<IdItem>(Ids, caseId, caseId, cancellationToken).ConfigureAwait(false);
+            if (owner?.TenantId != tenantId)
+            {
+                throw new CaseAlreadyExistsException(caseId);
+            }
+        }
+    }
+
+    private async Task WriteAsync(CaseItem current, CaseItem next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Cases.ReplaceItemAsync(next with { ETag = null }, current.Id, new PartitionKey(current.TenantId),
+                new ItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
         {
             throw new CaseConcurrencyException(current.Id, current.Document.Version);
         }
-
-        EnsureSuccess(response);
     }
 
+    // The id lookup is a single-partition query rather than a point read: an unknown id is an empty page, not a 404
+    // exception (and cosmosdb-server, which the tests run against, answers a point read of a missing item with a 500).
     private async Task<CaseItem?> FindItemAsync(string caseId, CancellationToken cancellationToken)
     {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.id = @id AND c.type = @type").WithParameter("@id", caseId).WithParameter("@type", CaseType);
-        return (await ReadAllAsync<CaseItem>(query, null, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        var owners = await ReadAllAsync<IdItem>(Ids, new QueryDefinition("SELECT * FROM c WHERE c.id = @id").WithParameter("@id", caseId),
+            new PartitionKey(caseId), cancellationToken).ConfigureAwait(false);
+        return owners is [var owner] ? await ReadAsync<CaseItem>(Cases, caseId, owner.TenantId, cancellationToken).ConfigureAwait(false) : null;
     }
 
-    private async Task<List<T>> ReadAllAsync<T>(QueryDefinition query, PartitionKey? partition, CancellationToken cancellationToken)
+    private static async Task<T?> ReadAsync<T>(Container container, string id, string partition, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return (await container.ReadItemAsync<T>(id, new PartitionKey(partition), cancellationToken: cancellationToken).ConfigureAwait(false)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(Container container, QueryDefinition query, PartitionKey? partition,
+        CancellationToken cancellationToken)
     {
         var results = new List<T>();
-        using var iterator = Container.GetItemQueryIterator<T>(query, requestOptions: new QueryRequestOptions { PartitionKey = partition });
+        using var iterator = container.GetItemQueryIterator<T>(query, requestOptions: new QueryRequestOptions
+        {
+            PartitionKey = partition,
+            EnableOptimisticDirectExecution = true,
+        });
         while (iterator.HasMoreResults)
         {
             results.AddRange(await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false));
@@ -141,39 +188,35 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
         return results;
     }
 
-    private static void EnsureSuccess(TransactionalBatchResponse response)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new CosmosException($"Case batch failed: {response.ErrorMessage}", response.StatusCode, 0, response.ActivityId, response.RequestCharge);
-        }
-    }
-
+    /// <summary>
+    /// The stored item: the document, the fields queries filter and sort on, and the audit trail. <see cref="CreatedAt"/>
+    /// is always UTC, so its ISO text sorts in time order.
+    /// </summary>
     internal sealed record CaseItem(
         string Id,
         string TenantId,
         string Type,
-        string Status,
+        CaseStatus Status,
         DateTimeOffset CreatedAt,
-        long LastSequence,
         CaseDocument Document,
+        IReadOnlyList<CaseEvent> Events,
         [property: JsonPropertyName("_etag")] string? ETag = null)
     {
-        public static CaseItem From(CaseDocument document, long lastSequence) =>
-            new(document.Id, document.TenantId, CaseType, document.Status.ToString(), document.CreatedAt, lastSequence, document);
+        public const string Kind = "case";
+
+        public static CaseItem From(CaseDocument document, IReadOnlyList<CaseEvent> events) =>
+            new(document.Id, document.TenantId, Kind, document.Status, document.CreatedAt, document, events);
     }
 
-    internal sealed record EventItem(string Id, string TenantId, string Type, string CaseId, long Seq, CaseEvent Event)
-    {
-        public static EventItem From(string tenantId, CaseEvent happened) =>
-            new($"{happened.CaseId}:{happened.Sequence:D8}", tenantId, EventType, happened.CaseId, happened.Sequence, happened);
-    }
+    internal sealed record IdItem(string Id, string TenantId);
 }
 
-/// <summary>Database and container names (<c>Cosmos:Database</c>, <c>Cosmos:Container</c>).</summary>
+/// <summary>Database and container names (<c>Cosmos:Database</c>, <c>Cosmos:Container</c>, <c>Cosmos:IdsContainer</c>).</summary>
 public sealed class CosmosCaseStoreOptions
 {
     public string Database { get; set; } = "orders";
 
     public string Container { get; set; } = "cases";
+
+    public string IdsContainer { get; set; } = "case-ids";
 }

@@ -36,6 +36,12 @@ public static class CaseStoreExtensions
 {
     private const int MaxAttempts = 8;
 
+    /// <summary>
+    /// Grows with the attempt and is jittered, so writers that collided once do not come back in lockstep and collide
+    /// again (a fixed step let the last of ten concurrent writers run out of attempts on a slower store).
+    /// </summary>
+    public static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds((20 * attempt) + Random.Shared.Next(0, 30 * attempt));
+
     /// <summary>Read, change, write; on a concurrent write it reads again and reapplies <paramref name="change"/>.</summary>
     public static async Task<CaseDocument> UpdateAsync(this ICaseStore store, string caseId, Func<CaseDocument, CaseDocument> change,
         CaseEventDraft happened, CancellationToken cancellationToken)
@@ -50,7 +56,7 @@ public static class CaseStoreExtensions
             }
             catch (CaseConcurrencyException) when (attempt < MaxAttempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }
         }
     }
