@@ -105,7 +105,7 @@ public sealed class XlsxBuilder
     }
 }
 
-public sealed class XSheet(string name, SheetStateValues? state)
+public sealed class XSheet(string name, SheetStateValues? state) : Parsing.ITestSheet<XSheet>
 {
     private readonly SortedDictionary<int, (int Start, object?[] Values)> _rows = [];
     private readonly List<string> _merges = [];

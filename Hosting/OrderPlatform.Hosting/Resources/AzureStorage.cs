@@ -93,8 +93,6 @@ public static class AzureStorageExtensions
 /// </summary>
 internal sealed class AzuriteLauncher(AzureStorageResource storage) : ILocalLauncher, IPrerequisiteCheck
 {
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
-
     public string? CheckPrerequisites(ContainerRuntimeMode runtime) =>
         runtime == ContainerRuntimeMode.Containers || (BinaryLocator.Find("node") is not null && BinaryLocator.Find("npm") is not null) ? null
         : "node and npm (for Azurite): sudo apt-get install -y nodejs npm";
@@ -106,7 +104,9 @@ internal sealed class AzuriteLauncher(AzureStorageResource storage) : ILocalLaun
             return ContainerLaunch.Spec(context, context.Environment,
                 ["azurite", "--blobHost", "0.0.0.0", "--queueHost", "0.0.0.0", "--tableHost", "0.0.0.0", "--skipApiVersionCheck"]);
         }
-        var script = await EnsureInstalledAsync(context, cancellationToken).ConfigureAwait(false);
+        var package = await NpmTool.EnsureInstalledAsync(context, "azurite", AzureStorageExtensions.AzuriteVersion,
+            Path.Combine("dist", "src", "azurite.js"), cancellationToken).ConfigureAwait(false);
+        var script = Path.Combine(package, "dist", "src", "azurite.js");
         var data = Path.Combine(context.DataDirectory, "data");
         Directory.CreateDirectory(data);
         string Port(string name) => storage.Annotations.OfKind<EndpointAnnotation>().First(e => e.Name == name).Allocated!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -120,50 +120,5 @@ internal sealed class AzuriteLauncher(AzureStorageResource storage) : ILocalLaun
             // Azurite closes its servers on SIGINT; on SIGTERM it would sit out the whole grace period.
             StopSignal = Signals.SigInt,
         };
-    }
-
-    internal static async Task<string> EnsureInstalledAsync(LaunchContext context, CancellationToken cancellationToken)
-    {
-        var folder = Path.Combine(context.ToolsDirectory, $"azurite-{AzureStorageExtensions.AzuriteVersion}");
-        var script = Path.Combine(folder, "node_modules", "azurite", "dist", "src", "azurite.js");
-        await InstallGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (File.Exists(script))
-            {
-                return script;
-            }
-            Directory.CreateDirectory(folder);
-            await using var crossProcessLock = await AcquireLockAsync(Path.Combine(folder, ".install.lock"), cancellationToken).ConfigureAwait(false);
-            if (File.Exists(script))
-            {
-                return script;
-            }
-            context.Log($"installing azurite@{AzureStorageExtensions.AzuriteVersion} with npm into {folder} (first use only)");
-            await ToolProcess.RunAsync(BinaryLocator.Find("npm")!,
-                ["install", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error", $"azurite@{AzureStorageExtensions.AzuriteVersion}"],
-                context, cancellationToken).ConfigureAwait(false);
-            return File.Exists(script) ? script
-                : throw new DistributedApplicationException($"npm installed azurite@{AzureStorageExtensions.AzuriteVersion} but {script} is missing.");
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException)
-            {
-                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 }

@@ -176,16 +176,7 @@ public sealed class TableDetectionTests
     public void TotalsRepeatedHeadersAndNotesAreSkippedAndTheTableEndsAtTheFirstEmptyRow()
     {
         var book = new XlsxBuilder();
-        book.Sheet("Bestellung")
-            .Row(1, "Art.-Nr.", "Bezeichnung", "Menge", "Preis")
-            .Row(2, "4711-0032", "Schraube M6", 10, 0.5)
-            .Row(3, null, "Bitte in Kartons liefern")
-            .Row(4, "Art.-Nr.", "Bezeichnung", "Menge", "Preis")
-            .Row(5, "4711-0045", "Schraube M8", 5, 0.7)
-            .Row(6, "Zwischensumme", null, 15)
-            .Row(7, "4711-0050", "Schraube M10", 2, 0.9)
-            .Row(8, "Summe", null, 17, 12.3)
-            .Row(10, "9999-0001", "Nach der Leerzeile", 1, 1);
+        TestSheets.LinesBetweenTotalsAndNotes(book.Sheet("Bestellung"));
 
         var sheet = ParserHarness.Parse(book);
 

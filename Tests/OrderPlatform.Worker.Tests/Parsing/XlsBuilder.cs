@@ -50,7 +50,7 @@ public sealed class XlsBuilder
     }
 }
 
-public sealed class XlsSheet(string name, bool hidden)
+public sealed class XlsSheet(string name, bool hidden) : ITestSheet<XlsSheet>
 {
     private readonly SortedDictionary<int, (int Start, object?[] Values)> _rows = [];
     private readonly List<string> _merges = [];

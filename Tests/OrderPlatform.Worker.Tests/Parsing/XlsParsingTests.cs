@@ -10,22 +10,8 @@ public sealed class XlsParsingTests
 {
     private static ParsedSheet Parse(XlsBuilder book, string fileName = "order.xls") => ParserHarness.Parse(book.Build(), fileName);
 
-    /// <summary>The spec's running example as .xls: a customer block, an empty row, then a German line table from row 8.</summary>
-    private static XlsSheet GermanOrder(XlsBuilder book, string name = "Bestellung", int lines = 3)
-    {
-        var sheet = book.Sheet(name)
-            .Row(1, "Bestellung Müller GmbH")
-            .RowFrom(2, 1, "Kundennr.: 10234")
-            .Row(3, "Bestellnr.", "PO-2026-118")
-            .Row(4, "Liefertermin", new DateOnly(2026, 3, 15))
-            .Row(8, "Pos.", "Art.-Nr.", "Bezeichnung", "Menge", "ME", "Preis €");
-        for (var i = 0; i < lines; i++)
-        {
-            sheet.Row(9 + i, i + 1, $"4711-{i:0000}", $"Schraube M{6 + i}x20 verzinkt, DIN 933", 10 + i, "Stk", 0.25 + i);
-        }
-
-        return sheet;
-    }
+    private static XlsSheet GermanOrder(XlsBuilder book, string name = "Bestellung", int lines = 3) =>
+        TestSheets.GermanOrder(book.Sheet(name), lines);
 
     [Fact]
     public void TheWrittenFileIsARealBiffWorkbookAndIsSniffedByItsBytesNotItsName()
@@ -116,16 +102,7 @@ public sealed class XlsParsingTests
     public void TotalsRepeatedHeadersAndNotesAreSkippedAndTheTableEndsAtTheFirstEmptyRow()
     {
         var book = new XlsBuilder();
-        book.Sheet("Bestellung")
-            .Row(1, "Art.-Nr.", "Bezeichnung", "Menge", "Preis")
-            .Row(2, "4711-0032", "Schraube M6", 10, 0.5)
-            .Row(3, null, "Bitte in Kartons liefern")
-            .Row(4, "Art.-Nr.", "Bezeichnung", "Menge", "Preis")
-            .Row(5, "4711-0045", "Schraube M8", 5, 0.7)
-            .Row(6, "Zwischensumme", null, 15)
-            .Row(7, "4711-0050", "Schraube M10", 2, 0.9)
-            .Row(8, "Summe", null, 17, 12.3)
-            .Row(10, "9999-0001", "Nach der Leerzeile", 1, 1);
+        TestSheets.LinesBetweenTotalsAndNotes(book.Sheet("Bestellung"));
 
         var sheet = Parse(book);
 

@@ -1,0 +1,60 @@
+using OrderPlatform.Hosting.ApplicationModel;
+
+namespace OrderPlatform.Hosting.Orchestration;
+
+/// <summary>
+/// An npm package installed once per version into the tools cache (<c>{tools}/{name}-{version}</c>); an in-process
+/// gate and a lock file keep parallel apps and test processes from installing it at the same time.
+/// </summary>
+internal static class NpmTool
+{
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+
+    /// <summary>Returns the package folder once <paramref name="entry"/> (a file inside the package) exists.</summary>
+    public static async Task<string> EnsureInstalledAsync(LaunchContext context, string package, string version, string entry, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(context.ToolsDirectory, $"{package.TrimStart('@').Replace('/', '-')}-{version}");
+        var packageFolder = Path.Combine([folder, "node_modules", .. package.Split('/')]);
+        var entryPath = Path.Combine(packageFolder, entry);
+        await InstallGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (File.Exists(entryPath))
+            {
+                return packageFolder;
+            }
+            Directory.CreateDirectory(folder);
+            await using var crossProcessLock = await AcquireLockAsync(Path.Combine(folder, ".install.lock"), cancellationToken).ConfigureAwait(false);
+            if (File.Exists(entryPath))
+            {
+                return packageFolder;
+            }
+            context.Log($"installing {package}@{version} with npm into {folder} (first use only)");
+            await ToolProcess.RunAsync(BinaryLocator.Find("npm")!,
+                ["install", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error", $"{package}@{version}"],
+                context, cancellationToken).ConfigureAwait(false);
+            return File.Exists(entryPath) ? packageFolder
+                : throw new DistributedApplicationException($"npm installed {package}@{version} but {entryPath} is missing.");
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
