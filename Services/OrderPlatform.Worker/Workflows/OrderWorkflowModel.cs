@@ -17,14 +17,21 @@ public sealed record WorkflowSettings(
 /// <summary>store-file's result: the canonical blob, its size and SHA-256 (hex).</summary>
 public sealed record StoredFile(string BlobName, string FileName, long SizeBytes, string Sha256);
 
-/// <summary>What a human confirmation teaches the history member (spec R16).</summary>
+/// <summary>
+/// What a human confirmation teaches the history member (spec R16), with the key run-committee looked it up under:
+/// <see cref="TenantId"/> and <see cref="CustomerKey"/> travel with the mapping so apply-corrections saves it exactly
+/// where the next order's committee will look. Both are null in histories recorded before they existed; such a
+/// confirmation is not saved rather than saved under a key nobody looks up.
+/// </summary>
 public sealed record MappingBasis(
     string SheetName,
     int? HeaderRowNumber,
     string HeaderFingerprint,
     IReadOnlyDictionary<string, string> ColumnLetters,
     IReadOnlyDictionary<string, string> ColumnHeaders,
-    char? DecimalSeparator);
+    char? DecimalSeparator,
+    string? CustomerKey = null,
+    string? TenantId = null);
 
 /// <summary>
 /// A JSON document in the <c>orders</c> container (<c>{tenant}/{caseId}/...</c>) standing in for data that grows with
