@@ -15,7 +15,8 @@ public sealed class CaseActivities(ICaseStore cases, IOptions<OrderWorkflowOptio
     [Activity("load-settings")]
     public WorkflowSettings LoadSettings(OrderWorkflowInput input) =>
         new(input.CorrectionsDeadline ?? options.Value.CorrectionsDeadline, input.ReminderAfter ?? options.Value.ReminderAfter,
-            committee.Value.ConfidenceThreshold, options.Value.ZohoRetryInterval, options.Value.ZohoAttemptTimeout);
+            committee.Value.ConfidenceThreshold, options.Value.ZohoRetryInterval, options.Value.ZohoAttemptTimeout,
+            options.Value.ZohoHeartbeatTimeout);
 
     [Activity("await-corrections")]
     public async Task AwaitCorrectionsAsync(string caseId, IReadOnlyList<UncertainField> questions, DateTimeOffset dueAt)

@@ -127,10 +127,12 @@ public sealed class OrderProcessingWorkflow
         }
     }
 
-    // Zoho answers 429 without Retry-After, so its retries back off from a configured interval (20 s by default).
+    // Zoho answers 429 without Retry-After, so its retries back off from a configured interval (20 s by default). The
+    // heartbeat timeout, not the attempt timeout, decides how soon a crashed worker's attempt is handed to another.
     private static ActivityOptions ZohoOptions(WorkflowSettings settings) => new()
     {
         StartToCloseTimeout = settings.ZohoAttemptTimeout ?? TimeSpan.FromMinutes(2),
+        HeartbeatTimeout = settings.ZohoHeartbeatTimeout ?? TimeSpan.FromSeconds(15),
         RetryPolicy = new()
         {
             InitialInterval = settings.ZohoRetryInterval,

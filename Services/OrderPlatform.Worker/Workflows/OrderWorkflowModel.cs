@@ -5,14 +5,16 @@ namespace OrderPlatform.Worker.Workflows;
 
 /// <summary>
 /// Worker settings the workflow needs, read once per run by the load-settings activity so replays stay deterministic.
-/// <see cref="ZohoAttemptTimeout"/> is nullable so histories recorded before it existed replay with the default.
+/// <see cref="ZohoAttemptTimeout"/> and <see cref="ZohoHeartbeatTimeout"/> are nullable so histories recorded before they
+/// existed replay with the default.
 /// </summary>
 public sealed record WorkflowSettings(
     TimeSpan CorrectionsDeadline,
     TimeSpan ReminderAfter,
     double ConfidenceThreshold,
     TimeSpan ZohoRetryInterval,
-    TimeSpan? ZohoAttemptTimeout = null);
+    TimeSpan? ZohoAttemptTimeout = null,
+    TimeSpan? ZohoHeartbeatTimeout = null);
 
 /// <summary>store-file's result: the canonical blob, its size and SHA-256 (hex).</summary>
 public sealed record StoredFile(string BlobName, string FileName, long SizeBytes, string Sha256);
@@ -74,8 +76,14 @@ public sealed class OrderWorkflowOptions
     public TimeSpan ZohoRetryInterval { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Start-to-close of one create-zoho-draft attempt: when a worker dies mid-call, Temporal retries the step on
-    /// another worker only after this has passed, so it bounds how long a crash delays the draft.
+    /// Start-to-close of one create-zoho-draft attempt: bounds an attempt whose worker lives but hangs; a worker that
+    /// died is noticed sooner, through <see cref="ZohoHeartbeatTimeout"/>.
     /// </summary>
     public TimeSpan ZohoAttemptTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// create-zoho-draft heartbeats while it runs; when a worker dies mid-call, Temporal retries the step on another
+    /// worker this long after the last heartbeat instead of after <see cref="ZohoAttemptTimeout"/>.
+    /// </summary>
+    public TimeSpan ZohoHeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
