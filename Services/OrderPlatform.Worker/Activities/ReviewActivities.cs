@@ -130,7 +130,7 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             : $"{fields.Count} field(s) and {round.Signal.Corrections?.Lines?.Count ?? 0} line(s) corrected"), ct).ConfigureAwait(false);
         var stored = await documents.WriteVersionAsync(OrderBlobs.Folder(round.State.BlobName), "state", corrected, corrected.Lines.Count, ct)
             .ConfigureAwait(false);
-        return new StateResult(stored, OrderQuestions.Find(null, corrected, round.ConfidenceThreshold));
+        return await OrderQuestions.StoreAsync(documents, stored, OrderQuestions.Find(null, corrected, round.ConfidenceThreshold), ct).ConfigureAwait(false);
     }
 
     /// <summary>What an approval confirms where the catalog was unsure: the fuzzy match, else the best candidate.</summary>

@@ -53,8 +53,12 @@ public sealed record OrderState(CanonicalOrder Order, CustomerResolution Custome
 /// <summary>resolve-items' input: the reviewed order, the resolved customer and the threshold the questions are asked at.</summary>
 public sealed record ItemsRound(string CaseId, BlobRef Review, CustomerResolution Customer, double ConfidenceThreshold);
 
-/// <summary>An <see cref="OrderState"/> at <see cref="State"/> and what a person must still answer about it.</summary>
-public sealed record StateResult(BlobRef State, IReadOnlyList<UncertainField> Questions);
+/// <summary>
+/// An <see cref="OrderState"/> at <see cref="State"/> and what a person must still answer about it: the questions grow
+/// with the sheet (one per unsure line), so they lie as a JSON list at <see cref="Questions"/> (null when there are none)
+/// and only their count travels through history.
+/// </summary>
+public sealed record StateResult(BlobRef State, int QuestionCount, BlobRef? Questions);
 
 /// <summary>One human answer to apply: corrections (or an approval) from <see cref="SignalRequest"/>.</summary>
 public sealed record CorrectionsRound(string CaseId, BlobRef State, SignalRequest Signal, MappingBasis Mapping, bool Approved, double ConfidenceThreshold);
