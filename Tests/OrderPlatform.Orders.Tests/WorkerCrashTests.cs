@@ -56,6 +56,7 @@ public sealed class WorkerCrashTests(WorkflowFixture fixture, Infrastructure inf
     {
         var settings = infrastructure.ServiceSettings(queue);
         settings["Catalog:Seed"] = "false";
+        settings["Catalog:Sync"] = "false";
         settings["Orders:ZohoRetryInterval"] = "00:00:00.500";
         settings["Zoho:ClientId"] = FakeZoho.ClientId;
         settings["Zoho:ClientSecret"] = FakeZoho.ClientSecret;
