@@ -45,7 +45,7 @@ internal static class Extensions
         builder.Services.AddSingleton<CatalogSync>();
         // Without Zoho credentials there is nothing to sync from; the seed catalog serves local runs instead.
         if (builder.Configuration.GetSection(ZohoOptions.Section).Get<ZohoOptions>()?.IsConfigured == true
-            && builder.Configuration.GetValue($"{CatalogSyncOptions.Section}:Sync", true))
+            && builder.Configuration.GetSection(CatalogSyncOptions.Section).Get<CatalogSyncOptions>()?.Sync != false)
         {
             builder.Services.AddHostedService<CatalogSyncStarter>();
         }
