@@ -25,14 +25,21 @@ public sealed record OrderWorkflowInput(
     TimeSpan? CorrectionsDeadline = null,
     TimeSpan? ReminderAfter = null);
 
-/// <summary>What the workflow's <c>Status</c> query answers while it runs.</summary>
+/// <summary>
+/// What the workflow's <c>Status</c> query answers while it runs. The workflow itself answers the open questions only
+/// as <see cref="QuestionCount"/> and <see cref="QuestionsBlob"/> (their JSON in the <c>orders</c> container), so that
+/// neither its history nor the query grows with the sheet; <see cref="Questions"/> is filled by the Api's status route
+/// from the case document.
+/// </summary>
 public sealed record OrderWorkflowStatus(
     CaseStatus Status,
     string Step,
     IReadOnlyList<UncertainField> Questions,
     DateTimeOffset? CorrectionsDueAt,
     bool ReminderSent,
-    string? Error);
+    string? Error,
+    int QuestionCount = 0,
+    string? QuestionsBlob = null);
 
 /// <summary>How the workflow ended; the case document holds the details.</summary>
 public sealed record OrderWorkflowResult(CaseStatus Status, string? SalesOrderId, string? SalesOrderNumber, bool DryRun, string? Error);

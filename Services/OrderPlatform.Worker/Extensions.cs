@@ -40,12 +40,14 @@ internal static class Extensions
 
         builder.Services.AddZohoBooks();
         builder.Services.AddOptions<CatalogSyncOptions>().BindConfiguration(CatalogSyncOptions.Section)
-            .Validate(o => o.SyncInterval > TimeSpan.Zero, "Catalog:SyncInterval must be positive.").ValidateOnStart();
+            .Validate(o => o.SyncInterval > TimeSpan.Zero, "Catalog:SyncInterval must be positive.")
+            .Validate(o => o.SyncsPerRun > 0, "Catalog:SyncsPerRun must be positive.").ValidateOnStart();
+        builder.Services.AddSingleton<CatalogSync>();
         // Without Zoho credentials there is nothing to sync from; the seed catalog serves local runs instead.
-        if (builder.Configuration.GetSection(ZohoOptions.Section).Get<ZohoOptions>()?.IsConfigured == true)
+        if (builder.Configuration.GetSection(ZohoOptions.Section).Get<ZohoOptions>()?.IsConfigured == true
+            && builder.Configuration.GetSection(CatalogSyncOptions.Section).Get<CatalogSyncOptions>()?.Sync != false)
         {
-            builder.Services.AddSingleton<CatalogSync>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogSync>());
+            builder.Services.AddHostedService<CatalogSyncStarter>();
         }
     }
 }

@@ -104,6 +104,8 @@ public sealed class WorkerHost(Infrastructure infrastructure, string taskQueue, 
     {
         var settings = infrastructure.ServiceSettings(taskQueue);
         settings["Catalog:Seed"] = "false";
+        // The tests share one replica and load their own catalog into it; a sync would replace it with the fake's.
+        settings["Catalog:Sync"] = "false";
         settings["Orders:ZohoRetryInterval"] = "00:00:00.500";
         if (zoho is not null)
         {

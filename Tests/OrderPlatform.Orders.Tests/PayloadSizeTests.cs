@@ -47,6 +47,35 @@ public sealed class PayloadSizeTests(WorkflowFixture fixture, Infrastructure inf
         Assert.True(largest.Size < 16 * 1024, $"event {largest.Event.EventId} ({largest.Event.EventType}) carries {largest.Size} bytes");
     }
 
+    [Fact]
+    public async Task ASheetWithThousandsOfUnsureLinesWaitsForAnswersWithSmallHistoryPayloadsAndTheApiShowsEveryQuestion()
+    {
+        const int Unsure = 3_000;
+        // Unknown codes whose descriptions resemble catalog items: every line is a question with candidates to choose from.
+        var lines = Enumerable.Range(0, Unsure).Select(i => new Workbooks.Line($"ZZ-{i:00000}", $"Schraube M6x20 Sonderanfertigung {i}", 1 + (i % 50), "Stk", 0.5m));
+        var handle = await fixture.StartCaseAsync(Workbooks.Order("10234", "PO-UNSURE", [.. lines]));
+        await using var api = new ApiHost(infrastructure, fixture.TaskQueue);
+        var http = api.CreateAuthorizedClient();
+
+        var waiting = await OrderClient.WaitForStatusAsync(http, handle.Id, CaseStatus.AwaitingCorrections,
+            () => $"api:{Environment.NewLine}{api.Logs.Text}{Environment.NewLine}worker:{Environment.NewLine}{fixture.Worker.Logs.Text}", 240);
+
+        Assert.Equal(Unsure, waiting.Case.Questions!.Count);
+        Assert.All(waiting.Case.Questions, q => Assert.Equal("itemId", q.Field));
+        Assert.Equal(Unsure, waiting.Live!.QuestionCount);
+        Assert.Equal(waiting.Case.Questions.Select(q => q.RowNumber), waiting.Live.Questions.Select(q => q.RowNumber));
+        var blob = new BlobServiceClient(infrastructure.Blobs).GetBlobContainerClient("orders").GetBlobClient(waiting.Live.QuestionsBlob);
+        var size = (await blob.GetPropertiesAsync(cancellationToken: Ct)).Value.ContentLength;
+
+        var history = await handle.FetchHistoryAsync(new WorkflowHistoryEventFetchOptions { Rpc = new RpcOptions { CancellationToken = Ct } });
+        var largest = history.Events.Select(e => (Event: e, Size: LargestPayload(e))).MaxBy(x => x.Size);
+        TestContext.Current.TestOutputHelper?.WriteLine($"questions {size} bytes; largest payload {largest.Size} bytes in {largest.Event.EventType}");
+        Assert.True(size > 512 * 1024, $"the questions are only {size} bytes; the test needs a list too big for history to mean anything");
+        Assert.True(largest.Size < 16 * 1024, $"event {largest.Event.EventId} ({largest.Event.EventType}) carries {largest.Size} bytes");
+
+        await handle.SignalAsync(SignalNames.Cancel, [new SignalRequest(SignalNames.Cancel, "anna", Reason: "test done")]);
+    }
+
     private static T ActivityResult<T>(WorkflowHistory history, string activity)
     {
         var scheduled = history.Events.Single(e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == activity).EventId;

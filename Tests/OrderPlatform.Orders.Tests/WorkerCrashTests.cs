@@ -1,4 +1,5 @@
 using OrderPlatform.Contracts;
+using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 
 namespace OrderPlatform.Orders.Tests;
@@ -25,7 +26,9 @@ public sealed class WorkerCrashTests(WorkflowFixture fixture, Infrastructure inf
 
         using var second = WorkerProcess.Start(settings);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        // The heartbeat timeout (15 s) hands the attempt to the new worker; without heartbeats it would wait for the
+        // whole attempt timeout (2 min) and miss this bound.
+        timeout.CancelAfter(TimeSpan.FromSeconds(45));
         OrderWorkflowResult result;
         try
         {
@@ -44,17 +47,17 @@ public sealed class WorkerCrashTests(WorkflowFixture fixture, Infrastructure inf
         var stored = await fixture.Worker.Cases.FindAsync(handle.Id, Ct);
         Assert.True(stored!.Draft!.Reused, "the retry must find the draft the killed worker created, not make another");
         var history = await handle.FetchHistoryAsync(new WorkflowHistoryEventFetchOptions { Rpc = new RpcOptions { CancellationToken = Ct } });
-        Assert.Contains(history.Events, e => e.ActivityTaskTimedOutEventAttributes is not null
-            || e.ActivityTaskStartedEventAttributes is { Attempt: > 1 });
+        Assert.Contains(history.Events, e => e.ActivityTaskStartedEventAttributes is { Attempt: > 1 } started
+            && started.LastFailure?.TimeoutFailureInfo?.TimeoutType == TimeoutType.Heartbeat);
     }
 
-    /// <summary>What the AppHost would inject, plus the Zoho fake and a short Zoho attempt so the retry comes soon after the kill.</summary>
+    /// <summary>What the AppHost would inject, plus the Zoho fake; the Zoho attempt and heartbeat timeouts are the production defaults.</summary>
     private Dictionary<string, string?> Settings(string queue)
     {
         var settings = infrastructure.ServiceSettings(queue);
         settings["Catalog:Seed"] = "false";
+        settings["Catalog:Sync"] = "false";
         settings["Orders:ZohoRetryInterval"] = "00:00:00.500";
-        settings["Orders:ZohoAttemptTimeout"] = "00:00:05";
         settings["Zoho:ClientId"] = FakeZoho.ClientId;
         settings["Zoho:ClientSecret"] = FakeZoho.ClientSecret;
         settings["Zoho:RefreshToken"] = FakeZoho.RefreshToken;

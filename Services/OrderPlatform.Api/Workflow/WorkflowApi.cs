@@ -50,6 +50,14 @@ public static class WorkflowApi
             }
         }
 
+        // The workflow answers only how many questions are open (its history must not grow with the sheet); the list is
+        // the one await-corrections wrote onto the case. While a new round is being written the two can differ for a
+        // moment, and the count with an empty list is then the honest answer.
+        if (live is { QuestionCount: > 0, Questions.Count: 0 } && document.Questions?.Count == live.QuestionCount)
+        {
+            live = live with { Questions = document.Questions };
+        }
+
         return TypedResults.Ok(new CaseStatusResponse(document.Id, document.Status, document.Step, live, document));
     }
 

@@ -49,6 +49,6 @@ public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases, Or
             new CaseEventDraft(CaseActivities.Actor, "resolve-items", $"{sure} of {lines.Count} lines matched on a key"), ct).ConfigureAwait(false);
         var state = new OrderState(order, round.Customer, lines);
         var stored = await documents.WriteVersionAsync(OrderBlobs.Folder(round.Review.BlobName), "state", state, lines.Count, ct).ConfigureAwait(false);
-        return new StateResult(stored, OrderQuestions.Find(review, state, round.ConfidenceThreshold));
+        return await OrderQuestions.StoreAsync(documents, stored, OrderQuestions.Find(review, state, round.ConfidenceThreshold), ct).ConfigureAwait(false);
     }
 }

@@ -10,8 +10,12 @@ namespace OrderPlatform.Worker.Activities;
 /// <summary>create-zoho-draft through the Zoho client (lookup by reference before create, or a dry run when unconfigured).</summary>
 public sealed class DraftActivities(ZohoDraftService zoho, CatalogStore catalog, ICaseStore cases, OrderBlobs documents)
 {
+    /// <summary>Heartbeats throughout, so a crashed worker's attempt is retried after the heartbeat timeout (the lookup keeps it single).</summary>
     [Activity("create-zoho-draft")]
-    public async Task<DraftOutcome> CreateZohoDraftAsync(string caseId, BlobRef stateRef, DateOnly today)
+    public Task<DraftOutcome> CreateZohoDraftAsync(string caseId, BlobRef stateRef, DateOnly today) =>
+        Heartbeats.WhileAsync(() => CreateAsync(caseId, stateRef, today));
+
+    private async Task<DraftOutcome> CreateAsync(string caseId, BlobRef stateRef, DateOnly today)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
         var state = await documents.ReadAsync<OrderState>(stateRef, ct).ConfigureAwait(false);

@@ -19,14 +19,20 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
         var sheet = await documents.ReadAsync<ParsedSheet>(parsed, ct).ConfigureAwait(false);
-        var review = await committee.RunAsync(new CommitteeInput(sheet), ct).ConfigureAwait(false);
+        var tenant = (await cases.FindAsync(caseId, ct).ConfigureAwait(false))?.TenantId ?? throw new CaseNotFoundException(caseId);
+        // The history is keyed by the customer as the sheet names it, not by the catalog id: the committee runs before
+        // resolve-customer (which needs the committee's header vote), so the sheet's text is the only key the lookup has,
+        // and saving under the same text is what lets the next file with that customer line find the confirmation,
+        // whether or not the catalog matched the customer exactly.
+        var input = new CommitteeInput(sheet, TenantId: tenant);
+        var review = await committee.RunAsync(input, ct).ConfigureAwait(false);
         var headers = review.ColumnMap
             .Select(kv => (kv.Key, Column: sheet.Columns.FirstOrDefault(c => c.Letter == kv.Value)))
             .Where(x => x.Column is not null)
             .ToDictionary(x => x.Key, x => TextNormalizer.Normalize(x.Column!.Header));
         var quantityColumn = review.ColumnMap.GetValueOrDefault(OrderFields.Quantity);
         var mapping = new MappingBasis(sheet.SheetName, sheet.HeaderRowNumber, sheet.HeaderFingerprint, review.ColumnMap, headers,
-            sheet.Columns.FirstOrDefault(c => c.Letter == quantityColumn)?.DecimalSeparator);
+            sheet.Columns.FirstOrDefault(c => c.Letter == quantityColumn)?.DecimalSeparator, input.EffectiveCustomerKey, tenant);
         await cases.UpdateAsync(caseId, c => c with
         {
             Status = CaseStatus.Reviewed,
@@ -102,11 +108,11 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
         }
 
         var corrected = new OrderState(order with { Lines = orderLines }, customer, [.. lines.OrderBy(l => l.RowNumber)]);
-        if (customer.Match is { } confirmed)
+        // A person has answered, so the mapping they let stand is confirmed; saved under run-committee's lookup key.
+        if (round.Mapping is { CustomerKey: { Length: > 0 } customerKey, TenantId: { } tenant } basis)
         {
-            var basis = round.Mapping;
-            await history.SaveConfirmedAsync(new MappingProfile(confirmed.Id, basis.SheetName, basis.HeaderRowNumber, basis.HeaderFingerprint,
-                basis.ColumnLetters, basis.ColumnHeaders, basis.DecimalSeparator, null, time.GetUtcNow()), ct).ConfigureAwait(false);
+            await history.SaveConfirmedAsync(new MappingProfile(customerKey, basis.SheetName, basis.HeaderRowNumber, basis.HeaderFingerprint,
+                basis.ColumnLetters, basis.ColumnHeaders, basis.DecimalSeparator, null, time.GetUtcNow(), tenant), ct).ConfigureAwait(false);
         }
 
         var who = round.Signal.UserId ?? "user";
@@ -124,7 +130,7 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             : $"{fields.Count} field(s) and {round.Signal.Corrections?.Lines?.Count ?? 0} line(s) corrected"), ct).ConfigureAwait(false);
         var stored = await documents.WriteVersionAsync(OrderBlobs.Folder(round.State.BlobName), "state", corrected, corrected.Lines.Count, ct)
             .ConfigureAwait(false);
-        return new StateResult(stored, OrderQuestions.Find(null, corrected, round.ConfidenceThreshold));
+        return await OrderQuestions.StoreAsync(documents, stored, OrderQuestions.Find(null, corrected, round.ConfidenceThreshold), ct).ConfigureAwait(false);
     }
 
     /// <summary>What an approval confirms where the catalog was unsure: the fuzzy match, else the best candidate.</summary>

@@ -46,7 +46,35 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
 
     public async Task UpsertAsync(IEnumerable<CatalogCustomer> customers, IEnumerable<CatalogItem> items, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
+        await using var batch = UpsertBatch(customers, items);
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Makes the replica exactly these customers and items: upserts them and removes every other row, so what was deleted
+    /// or made inactive in Zoho is no longer proposed (cases that matched it keep the id they stored). One batch is one
+    /// implicit transaction, so a reader never sees the replica half replaced.
+    /// </summary>
+    public async Task<(int Customers, int Items)> ReplaceAsync(IReadOnlyCollection<CatalogCustomer> customers, IReadOnlyCollection<CatalogItem> items,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = UpsertBatch(customers, items);
+        var removeCustomers = new NpgsqlBatchCommand("DELETE FROM catalog_customers WHERE NOT (id = ANY($1))");
+        removeCustomers.Parameters.Add(new() { Value = customers.Select(c => c.Id).ToArray() });
+        var removeItems = new NpgsqlBatchCommand("DELETE FROM catalog_items WHERE NOT (id = ANY($1))");
+        removeItems.Parameters.Add(new() { Value = items.Select(i => i.Id).ToArray() });
+        batch.BatchCommands.Add(removeCustomers);
+        batch.BatchCommands.Add(removeItems);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return (removeCustomers.RecordsAffected, removeItems.RecordsAffected);
+    }
+
+    private NpgsqlBatch UpsertBatch(IEnumerable<CatalogCustomer> customers, IEnumerable<CatalogItem> items)
+    {
+        var batch = dataSource.CreateBatch();
         foreach (var c in customers)
         {
             var command = new NpgsqlBatchCommand("""
@@ -78,10 +106,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
             batch.BatchCommands.Add(command);
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return batch;
     }
 
     public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)

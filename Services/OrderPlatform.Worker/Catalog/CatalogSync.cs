@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using OrderPlatform.Worker.Zoho;
 
 namespace OrderPlatform.Worker.Catalog;
@@ -8,46 +7,36 @@ public sealed class CatalogSyncOptions
     public const string Section = "Catalog";
 
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Syncs one catalog-sync run performs before it continues as new: each sync and timer adds about a dozen history
+    /// events, so a run that went on forever would grow a history without end.
+    /// </summary>
+    public int SyncsPerRun { get; set; } = 100;
+
+    /// <summary>Off lets a worker with Zoho credentials leave the sync to others (tests that share one replica).</summary>
+    public bool Sync { get; set; } = true;
 }
 
-public sealed record CatalogSyncResult(int Customers, int Items);
+/// <summary>What one sync wrote: the active customers and items Zoho listed, and the rows removed because it no longer does.</summary>
+public sealed record CatalogSyncResult(int Customers, int Items, int RemovedCustomers = 0, int RemovedItems = 0);
 
 /// <summary>
-/// Refreshes the replica from Zoho Books (spec §5): at start-up, then every <c>Catalog:SyncInterval</c>. Every page is
-/// read before anything is written, so a failing page leaves the previous replica as it was; the failure is logged
-/// (Zoho's message, never a token) and the next interval tries again.
+/// Refreshes the replica from Zoho Books (spec §5); <see cref="CatalogSyncWorkflow"/> runs it on a durable timer. Every
+/// page is read before anything is written, so a failing page leaves the previous replica as it was; what Zoho no longer
+/// lists as active (deleted or deactivated) is removed, so it is no longer matched.
 /// </summary>
-public sealed class CatalogSync(ZohoCatalogClient zoho, CatalogStore store, IOptions<CatalogSyncOptions> options,
-    TimeProvider time, ILogger<CatalogSync> logger) : BackgroundService
+public sealed class CatalogSync(ZohoCatalogClient zoho, CatalogStore store, ILogger<CatalogSync> logger)
 {
     public async Task<CatalogSyncResult> SyncOnceAsync(CancellationToken cancellationToken)
     {
         var items = await zoho.ListItemsAsync(cancellationToken).ConfigureAwait(false);
         var customers = await zoho.ListCustomersAsync(cancellationToken).ConfigureAwait(false);
-        // The seeder creates the tables too, but hosted services may start in either order.
+        // The seeder creates the tables too, but hosted services and the first sync may run in either order.
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await store.UpsertAsync(customers, items, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Catalog synced from Zoho: {Customers} customers, {Items} items", customers.Count, items.Count);
-        return new CatalogSyncResult(customers.Count, items.Count);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.SyncInterval;
-        using var timer = new PeriodicTimer(interval, time);
-        do
-        {
-            try
-            {
-                await SyncOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The message only: ZohoException texts are written without secrets, inner exceptions are not vetted.
-                logger.LogError("Catalog sync from Zoho failed ({Error}: {Message}); the replica is unchanged, next attempt in {Interval}",
-                    ex is ZohoException zohoError ? zohoError.Kind.ToString() : ex.GetType().Name, ex.Message, interval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        var (removedCustomers, removedItems) = await store.ReplaceAsync([.. customers], [.. items], cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Catalog synced from Zoho: {Customers} customers, {Items} items; removed {RemovedCustomers} customers, {RemovedItems} items",
+            customers.Count, items.Count, removedCustomers, removedItems);
+        return new CatalogSyncResult(customers.Count, items.Count, removedCustomers, removedItems);
     }
 }

@@ -5,6 +5,7 @@ using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Activities;
 using OrderPlatform.Worker.Catalog;
 using OrderPlatform.Worker.Notifications;
+using Temporalio.Client;
 using Temporalio.Extensions.Hosting;
 
 namespace OrderPlatform.Worker.Workflows;
@@ -36,19 +37,24 @@ public static class OrderProcessingRegistration
         builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"));
         builder.Services.AddSingleton<INotificationPort, TeamsBotNotificationPort>();
 
+        var temporalNamespace = builder.Configuration["Temporal:Namespace"] ?? OrderWorkflow.DefaultNamespace;
+        // Lazy, for starting the catalog sync: the Worker starts while Temporal may still be coming up.
+        builder.Services.AddSingleton<ITemporalClient>(_ => TemporalClient.CreateLazy(new TemporalClientConnectOptions(temporal) { Namespace = temporalNamespace }));
         builder.Services
-            .AddHostedTemporalWorker(temporal,
-                builder.Configuration["Temporal:Namespace"] ?? OrderWorkflow.DefaultNamespace,
-                builder.Configuration["Temporal:TaskQueue"] ?? OrderWorkflow.DefaultTaskQueue)
+            .AddHostedTemporalWorker(temporal, temporalNamespace, TaskQueue(builder.Configuration))
             .AddScopedActivities<CaseActivities>()
             .AddScopedActivities<FileActivities>()
             .AddScopedActivities<ReviewActivities>()
             .AddScopedActivities<CatalogActivities>()
             .AddScopedActivities<DraftActivities>()
             .AddScopedActivities<NotifyActivities>()
-            .AddWorkflow<OrderProcessingWorkflow>();
+            .AddWorkflow<OrderProcessingWorkflow>()
+            .AddCatalogSync();
         return builder;
     }
+
+    /// <summary>The task queue the Worker polls (<c>Temporal:TaskQueue</c>); the catalog sync is started on it too.</summary>
+    public static string TaskQueue(IConfiguration configuration) => configuration["Temporal:TaskQueue"] ?? OrderWorkflow.DefaultTaskQueue;
 
     private static bool IsEndpoint(string value) =>
         !value.Contains(';') && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";

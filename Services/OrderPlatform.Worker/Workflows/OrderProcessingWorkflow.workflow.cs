@@ -40,13 +40,14 @@ public sealed class OrderProcessingWorkflow
     private SignalRequest? _cancel;
     private CaseStatus _status = CaseStatus.Received;
     private string _step = "start";
-    private IReadOnlyList<UncertainField> _questions = [];
+    private int _questionCount;
+    private string? _questionsBlob;
     private DateTimeOffset? _dueAt;
     private bool _reminderSent;
     private string? _error;
 
     [WorkflowQuery(OrderWorkflow.StatusQuery)]
-    public OrderWorkflowStatus Status => new(_status, _step, _questions, _dueAt, _reminderSent, _error);
+    public OrderWorkflowStatus Status => new(_status, _step, [], _dueAt, _reminderSent, _error, _questionCount, _questionsBlob);
 
     [WorkflowSignal(SignalNames.Corrections)]
     public Task CorrectionsAsync(SignalRequest signal)
@@ -89,9 +90,9 @@ public sealed class OrderProcessingWorkflow
             var state = await StepAsync("resolve-items", CaseStatus.Resolved, () =>
                 Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveItemsAsync(items), Files));
 
-            while (state.Questions.Count > 0)
+            while (state is { QuestionCount: > 0, Questions: { } questions })
             {
-                var answer = await AskAsync(caseId, state.Questions, settings);
+                var answer = await AskAsync(caseId, questions, state.QuestionCount, settings);
                 if (answer is null)
                 {
                     return _cancel is null ? await GiveUpAsync(caseId) : await CancelCaseAsync(caseId);
@@ -127,10 +128,12 @@ public sealed class OrderProcessingWorkflow
         }
     }
 
-    // Zoho answers 429 without Retry-After, so its retries back off from a configured interval (20 s by default).
+    // Zoho answers 429 without Retry-After, so its retries back off from a configured interval (20 s by default). The
+    // heartbeat timeout, not the attempt timeout, decides how soon a crashed worker's attempt is handed to another.
     private static ActivityOptions ZohoOptions(WorkflowSettings settings) => new()
     {
         StartToCloseTimeout = settings.ZohoAttemptTimeout ?? TimeSpan.FromMinutes(2),
+        HeartbeatTimeout = settings.ZohoHeartbeatTimeout ?? TimeSpan.FromSeconds(15),
         RetryPolicy = new()
         {
             InitialInterval = settings.ZohoRetryInterval,
@@ -142,9 +145,10 @@ public sealed class OrderProcessingWorkflow
     };
 
     /// <summary>Asks, waits for an answer, reminds once; null when the deadline passed or the case was cancelled.</summary>
-    private async Task<SignalRequest?> AskAsync(string caseId, IReadOnlyList<UncertainField> questions, WorkflowSettings settings)
+    private async Task<SignalRequest?> AskAsync(string caseId, BlobRef questions, int count, WorkflowSettings settings)
     {
-        _questions = questions;
+        _questionCount = count;
+        _questionsBlob = questions.BlobName;
         _dueAt = Workflow.UtcNow + settings.CorrectionsDeadline;
         var dueAt = _dueAt.Value;
         _step = "apply-corrections";

@@ -1,4 +1,5 @@
 using OrderPlatform.Contracts;
+using OrderPlatform.Worker.Activities;
 using OrderPlatform.Worker.Catalog;
 
 namespace OrderPlatform.Worker.Workflows;
@@ -10,6 +11,15 @@ namespace OrderPlatform.Worker.Workflows;
 /// </summary>
 public static class OrderQuestions
 {
+    /// <summary>Stores the questions next to the state they are about and answers the result the workflow sees.</summary>
+    public static async Task<StateResult> StoreAsync(OrderBlobs documents, BlobRef state, IReadOnlyList<UncertainField> questions,
+        CancellationToken cancellationToken)
+    {
+        var stored = questions.Count == 0 ? null : await documents.WriteVersionAsync(OrderBlobs.Folder(state.BlobName), "questions", questions,
+            questions.Count, cancellationToken).ConfigureAwait(false);
+        return new StateResult(state, questions.Count, stored);
+    }
+
     public static IReadOnlyList<UncertainField> Find(ReviewedOrder? review, OrderState state, double threshold)
     {
         var questions = new List<UncertainField>();

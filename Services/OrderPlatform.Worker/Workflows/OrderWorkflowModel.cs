@@ -5,26 +5,35 @@ namespace OrderPlatform.Worker.Workflows;
 
 /// <summary>
 /// Worker settings the workflow needs, read once per run by the load-settings activity so replays stay deterministic.
-/// <see cref="ZohoAttemptTimeout"/> is nullable so histories recorded before it existed replay with the default.
+/// <see cref="ZohoAttemptTimeout"/> and <see cref="ZohoHeartbeatTimeout"/> are nullable so histories recorded before they
+/// existed replay with the default.
 /// </summary>
 public sealed record WorkflowSettings(
     TimeSpan CorrectionsDeadline,
     TimeSpan ReminderAfter,
     double ConfidenceThreshold,
     TimeSpan ZohoRetryInterval,
-    TimeSpan? ZohoAttemptTimeout = null);
+    TimeSpan? ZohoAttemptTimeout = null,
+    TimeSpan? ZohoHeartbeatTimeout = null);
 
 /// <summary>store-file's result: the canonical blob, its size and SHA-256 (hex).</summary>
 public sealed record StoredFile(string BlobName, string FileName, long SizeBytes, string Sha256);
 
-/// <summary>What a human confirmation teaches the history member (spec R16).</summary>
+/// <summary>
+/// What a human confirmation teaches the history member (spec R16), with the key run-committee looked it up under:
+/// <see cref="TenantId"/> and <see cref="CustomerKey"/> travel with the mapping so apply-corrections saves it exactly
+/// where the next order's committee will look. Both are null in histories recorded before they existed; such a
+/// confirmation is not saved rather than saved under a key nobody looks up.
+/// </summary>
 public sealed record MappingBasis(
     string SheetName,
     int? HeaderRowNumber,
     string HeaderFingerprint,
     IReadOnlyDictionary<string, string> ColumnLetters,
     IReadOnlyDictionary<string, string> ColumnHeaders,
-    char? DecimalSeparator);
+    char? DecimalSeparator,
+    string? CustomerKey = null,
+    string? TenantId = null);
 
 /// <summary>
 /// A JSON document in the <c>orders</c> container (<c>{tenant}/{caseId}/...</c>) standing in for data that grows with
@@ -44,8 +53,12 @@ public sealed record OrderState(CanonicalOrder Order, CustomerResolution Custome
 /// <summary>resolve-items' input: the reviewed order, the resolved customer and the threshold the questions are asked at.</summary>
 public sealed record ItemsRound(string CaseId, BlobRef Review, CustomerResolution Customer, double ConfidenceThreshold);
 
-/// <summary>An <see cref="OrderState"/> at <see cref="State"/> and what a person must still answer about it.</summary>
-public sealed record StateResult(BlobRef State, IReadOnlyList<UncertainField> Questions);
+/// <summary>
+/// An <see cref="OrderState"/> at <see cref="State"/> and what a person must still answer about it: the questions grow
+/// with the sheet (one per unsure line), so they lie as a JSON list at <see cref="Questions"/> (null when there are none)
+/// and only their count travels through history.
+/// </summary>
+public sealed record StateResult(BlobRef State, int QuestionCount, BlobRef? Questions);
 
 /// <summary>One human answer to apply: corrections (or an approval) from <see cref="SignalRequest"/>.</summary>
 public sealed record CorrectionsRound(string CaseId, BlobRef State, SignalRequest Signal, MappingBasis Mapping, bool Approved, double ConfidenceThreshold);
@@ -67,8 +80,14 @@ public sealed class OrderWorkflowOptions
     public TimeSpan ZohoRetryInterval { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Start-to-close of one create-zoho-draft attempt: when a worker dies mid-call, Temporal retries the step on
-    /// another worker only after this has passed, so it bounds how long a crash delays the draft.
+    /// Start-to-close of one create-zoho-draft attempt: bounds an attempt whose worker lives but hangs; a worker that
+    /// died is noticed sooner, through <see cref="ZohoHeartbeatTimeout"/>.
     /// </summary>
     public TimeSpan ZohoAttemptTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// create-zoho-draft heartbeats while it runs; when a worker dies mid-call, Temporal retries the step on another
+    /// worker this long after the last heartbeat instead of after <see cref="ZohoAttemptTimeout"/>.
+    /// </summary>
+    public TimeSpan ZohoHeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }

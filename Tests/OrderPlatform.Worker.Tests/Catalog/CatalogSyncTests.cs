@@ -28,7 +28,7 @@ public sealed class CatalogSyncTests(PostgresFixture postgres)
 
         var result = await services.GetRequiredService<CatalogSync>().SyncOnceAsync(Ct);
 
-        Assert.Equal(new CatalogSyncResult(1, 450), result);
+        Assert.Equal((1, 450), (result.Customers, result.Items));
         Assert.Equal(["items 1 200", "items 2 200", "items 3 200", "contacts 1 200"], fake.ListRequests);
         Assert.Equal($"{run}0449", Assert.Single(await store.FindItemsAsync($"SKU-{run}-449", null, null, 5, Ct)).Id);
         var rates = await store.GetRatesAsync([$"{run}0000", $"{run}0449"], Ct);
@@ -64,42 +64,36 @@ public sealed class CatalogSyncTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task TheHostedSyncRunsAtStartUpAndAfterAFailureTriesAgainNextIntervalWithoutLoggingSecrets()
+    public async Task ItemsAndCustomersZohoNoLongerListsAsActiveAreRemovedFromTheReplica()
     {
         await using var fake = await FakeZohoBooks.StartAsync();
         var run = Run();
-        fake.Items.Add(Item(run, 1, $"Kabel {run}"));
-        fake.FailPage("items", 1);
-        var logs = new CapturingLogs();
-        await using var services = Services(fake, logs, interval: "00:00:00.300");
+        fake.Items.AddRange(Enumerable.Range(0, 3).Select(i => Item(run, i, $"Dübel {run} Nr {i}")));
+        fake.Contacts.Add(Contact($"{run}01", $"Bleibt {run} GmbH", "customer"));
+        fake.Contacts.Add(Contact($"{run}02", $"Geht {run} GmbH", "customer"));
+        await using var services = Services(fake);
         var sync = services.GetRequiredService<CatalogSync>();
         var store = services.GetRequiredService<CatalogStore>();
-        // The poll below reads the replica; its tables must exist even while the first (failing) sync has not made them.
-        await store.InitializeAsync(Ct);
+        await sync.SyncOnceAsync(Ct);
+        Assert.Single(await store.FindItemsAsync($"SKU-{run}-2", null, null, 5, Ct));
 
-        await sync.StartAsync(Ct);
-        try
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            deadline.CancelAfter(TimeSpan.FromSeconds(30));
-            while ((await store.FindItemsAsync($"SKU-{run}-1", null, null, 5, deadline.Token)).Count == 0)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-        }
-        finally
-        {
-            await sync.StopAsync(CancellationToken.None);
-        }
+        fake.Items.RemoveAt(2);
+        fake.Items[1]["status"] = "inactive";
+        fake.Contacts.RemoveAt(1);
+        var result = await sync.SyncOnceAsync(Ct);
 
-        Assert.True(fake.ListRequests.Count(r => r == "items 1 200") >= 2);
-        Assert.Contains(logs.Lines, l => l.StartsWith("Error: Catalog sync from Zoho failed (ServerError", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs.Lines, l => l.Contains(FakeZohoBooks.ClientSecret, StringComparison.Ordinal)
-            || l.Contains(FakeZohoBooks.RefreshToken, StringComparison.Ordinal) || l.Contains("1000.access-", StringComparison.Ordinal));
+        Assert.Equal((1, 1), (result.Customers, result.Items));
+        Assert.Equal((1, 2), (result.RemovedCustomers, result.RemovedItems));
+        // A code that is gone may still find other items by similarity; it must never find its own row again.
+        Assert.Equal($"{run}0000", Assert.Single(await store.FindItemsAsync($"SKU-{run}-0", null, null, 5, Ct)).Id);
+        Assert.DoesNotContain(await store.FindItemsAsync($"SKU-{run}-1", null, null, 5, Ct), m => m.Id == $"{run}0001");
+        Assert.DoesNotContain(await store.FindItemsAsync($"SKU-{run}-2", null, null, 5, Ct), m => m.Id == $"{run}0002");
+        Assert.Equal($"{run}01", Assert.Single(await store.FindCustomersAsync($"K-{run}01", 5, Ct)).Id);
+        Assert.DoesNotContain(await store.FindCustomersAsync($"Geht {run} GmbH", 5, Ct), m => m.Id == $"{run}02");
     }
 
     [Fact]
-    public void TheSyncIsHostedOnlyWhenZohoIsConfigured()
+    public void TheSyncWorkflowIsStartedOnlyWhenZohoIsConfigured()
     {
         static IHostApplicationBuilder Builder(bool configured)
         {
@@ -121,23 +115,22 @@ public sealed class CatalogSyncTests(PostgresFixture postgres)
         var without = Builder(false);
 
         Assert.Equal(Hosted(without) + 1, Hosted(with));
-        Assert.Contains(with.Services, d => d.ServiceType == typeof(CatalogSync));
-        Assert.DoesNotContain(without.Services, d => d.ServiceType == typeof(CatalogSync));
+        Assert.Contains(with.Services, d => d.ImplementationType == typeof(CatalogSyncStarter));
+        Assert.DoesNotContain(without.Services, d => d.ImplementationType == typeof(CatalogSyncStarter));
     }
 
-    private ServiceProvider Services(FakeZohoBooks fake, CapturingLogs? logs = null, string? interval = null)
+    private ServiceProvider Services(FakeZohoBooks fake)
     {
-        var services = ZohoHarness.Collection(fake, logs, configure: settings => settings["Catalog:SyncInterval"] = interval);
+        var services = ZohoHarness.Collection(fake);
         services.AddSingleton(_ => NpgsqlDataSource.Create(postgres.ConnectionString));
         services.AddSingleton<CatalogStore>();
-        services.AddOptions<CatalogSyncOptions>().BindConfiguration(CatalogSyncOptions.Section);
         services.AddSingleton<CatalogSync>();
         return services.BuildServiceProvider();
     }
 
-    private static string Run() => Random.Shared.NextInt64(100_000_000, 999_999_999).ToString(CultureInfo.InvariantCulture);
+    internal static string Run() => Random.Shared.NextInt64(100_000_000, 999_999_999).ToString(CultureInfo.InvariantCulture);
 
-    private static JsonObject Item(string run, int i, string name, string status = "active") => new()
+    internal static JsonObject Item(string run, int i, string name, string status = "active") => new()
     {
         ["item_id"] = $"{run}{i:0000}",
         ["name"] = name,
@@ -147,7 +140,7 @@ public sealed class CatalogSyncTests(PostgresFixture postgres)
         ["unit"] = "pcs",
     };
 
-    private static JsonObject Contact(string id, string name, string type, string? company = null) => new()
+    internal static JsonObject Contact(string id, string name, string type, string? company = null) => new()
     {
         ["contact_id"] = id,
         ["contact_name"] = name,
