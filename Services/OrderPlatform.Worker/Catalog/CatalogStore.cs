@@ -109,10 +109,14 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
         return batch;
     }
 
-    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
+    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken) => await CountAsync(cancellationToken).ConfigureAwait(false) == (0, 0);
+
+    public async Task<(long Customers, long Items)> CountAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT NOT EXISTS (SELECT 1 FROM catalog_items) AND NOT EXISTS (SELECT 1 FROM catalog_customers)");
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var command = dataSource.CreateCommand("SELECT (SELECT count(*) FROM catalog_customers), (SELECT count(*) FROM catalog_items)");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>Customer by id, number, email, name or alias (exact, case-insensitive), else by name similarity.</summary>

@@ -34,6 +34,16 @@ public sealed class CatalogSync(ZohoCatalogClient zoho, CatalogStore store, ILog
         var customers = await zoho.ListCustomersAsync(cancellationToken).ConfigureAwait(false);
         // The seeder creates the tables too, but hosted services and the first sync may run in either order.
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        // An organization does not lose every item or every customer between two syncs; an empty list is
+        // far likelier a wrong answer (another organization, a permissions change) than a fact, and applying it would
+        // leave every order unresolvable. Refuse it and keep the replica; a human can clear the replica deliberately.
+        var held = await store.CountAsync(cancellationToken).ConfigureAwait(false);
+        if ((items.Count == 0 && held.Items > 0) || (customers.Count == 0 && held.Customers > 0))
+        {
+            throw new ZohoException(ZohoErrorKind.UnexpectedResponse,
+                $"Zoho listed {items.Count} active items and {customers.Count} customers; refusing to empty the catalog replica.");
+        }
+
         var (removedCustomers, removedItems) = await store.ReplaceAsync([.. customers], [.. items], cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Catalog synced from Zoho: {Customers} customers, {Items} items; removed {RemovedCustomers} customers, {RemovedItems} items",
             customers.Count, items.Count, removedCustomers, removedItems);

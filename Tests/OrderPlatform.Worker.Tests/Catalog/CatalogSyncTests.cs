@@ -45,6 +45,7 @@ public sealed class CatalogSyncTests(PostgresFixture postgres)
         await using var fake = await FakeZohoBooks.StartAsync();
         var run = Run();
         fake.Items.AddRange(Enumerable.Range(0, 250).Select(i => Item(run, i, $"Mutter {run} Nr {i}")));
+        fake.Contacts.Add(Contact($"{run}01", $"Kunde {run} KG", "customer"));
         await using var services = Services(fake);
         var sync = services.GetRequiredService<CatalogSync>();
         var store = services.GetRequiredService<CatalogStore>();
@@ -90,6 +91,26 @@ public sealed class CatalogSyncTests(PostgresFixture postgres)
         Assert.DoesNotContain(await store.FindItemsAsync($"SKU-{run}-2", null, null, 5, Ct), m => m.Id == $"{run}0002");
         Assert.Equal($"{run}01", Assert.Single(await store.FindCustomersAsync($"K-{run}01", 5, Ct)).Id);
         Assert.DoesNotContain(await store.FindCustomersAsync($"Geht {run} GmbH", 5, Ct), m => m.Id == $"{run}02");
+    }
+
+    [Fact]
+    public async Task AnEmptyListFromZohoNeverEmptiesTheReplica()
+    {
+        await using var fake = await FakeZohoBooks.StartAsync();
+        var run = Run();
+        fake.Items.Add(Item(run, 0, $"Scheibe {run}"));
+        fake.Contacts.Add(Contact($"{run}01", $"Kunde {run} AG", "customer"));
+        await using var services = Services(fake);
+        var sync = services.GetRequiredService<CatalogSync>();
+        var store = services.GetRequiredService<CatalogStore>();
+        await sync.SyncOnceAsync(Ct);
+
+        fake.Items.Clear();
+        var error = await Assert.ThrowsAsync<ZohoException>(() => sync.SyncOnceAsync(Ct));
+
+        Assert.Equal(ZohoErrorKind.UnexpectedResponse, error.Kind);
+        Assert.Contains("refusing to empty", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"{run}0000", Assert.Single(await store.FindItemsAsync($"SKU-{run}-0", null, null, 5, Ct)).Id);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class CatalogSyncWorkflowTests(PostgresFixture postgres) : IAsyncL
         var run = CatalogSyncTests.Run();
         fake.Items.Add(CatalogSyncTests.Item(run, 1, $"Kabel {run}"));
         fake.Items.Add(CatalogSyncTests.Item(run, 2, $"Stecker {run}"));
+        fake.Contacts.Add(CatalogSyncTests.Contact($"{run}01", $"Kunde {run} OHG", "customer"));
         fake.FailPage("items", 1);
         var queue = $"catalog-{Guid.NewGuid():N}";
         var logs = new CapturingLogs();
@@ -103,7 +104,9 @@ public sealed class CatalogSyncWorkflowTests(PostgresFixture postgres) : IAsyncL
         builder.Logging.AddProvider(logs);
         builder.AddWorkerServices();
         builder.Services.AddSingleton<CatalogStore>();
-        builder.Services.AddSingleton<ITemporalClient>(_client);
+        // A client (and so a worker registration) of its own, as two Worker processes would have: the SDK refuses two
+        // workers for one task queue on one client.
+        builder.Services.AddSingleton<ITemporalClient>(await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(_server.Target)));
         builder.Services.AddHostedTemporalWorker(queue).AddCatalogSync();
         var host = builder.Build();
         await host.StartAsync(Ct);
