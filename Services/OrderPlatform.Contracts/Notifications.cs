@@ -6,7 +6,10 @@ public static class NotifyKinds
     /// <summary>The Zoho draft exists: <see cref="NotifyRequest.Draft"/> is set.</summary>
     public const string Draft = "draft";
 
-    /// <summary>The workflow waits for answers: <see cref="NotifyRequest.UncertainFields"/> lists the questions.</summary>
+    /// <summary>
+    /// The workflow waits for answers: <see cref="NotifyRequest.UncertainFields"/> lists the questions, at most a
+    /// card's worth; <see cref="NotifyRequest.UncertainFieldTotal"/> says how many are open in all.
+    /// </summary>
     public const string Corrections = "corrections";
 
     /// <summary>Plain text in <see cref="NotifyRequest.Message"/> (failures, cancellations).</summary>
@@ -27,7 +30,8 @@ public sealed record NotifyRequest(
     string? UserId = null,
     DraftSummary? Draft = null,
     IReadOnlyList<UncertainField>? UncertainFields = null,
-    string? Message = null);
+    string? Message = null,
+    int? UncertainFieldTotal = null);
 
 /// <summary>What the draft summary shows.</summary>
 public sealed record DraftSummary(

@@ -45,6 +45,23 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     }
 
     [Fact]
+    public async Task ACardShowingPartOfTheQuestionsSaysHowManyAreOpen()
+    {
+        var (conversationId, userId) = await RecordConversationAsync();
+        var request = new NotifyRequest(NotifyKinds.Corrections, TenantId: BotApp.TenantId, UserId: userId,
+            UncertainFields: [new UncertainField("quantity", "Quantity", "12", RowNumber: 7), new UncertainField("sku", "SKU", "A-1", RowNumber: 8)],
+            UncertainFieldTotal: 3000);
+
+        using var response = await NotifyAsync("case-card-many", request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var card = _connector.CallsFor(conversationId).Single(c => c.Body?["attachments"] is not null).Body!["attachments"]![0]!["content"]!;
+        var texts = card["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "TextBlock").Select(e => e!["text"]!.GetValue<string>());
+        Assert.Contains("Showing 2 of 3,000 questions; the next ones follow once these are answered.", texts);
+        Assert.Equal(2, card["body"]!.AsArray().Count(e => e!["id"] is not null));
+    }
+
+    [Fact]
     public async Task ADraftSummaryIsSentAsText()
     {
         var (conversationId, userId) = await RecordConversationAsync();

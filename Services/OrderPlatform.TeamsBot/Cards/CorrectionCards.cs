@@ -17,13 +17,19 @@ public static class CorrectionCards
     private const string FieldPrefix = "field:";
     private const string LinePrefix = "line:";
 
-    public static OutgoingAttachment Corrections(string caseId, IReadOnlyList<UncertainField> fields)
+    public static OutgoingAttachment Corrections(string caseId, IReadOnlyList<UncertainField> fields, int? total = null)
     {
         var body = new JsonArray
         {
             Text($"Order {caseId} needs a few answers", weight: "Bolder", size: "Medium"),
             Text("Please check these values and correct them where needed."),
         };
+        if (total > fields.Count)
+        {
+            body.Add(Text(string.Create(CultureInfo.InvariantCulture,
+                $"Showing {fields.Count} of {total:N0} questions; the next ones follow once these are answered.")));
+        }
+
         foreach (var field in fields)
         {
             body.Add(Input(field));

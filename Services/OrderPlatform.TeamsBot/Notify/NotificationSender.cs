@@ -36,7 +36,7 @@ public sealed partial class NotificationSender(
         var activity = request.Kind switch
         {
             NotifyKinds.Corrections => new OutgoingActivity(ActivityTypes.Message,
-                Attachments: [CorrectionCards.Corrections(caseId, request.UncertainFields!)]),
+                Attachments: [CorrectionCards.Corrections(caseId, request.UncertainFields!, request.UncertainFieldTotal)]),
             NotifyKinds.Draft => new OutgoingActivity(ActivityTypes.Message, Summary(caseId, request.Draft!), TextFormat: "markdown"),
             _ => new OutgoingActivity(ActivityTypes.Message, request.Message, TextFormat: "markdown"),
         };

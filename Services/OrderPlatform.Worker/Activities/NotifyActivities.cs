@@ -8,6 +8,12 @@ namespace OrderPlatform.Worker.Activities;
 /// <summary>notify-user: tells the user what happened through the notification port, built from the case document.</summary>
 public sealed class NotifyActivities(INotificationPort port, ICaseStore cases)
 {
+    /// <summary>
+    /// Questions one message carries. Teams refuses bot messages over about 28 KB, and a card with hundreds of inputs is
+    /// unusable anyway; the workflow asks again while questions remain, so the rest follow once these are answered.
+    /// </summary>
+    public const int QuestionsPerMessage = 25;
+
     [Activity("notify-user")]
     public async Task<NotifyOutcome> NotifyUserAsync(string caseId, string kind, string? message)
     {
@@ -15,8 +21,9 @@ public sealed class NotifyActivities(INotificationPort port, ICaseStore cases)
         var current = await cases.FindAsync(caseId, ct).ConfigureAwait(false) ?? throw new CaseNotFoundException(caseId);
         var request = new NotifyRequest(kind, current.Conversation, current.TenantId, current.UserId,
             kind == NotifyKinds.Draft ? Summary(current) : null,
-            kind == NotifyKinds.Corrections ? current.Questions : null,
-            message);
+            kind == NotifyKinds.Corrections ? current.Questions?.Take(QuestionsPerMessage).ToList() : null,
+            message,
+            kind == NotifyKinds.Corrections ? current.Questions?.Count : null);
         var outcome = await port.NotifyAsync(caseId, request, ct).ConfigureAwait(false);
         var detail = $"{kind} notification: {outcome}";
         if (kind == NotifyKinds.Draft)
