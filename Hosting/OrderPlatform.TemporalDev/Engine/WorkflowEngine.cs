@@ -138,6 +138,8 @@ internal sealed partial class WorkflowEngine : IAsyncDisposable
         run.Buffer.Clear();
         run.TaskScheduledId = 0;
         run.TaskStartedId = 0;
+        // Queries after close go to the normal queue with full history: the caching worker evicts a closed run.
+        run.StickyQueue = null;
         _dirty.Add(run);
         run.Changed.Pulse();
         run.Closed.Pulse();
@@ -240,4 +242,7 @@ internal sealed class TaskQueueState
     public AsyncSignal WorkflowSignal { get; } = new();
 
     public AsyncSignal ActivitySignal { get; } = new();
+
+    /// <summary>Set on a sticky queue whose worker announced its shutdown: nothing is routed there any more.</summary>
+    public bool ShutDown { get; set; }
 }
