@@ -25,12 +25,12 @@ public sealed class StickyTests(InProcessServer server)
         var sticky = new TaskQueue { Name = $"{tq}-sticky", Kind = TaskQueueKind.Sticky, NormalName = tq };
         WorkflowHandle handle = await client.StartWorkflowAsync("RawWorkflow", [], new($"raw-{Guid.NewGuid()}", tq));
 
-        PollWorkflowTaskQueueResponse first = await PollAsync(client, normal);
+        PollWorkflowTaskQueueResponse first = await Harness.PollWorkflowTaskAsync(client, normal);
         Assert.Equal(1, first.History.Events[0].EventId);
         await CompleteWithTimerAsync(client, first, "t1", sticky, TimeSpan.FromSeconds(30));
 
         // The timer's task goes to the sticky queue and starts right after the last completed task's started event.
-        PollWorkflowTaskQueueResponse second = await PollAsync(client, sticky);
+        PollWorkflowTaskQueueResponse second = await Harness.PollWorkflowTaskAsync(client, sticky);
         Assert.Equal(first.StartedEventId, second.PreviousStartedEventId);
         Assert.Equal(second.PreviousStartedEventId + 1, second.History.Events[0].EventId);
         Assert.Equal(EventType.WorkflowTaskCompleted, second.History.Events[0].EventType);
@@ -42,7 +42,7 @@ public sealed class StickyTests(InProcessServer server)
         // Nobody polls the sticky queue now: after its schedule-to-start timeout the task moves to the normal queue
         // with full history, and the attempt does not count up.
         await CompleteWithTimerAsync(client, second, "t2", sticky, TimeSpan.FromMilliseconds(300));
-        PollWorkflowTaskQueueResponse third = await PollAsync(client, normal);
+        PollWorkflowTaskQueueResponse third = await Harness.PollWorkflowTaskAsync(client, normal);
         Assert.Equal(1, third.History.Events[0].EventId);
         Assert.Equal(1, third.Attempt);
         Assert.Equal(second.StartedEventId, third.PreviousStartedEventId);
@@ -57,7 +57,7 @@ public sealed class StickyTests(InProcessServer server)
             Namespace = client.Options.Namespace,
             Execution = new() { WorkflowId = handle.Id, RunId = handle.RunId ?? "" },
         });
-        PollWorkflowTaskQueueResponse fourth = await PollAsync(client, normal);
+        PollWorkflowTaskQueueResponse fourth = await Harness.PollWorkflowTaskAsync(client, normal);
         Assert.Equal(1, fourth.History.Events[0].EventId);
         Assert.Equal(third.StartedEventId, fourth.PreviousStartedEventId);
 
@@ -122,27 +122,6 @@ public sealed class StickyTests(InProcessServer server)
         bool waitedOut = after.Any(e => e.WorkflowTaskTimedOutEventAttributes?.TimeoutType == TimeoutType.ScheduleToStart);
         Assert.Equal(shutdownWorkerUnimplemented, waitedOut);
         await Harness.AssertReplaysAsync(handle);
-    }
-
-    private static async Task<PollWorkflowTaskQueueResponse> PollAsync(TemporalClient client, TaskQueue queue)
-    {
-        // An empty reply is the long poll's hold running out; keep polling, but not forever.
-        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            PollWorkflowTaskQueueResponse reply = await client.WorkflowService.PollWorkflowTaskQueueAsync(new()
-            {
-                Namespace = client.Options.Namespace,
-                TaskQueue = queue,
-                Identity = "raw",
-            });
-            if (!reply.TaskToken.IsEmpty)
-            {
-                return reply;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no workflow task on {queue.Kind} queue {queue.Name}");
-        }
     }
 
     private static Task CompleteWithTimerAsync(

@@ -180,6 +180,8 @@ internal sealed partial class WorkflowEngine
     public RespondWorkflowTaskCompletedResponse CompleteWorkflowTask(RespondWorkflowTaskCompletedRequest request) => Locked(() =>
     {
         WorkflowRun run = CurrentTaskRun(TaskToken.Parse(request.TaskToken));
+        // A completion that failed part-way must not hand its eager activities to the next one.
+        _eagerActivities.Clear();
         bool closes = request.Commands.Any(c => ClosingCommands.Contains(c.CommandType));
         if (closes && run.Buffer.Count > 0)
         {
@@ -245,7 +247,9 @@ internal sealed partial class WorkflowEngine
             OfferWorkflowWork(run);
         }
 
-        return new RespondWorkflowTaskCompletedResponse();
+        var reply = new RespondWorkflowTaskCompletedResponse();
+        StartEagerActivities(run, reply, request.Identity);
+        return reply;
     });
 
     public RespondWorkflowTaskFailedResponse FailWorkflowTask(RespondWorkflowTaskFailedRequest request) => Locked(() =>
