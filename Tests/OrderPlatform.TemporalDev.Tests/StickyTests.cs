@@ -5,6 +5,7 @@ using Temporalio.Api.History.V1;
 using Temporalio.Api.TaskQueue.V1;
 using Temporalio.Api.WorkflowService.V1;
 using Temporalio.Client;
+using Temporalio.Converters;
 using Temporalio.Worker;
 
 namespace OrderPlatform.TemporalDev.Tests;
@@ -72,6 +73,38 @@ public sealed class StickyTests(InProcessServer server)
     }
 
     /// <summary>
+    /// A legacy query to a sticky run goes to the sticky queue with no events; one that no worker takes there within
+    /// the schedule-to-start timeout moves to the normal queue with the full history.
+    /// </summary>
+    [Fact]
+    public async Task StickyQueriesCarryNoEventsAndMoveToTheNormalQueueWhenNobodyTakesThem()
+    {
+        TemporalClient client = server.Client;
+        string tq = $"tq-{Guid.NewGuid():N}";
+        var normal = new TaskQueue { Name = tq, Kind = TaskQueueKind.Normal };
+        var sticky = new TaskQueue { Name = $"{tq}-sticky", Kind = TaskQueueKind.Sticky, NormalName = tq };
+        WorkflowHandle handle = await client.StartWorkflowAsync("RawWorkflow", [], new($"rawq-{Guid.NewGuid()}", tq));
+        await CompleteStickyAsync(client, await Harness.PollWorkflowTaskAsync(client, normal), sticky, TimeSpan.FromMilliseconds(300));
+
+        Task<string> asked = handle.QueryAsync<string>("state", []);
+        PollWorkflowTaskQueueResponse onSticky = await Harness.PollWorkflowTaskAsync(client, sticky);
+        Assert.Equal("state", onSticky.Query.QueryType);
+        Assert.Empty(onSticky.History.Events);
+        await AnswerAsync(client, onSticky, "from cache");
+        Assert.Equal("from cache", await asked);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        asked = handle.QueryAsync<string>("state", []);
+        PollWorkflowTaskQueueResponse onNormal = await Harness.PollWorkflowTaskAsync(client, normal);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(290), $"moved after {clock.Elapsed}, before the timeout");
+        Assert.Equal("state", onNormal.Query.QueryType);
+        Assert.Equal(1, onNormal.History.Events[0].EventId);
+        await AnswerAsync(client, onNormal, "from history");
+        Assert.Equal("from history", await asked);
+        await handle.TerminateAsync("done");
+    }
+
+    /// <summary>
     /// A caching worker stops while its run waits for a signal. With ShutdownWorker the server learns the sticky queue
     /// is gone and routes the next task to the normal queue at once; without it the task waits out the sticky
     /// schedule-to-start timeout first. Either way a new worker finishes the run from full history.
@@ -126,27 +159,36 @@ public sealed class StickyTests(InProcessServer server)
 
     private static Task CompleteWithTimerAsync(
         TemporalClient client, PollWorkflowTaskQueueResponse task, string timerId, TaskQueue sticky, TimeSpan stickyTimeout) =>
-        client.WorkflowService.RespondWorkflowTaskCompletedAsync(new()
+        CompleteStickyAsync(client, task, sticky, stickyTimeout, new Command
+        {
+            CommandType = CommandType.StartTimer,
+            StartTimerCommandAttributes = new()
+            {
+                TimerId = timerId,
+                StartToFireTimeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(10)),
+            },
+        });
+
+    private static Task CompleteStickyAsync(
+        TemporalClient client, PollWorkflowTaskQueueResponse task, TaskQueue sticky, TimeSpan stickyTimeout, params Command[] commands)
+    {
+        var request = new RespondWorkflowTaskCompletedRequest
         {
             Namespace = client.Options.Namespace,
             TaskToken = task.TaskToken,
             Identity = "raw",
-            Commands =
-            {
-                new Command
-                {
-                    CommandType = CommandType.StartTimer,
-                    StartTimerCommandAttributes = new()
-                    {
-                        TimerId = timerId,
-                        StartToFireTimeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(10)),
-                    },
-                },
-            },
-            StickyAttributes = new()
-            {
-                WorkerTaskQueue = sticky,
-                ScheduleToStartTimeout = Duration.FromTimeSpan(stickyTimeout),
-            },
+            StickyAttributes = new() { WorkerTaskQueue = sticky, ScheduleToStartTimeout = Duration.FromTimeSpan(stickyTimeout) },
+        };
+        request.Commands.Add(commands);
+        return client.WorkflowService.RespondWorkflowTaskCompletedAsync(request);
+    }
+
+    private static Task AnswerAsync(TemporalClient client, PollWorkflowTaskQueueResponse task, string answer) =>
+        client.WorkflowService.RespondQueryTaskCompletedAsync(new()
+        {
+            Namespace = client.Options.Namespace,
+            TaskToken = task.TaskToken,
+            CompletedType = QueryResultType.Answered,
+            QueryResult = new() { Payloads_ = { DataConverter.Default.PayloadConverter.ToPayload(answer) } },
         });
 }
