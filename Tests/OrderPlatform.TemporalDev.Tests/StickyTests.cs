@@ -105,6 +105,28 @@ public sealed class StickyTests(InProcessServer server)
     }
 
     /// <summary>
+    /// With room for one cached run, a worker running several keeps evicting them, so sticky tasks with partial history
+    /// arrive for runs it no longer holds: sdk-core then fetches the full history and replays. Nothing may fail.
+    /// </summary>
+    [Fact]
+    public async Task StickyTasksForEvictedRunsAreReplayedFromFetchedHistory() =>
+        await Harness.RunWorkerAsync(server.Client, 1, async tq =>
+        {
+            var handles = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
+                server.Client.StartWorkflowAsync((SequenceWorkflow wf) => wf.RunAsync($"e{i}"), new($"evict-{Guid.NewGuid()}", tq))));
+            for (int i = 0; i < handles.Length; i++)
+            {
+                Assert.Equal($"e{i}-a-b-c", await handles[i].GetResultAsync());
+                List<HistoryEvent> events = [.. (await handles[i].FetchHistoryAsync()).Events];
+                Assert.DoesNotContain(events, e => e.EventType == EventType.WorkflowTaskFailed);
+                await Harness.AssertReplaysAsync(handles[i]);
+            }
+
+            List<HistoryEvent> all = [.. (await Task.WhenAll(handles.Select(h => h.FetchHistoryAsync()))).SelectMany(h => h.Events)];
+            Assert.Contains(all, e => e.WorkflowTaskScheduledEventAttributes?.TaskQueue.Kind == TaskQueueKind.Sticky);
+        });
+
+    /// <summary>
     /// A caching worker stops while its run waits for a signal. With ShutdownWorker the server learns the sticky queue
     /// is gone and routes the next task to the normal queue at once; without it the task waits out the sticky
     /// schedule-to-start timeout first. Either way a new worker finishes the run from full history.
