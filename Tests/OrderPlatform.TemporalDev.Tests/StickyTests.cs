@@ -21,10 +21,8 @@ public sealed class StickyTests(InProcessServer server)
     public async Task StickyTasksCarryOnlyNewEventsAndFallBackToTheNormalQueue()
     {
         TemporalClient client = server.Client;
-        string tq = $"tq-{Guid.NewGuid():N}";
-        var normal = new TaskQueue { Name = tq, Kind = TaskQueueKind.Normal };
-        var sticky = new TaskQueue { Name = $"{tq}-sticky", Kind = TaskQueueKind.Sticky, NormalName = tq };
-        WorkflowHandle handle = await client.StartWorkflowAsync("RawWorkflow", [], new($"raw-{Guid.NewGuid()}", tq));
+        (WorkflowHandle handle, TaskQueue normal, TaskQueue sticky) = await StartRawAsync(client);
+        string tq = normal.Name;
 
         PollWorkflowTaskQueueResponse first = await Harness.PollWorkflowTaskAsync(client, normal);
         Assert.Equal(1, first.History.Events[0].EventId);
@@ -80,10 +78,7 @@ public sealed class StickyTests(InProcessServer server)
     public async Task StickyQueriesCarryNoEventsAndMoveToTheNormalQueueWhenNobodyTakesThem()
     {
         TemporalClient client = server.Client;
-        string tq = $"tq-{Guid.NewGuid():N}";
-        var normal = new TaskQueue { Name = tq, Kind = TaskQueueKind.Normal };
-        var sticky = new TaskQueue { Name = $"{tq}-sticky", Kind = TaskQueueKind.Sticky, NormalName = tq };
-        WorkflowHandle handle = await client.StartWorkflowAsync("RawWorkflow", [], new($"rawq-{Guid.NewGuid()}", tq));
+        (WorkflowHandle handle, TaskQueue normal, TaskQueue sticky) = await StartRawAsync(client);
         await CompleteStickyAsync(client, await Harness.PollWorkflowTaskAsync(client, normal), sticky, TimeSpan.FromMilliseconds(300));
 
         Task<string> asked = handle.QueryAsync<string>("state", []);
@@ -177,6 +172,15 @@ public sealed class StickyTests(InProcessServer server)
         bool waitedOut = after.Any(e => e.WorkflowTaskTimedOutEventAttributes?.TimeoutType == TimeoutType.ScheduleToStart);
         Assert.Equal(shutdownWorkerUnimplemented, waitedOut);
         await Harness.AssertReplaysAsync(handle);
+    }
+
+    /// <summary>Starts a run no worker serves, with its normal queue and a sticky queue for the test to act as the worker.</summary>
+    private static async Task<(WorkflowHandle Handle, TaskQueue Normal, TaskQueue Sticky)> StartRawAsync(TemporalClient client)
+    {
+        string tq = $"tq-{Guid.NewGuid():N}";
+        WorkflowHandle handle = await client.StartWorkflowAsync("RawWorkflow", [], new($"raw-{Guid.NewGuid()}", tq));
+        return (handle, new TaskQueue { Name = tq, Kind = TaskQueueKind.Normal },
+            new TaskQueue { Name = $"{tq}-sticky", Kind = TaskQueueKind.Sticky, NormalName = tq });
     }
 
     private static Task CompleteWithTimerAsync(
