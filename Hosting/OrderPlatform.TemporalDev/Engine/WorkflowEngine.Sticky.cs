@@ -87,23 +87,21 @@ internal sealed partial class WorkflowEngine
 
     /// <summary>
     /// A query waiting on a sticky queue that no worker takes within the schedule-to-start timeout moves to the normal
-    /// queue, as Temporal retries a sticky query there. Time spent behind a workflow task does not count.
+    /// queue, as Temporal retries a sticky query there. Armed for every query, since a run may turn sticky while its
+    /// query waits behind a workflow task; time spent behind a task or another query does not count.
     /// </summary>
     private void ArmStickyQueryFallback(WorkflowRun run, PendingQuery query)
     {
-        if (run.StickyQueue is not { } queue)
+        string? queue = run.StickyQueue;
+        TimeSpan timeout = queue is null ? DefaultStickyScheduleToStart : run.StickyScheduleToStart;
+        At(DateTime.UtcNow + timeout, () =>
         {
-            return;
-        }
-
-        At(DateTime.UtcNow + run.StickyScheduleToStart, () =>
-        {
-            if (run.StickyQueue != queue || !run.Queries.Contains(query))
+            if (!run.Queries.Contains(query))
             {
                 return;
             }
 
-            if (run.TaskScheduledId != 0 || run.ActiveQuery is not null)
+            if (queue is null || run.StickyQueue != queue || run.TaskScheduledId != 0 || run.ActiveQuery is not null)
             {
                 ArmStickyQueryFallback(run, query);
                 return;
