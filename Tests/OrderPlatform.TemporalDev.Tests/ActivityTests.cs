@@ -1,3 +1,5 @@
+using Google.Protobuf.WellKnownTypes;
+using Temporalio.Api.Command.V1;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 using Temporalio.Exceptions;
@@ -62,4 +64,57 @@ public sealed class ActivityTests(InProcessServer server)
             Assert.Equal(EventType.WorkflowExecutionCanceled, history.Events.Last().EventType);
             await Harness.AssertReplaysAsync(handle);
         });
+
+    /// <summary>
+    /// Eager execution through the raw client: an activity for the worker's own task queue comes back in the
+    /// completion's reply, already started; one for another queue goes through that queue's pollers as before.
+    /// </summary>
+    [Fact]
+    public async Task EagerActivitiesComeBackInTheCompletionReply()
+    {
+        TemporalClient client = server.Client;
+        string tq = $"tq-{Guid.NewGuid():N}";
+        WorkflowHandle handle = await client.StartWorkflowAsync("RawWorkflow", [], new($"eager-{Guid.NewGuid()}", tq));
+        var task = await Harness.PollWorkflowTaskAsync(client, new() { Name = tq, Kind = TaskQueueKind.Normal });
+        var reply = await client.WorkflowService.RespondWorkflowTaskCompletedAsync(new()
+        {
+            Namespace = client.Options.Namespace,
+            TaskToken = task.TaskToken,
+            Identity = "raw",
+            Commands = { ScheduleEcho("own", tq), ScheduleEcho("other", tq + "-other") },
+        });
+
+        var eager = Assert.Single(reply.ActivityTasks);
+        Assert.Equal("own", eager.ActivityId);
+        Assert.Equal(1, eager.Attempt);
+        var other = await client.WorkflowService.PollActivityTaskQueueAsync(new()
+        {
+            Namespace = client.Options.Namespace,
+            TaskQueue = new() { Name = tq + "-other" },
+            Identity = "raw",
+        });
+        Assert.Equal("other", other.ActivityId);
+        foreach (var token in new[] { eager.TaskToken, other.TaskToken })
+        {
+            await client.WorkflowService.RespondActivityTaskCompletedAsync(new() { Namespace = client.Options.Namespace, TaskToken = token, Identity = "raw" });
+        }
+
+        await Harness.EventuallyAsync(
+            async () => (await handle.FetchHistoryAsync()).Events.Count(e => e.EventType == EventType.ActivityTaskCompleted) == 2,
+            "both activities to complete");
+        await handle.TerminateAsync("done");
+    }
+
+    private static Command ScheduleEcho(string id, string taskQueue) => new()
+    {
+        CommandType = CommandType.ScheduleActivityTask,
+        ScheduleActivityTaskCommandAttributes = new()
+        {
+            ActivityId = id,
+            ActivityType = new() { Name = "Echo" },
+            TaskQueue = new() { Name = taskQueue },
+            StartToCloseTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)),
+            RequestEagerExecution = true,
+        },
+    };
 }

@@ -1,4 +1,6 @@
 using System.Reflection;
+using Temporalio.Api.TaskQueue.V1;
+using Temporalio.Api.WorkflowService.V1;
 using Temporalio.Client;
 using Temporalio.Worker;
 
@@ -47,7 +49,7 @@ public static class Harness
         await new WorkflowReplayer(options).ReplayWorkflowAsync(history);
     }
 
-    public static Task<Temporalio.Api.WorkflowService.V1.DescribeWorkflowExecutionResponse> DescribeRawAsync(ITemporalClient client, WorkflowHandle handle) =>
+    public static Task<DescribeWorkflowExecutionResponse> DescribeRawAsync(ITemporalClient client, WorkflowHandle handle) =>
         client.WorkflowService.DescribeWorkflowExecutionAsync(new()
         {
             Namespace = client.Options.Namespace,
@@ -61,6 +63,28 @@ public static class Harness
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
             await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Polls a workflow task queue through the raw client, as a worker would, until a task comes.</summary>
+    public static async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(TemporalClient client, TaskQueue queue)
+    {
+        // An empty reply is the long poll's hold running out; keep polling, but not forever.
+        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            PollWorkflowTaskQueueResponse reply = await client.WorkflowService.PollWorkflowTaskQueueAsync(new()
+            {
+                Namespace = client.Options.Namespace,
+                TaskQueue = queue,
+                Identity = "raw",
+            });
+            if (!reply.TaskToken.IsEmpty)
+            {
+                return reply;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no workflow task on {queue.Kind} queue {queue.Name}");
         }
     }
 

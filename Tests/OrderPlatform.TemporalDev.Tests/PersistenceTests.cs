@@ -8,8 +8,10 @@ namespace OrderPlatform.TemporalDev.Tests;
 [Collection(nameof(ServerProcesses))]
 public sealed class PersistenceTests
 {
-    [Fact]
-    public async Task RestartedServerWithTheSameDbFileFinishesAnOpenWorkflow()
+    /// <summary>With a caching worker the stored history holds sticky-queue tasks; stickiness itself is not stored.</summary>
+    [Theory]
+    [MemberData(nameof(Harness.CacheModes), MemberType = typeof(Harness))]
+    public async Task RestartedServerWithTheSameDbFileFinishesAnOpenWorkflow(int maxCached)
     {
         string db = Path.Combine(Path.GetTempPath(), $"temporaldev-{Guid.NewGuid():N}.db");
         int port = FreePort();
@@ -20,7 +22,7 @@ public sealed class PersistenceTests
             using (Process first = StartServer(port, db))
             {
                 var client = await ConnectAsync(port);
-                using (var worker = new Temporalio.Worker.TemporalWorker(client, Harness.WorkerOptions(tq, 0)))
+                using (var worker = new Temporalio.Worker.TemporalWorker(client, Harness.WorkerOptions(tq, maxCached)))
                 {
                     await worker.ExecuteAsync(async () =>
                     {
@@ -42,7 +44,7 @@ public sealed class PersistenceTests
             try
             {
                 var client = await ConnectAsync(port);
-                using var worker = new Temporalio.Worker.TemporalWorker(client, Harness.WorkerOptions(tq, 0));
+                using var worker = new Temporalio.Worker.TemporalWorker(client, Harness.WorkerOptions(tq, maxCached));
                 await worker.ExecuteAsync(async () =>
                 {
                     var handle = client.GetWorkflowHandle<CollectorWorkflow>(id);

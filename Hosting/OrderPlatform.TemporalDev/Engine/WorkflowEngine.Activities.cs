@@ -13,6 +13,9 @@ namespace OrderPlatform.TemporalDev.Engine;
 
 internal sealed partial class WorkflowEngine
 {
+    // Activities of the completion being applied that its worker asked to run eagerly (see StartEagerActivities).
+    private readonly List<ActivityState> _eagerActivities = [];
+
     private void ScheduleActivity(WorkflowRun run, ScheduleActivityTaskCommandAttributes command, long completedId)
     {
         Duration? scheduleToClose = Positive(command.ScheduleToCloseTimeout);
@@ -44,11 +47,36 @@ internal sealed partial class WorkflowEngine
             EventType = EventType.ActivityTaskScheduled,
             ActivityTaskScheduledEventAttributes = attributes,
         });
-        ArmActivity(run, new ActivityState(scheduled.EventId, attributes, DateTime.UtcNow));
+        var activity = new ActivityState(scheduled.EventId, attributes, DateTime.UtcNow);
+        // As Temporal does (with eager execution enabled, as the SDK's dev-server launcher sets it), an activity for the
+        // completing worker's own task queue goes back in the completion's reply instead of through a poll.
+        bool eager = command.RequestEagerExecution && attributes.TaskQueue.Name == run.Start.TaskQueue.Name;
+        ArmActivity(run, activity, offer: !eager);
+        if (eager)
+        {
+            _eagerActivities.Add(activity);
+        }
+    }
+
+    /// <summary>
+    /// Starts the first attempt of the activities a completion asked to run eagerly, once all its commands are applied
+    /// (a later command may have closed the run); the reply carries them to the worker.
+    /// </summary>
+    private void StartEagerActivities(WorkflowRun run, RespondWorkflowTaskCompletedResponse reply, string identity)
+    {
+        foreach (ActivityState activity in _eagerActivities)
+        {
+            if (run.IsOpen && !activity.Running && run.Activities.TryGetValue(activity.ScheduledEventId, out ActivityState? current) && current == activity)
+            {
+                reply.ActivityTasks.Add(StartActivityAttempt(run, activity, identity));
+            }
+        }
+
+        _eagerActivities.Clear();
     }
 
     /// <summary>Registers a pending activity, arms its schedule-to-close deadline and offers its first attempt.</summary>
-    private void ArmActivity(WorkflowRun run, ActivityState activity)
+    private void ArmActivity(WorkflowRun run, ActivityState activity, bool offer = true)
     {
         run.Activities[activity.ScheduledEventId] = activity;
         if (Positive(activity.Attributes.ScheduleToCloseTimeout) is { } s2c)
@@ -62,7 +90,10 @@ internal sealed partial class WorkflowEngine
             });
         }
 
-        OfferActivity(run, activity);
+        if (offer)
+        {
+            OfferActivity(run, activity);
+        }
     }
 
     private void OfferActivity(WorkflowRun run, ActivityState activity)

@@ -27,6 +27,7 @@ internal sealed partial class WorkflowEngine
             pending = new PendingQuery(Guid.NewGuid().ToString("N"), request.Query);
             run.Queries.Enqueue(pending);
             OfferWorkflowWork(run);
+            ArmStickyQueryFallback(run, pending);
             return null;
         });
         if (rejected is not null)
@@ -74,7 +75,7 @@ internal sealed partial class WorkflowEngine
     }
 
     /// <summary>A legacy query task goes out only when no workflow task is outstanding and no other query is.</summary>
-    private PollWorkflowTaskQueueResponse? TryDispatchQuery(WorkflowRun run)
+    private PollWorkflowTaskQueueResponse? TryDispatchQuery(WorkflowRun run, bool sticky)
     {
         if (run.ActiveQuery is not null || run.TaskScheduledId != 0 || !run.Queries.TryDequeue(out PendingQuery? query))
         {
@@ -82,7 +83,10 @@ internal sealed partial class WorkflowEngine
         }
 
         run.ActiveQuery = query;
-        PollWorkflowTaskQueueResponse reply = NewWorkflowTaskReply(run, new TaskToken(TaskToken.Query, run.RunId, 0, 1, query.Id), 0);
+        // As in Temporal, a sticky query carries no events: the worker answers from its cached state, or fetches the
+        // history itself on a cache miss.
+        PollWorkflowTaskQueueResponse reply = NewWorkflowTaskReply(
+            run, new TaskToken(TaskToken.Query, run.RunId, 0, 1, query.Id), 0, sticky ? run.History.Count : 0);
         reply.Query = query.Query;
         return reply;
     }

@@ -34,7 +34,8 @@ internal sealed partial class WorkflowEngine
             }
             else
             {
-                history.Events.AddRange(run.History.Skip(from).Select(e => e.Clone()));
+                // Appended events are never mutated, so the reply shares them instead of cloning each one.
+                history.Events.AddRange(from == 0 ? run.History : run.History.Skip(from));
             }
 
             bool ready = history.Events.Count > 0 || !request.WaitNewEvent || !run.IsOpen;

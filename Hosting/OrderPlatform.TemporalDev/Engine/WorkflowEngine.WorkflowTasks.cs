@@ -11,8 +11,6 @@ namespace OrderPlatform.TemporalDev.Engine;
 
 internal sealed partial class WorkflowEngine
 {
-    private static readonly Task Never = new TaskCompletionSource().Task;
-
     private static readonly HashSet<CommandType> ClosingCommands =
     [
         CommandType.CompleteWorkflowExecution,
@@ -62,43 +60,50 @@ internal sealed partial class WorkflowEngine
             return;
         }
 
+        DropStickyOfGoneWorker(run);
         HistoryEvent e = Append(run, new HistoryEvent
         {
             EventType = EventType.WorkflowTaskScheduled,
             WorkflowTaskScheduledEventAttributes = new WorkflowTaskScheduledEventAttributes
             {
-                TaskQueue = new TaskQueue { Name = run.Start.TaskQueue.Name, Kind = TaskQueueKind.Normal },
+                TaskQueue = run.StickyQueue is { } sticky
+                    ? new TaskQueue { Name = sticky, Kind = TaskQueueKind.Sticky, NormalName = run.Start.TaskQueue.Name }
+                    : new TaskQueue { Name = run.Start.TaskQueue.Name, Kind = TaskQueueKind.Normal },
                 StartToCloseTimeout = run.TaskTimeout,
                 Attempt = run.TaskAttempt,
             },
         });
         run.TaskScheduledId = e.EventId;
         run.TaskScheduledTime = DateTime.UtcNow;
+        ArmStickyScheduleToStart(run);
         OfferWorkflowWork(run);
     }
 
+    /// <summary>Wakes a poller of the queue the run's work is routed to: its sticky queue if it has one, else the normal one.</summary>
     private void OfferWorkflowWork(WorkflowRun run)
     {
-        TaskQueueState queue = Queue(run.Namespace, run.Start.TaskQueue.Name);
+        DropStickyOfGoneWorker(run);
+        TaskQueueState queue = Queue(run.Namespace, run.StickyQueue ?? run.Start.TaskQueue.Name);
         queue.WorkflowWork.Enqueue(run);
         queue.WorkflowSignal.Pulse();
     }
 
     public Task<PollWorkflowTaskQueueResponse?> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest request, CancellationToken cancel)
     {
-        // Sticky queues never get work: every task goes to the normal queue with full history.
-        if (request.TaskQueue.Kind == TaskQueueKind.Sticky)
-        {
-            return LongPollAsync<PollWorkflowTaskQueueResponse>(() => (null, Never), PollHold, cancel);
-        }
-
+        bool sticky = request.TaskQueue.Kind == TaskQueueKind.Sticky;
         return LongPollAsync(() =>
         {
             TaskQueueState queue = Queue(request.Namespace, request.TaskQueue.Name);
             while (queue.WorkflowWork.TryDequeue(out WorkflowRun? run))
             {
-                PollWorkflowTaskQueueResponse? reply = TryDispatchWorkflowTask(run, request.Identity)
-                    ?? TryDispatchQuery(run);
+                // A run whose stickiness changed since it was queued here is now offered on its other queue.
+                if (run.StickyQueue != (sticky ? request.TaskQueue.Name : null))
+                {
+                    continue;
+                }
+
+                PollWorkflowTaskQueueResponse? reply = TryDispatchWorkflowTask(run, request.Identity, sticky)
+                    ?? TryDispatchQuery(run, sticky);
                 if (reply is not null)
                 {
                     return (reply, null);
@@ -109,7 +114,7 @@ internal sealed partial class WorkflowEngine
         }, PollHold, cancel);
     }
 
-    private PollWorkflowTaskQueueResponse? TryDispatchWorkflowTask(WorkflowRun run, string identity)
+    private PollWorkflowTaskQueueResponse? TryDispatchWorkflowTask(WorkflowRun run, string identity, bool sticky)
     {
         if (!run.IsOpen || run.TaskScheduledId == 0 || run.TaskStartedId != 0 || run.ActiveQuery is not null)
         {
@@ -131,12 +136,17 @@ internal sealed partial class WorkflowEngine
         run.TaskStartedTime = DateTime.UtcNow;
         long startedId = started.EventId;
         At(run.TaskStartedTime + run.TaskTimeout.ToTimeSpan(), () => TimeOutWorkflowTask(run, startedId));
-        PollWorkflowTaskQueueResponse reply = NewWorkflowTaskReply(run, new TaskToken(TaskToken.Workflow, run.RunId, startedId, run.TaskAttempt, ""), startedId);
+        // The sticky worker holds the run up to the last completed task, so it gets only what came after (as Temporal
+        // does); a cache miss there makes sdk-core fetch the rest with GetWorkflowExecutionHistory.
+        int firstEvent = sticky ? (int)run.LastCompletedStartedId : 0;
+        PollWorkflowTaskQueueResponse reply = NewWorkflowTaskReply(
+            run, new TaskToken(TaskToken.Workflow, run.RunId, startedId, run.TaskAttempt, ""), startedId, firstEvent);
         AttachUpdates(run, reply, startedId);
         return reply;
     }
 
-    private PollWorkflowTaskQueueResponse NewWorkflowTaskReply(WorkflowRun run, TaskToken token, long startedId)
+    /// <summary>A poll reply carrying the run's history from the 0-based index <paramref name="firstEvent"/> on.</summary>
+    private static PollWorkflowTaskQueueResponse NewWorkflowTaskReply(WorkflowRun run, TaskToken token, long startedId, int firstEvent)
     {
         var reply = new PollWorkflowTaskQueueResponse
         {
@@ -152,7 +162,7 @@ internal sealed partial class WorkflowEngine
             History = new History(),
         };
         // Appended events are never mutated, so replies can share them instead of cloning the whole history.
-        reply.History.Events.AddRange(run.History);
+        reply.History.Events.AddRange(firstEvent == 0 ? run.History : run.History.GetRange(firstEvent, run.History.Count - firstEvent));
         return reply;
     }
 
@@ -170,6 +180,8 @@ internal sealed partial class WorkflowEngine
     public RespondWorkflowTaskCompletedResponse CompleteWorkflowTask(RespondWorkflowTaskCompletedRequest request) => Locked(() =>
     {
         WorkflowRun run = CurrentTaskRun(TaskToken.Parse(request.TaskToken));
+        // A completion that failed part-way must not hand its eager activities to the next one.
+        _eagerActivities.Clear();
         bool closes = request.Commands.Any(c => ClosingCommands.Contains(c.CommandType));
         if (closes && run.Buffer.Count > 0)
         {
@@ -196,6 +208,8 @@ internal sealed partial class WorkflowEngine
                 MeteringMetadata = request.MeteringMetadata,
             },
         });
+        // Set before the commands run: any task or query they cause is routed by it.
+        TakeStickyAttributes(run, request.StickyAttributes);
         long startedId = run.TaskStartedId;
         run.LastCompletedStartedId = startedId;
         run.TaskScheduledId = 0;
@@ -233,7 +247,9 @@ internal sealed partial class WorkflowEngine
             OfferWorkflowWork(run);
         }
 
-        return new RespondWorkflowTaskCompletedResponse();
+        var reply = new RespondWorkflowTaskCompletedResponse();
+        StartEagerActivities(run, reply, request.Identity);
+        return reply;
     });
 
     public RespondWorkflowTaskFailedResponse FailWorkflowTask(RespondWorkflowTaskFailedRequest request) => Locked(() =>
@@ -282,7 +298,11 @@ internal sealed partial class WorkflowEngine
 
     private void RetryWorkflowTask(WorkflowRun run, bool resetAttempt)
     {
-        run.TaskAttempt = resetAttempt ? 1 : run.TaskAttempt + 1;
+        // As in Temporal, a task that failed or timed out while the run was sticky is retried once on the normal queue
+        // with full history before attempts count: the sticky worker's cache is the likely culprit.
+        bool wasSticky = run.StickyQueue is not null;
+        run.StickyQueue = null;
+        run.TaskAttempt = resetAttempt ? 1 : wasSticky ? run.TaskAttempt : run.TaskAttempt + 1;
         RequeueUpdates(run);
         run.TaskScheduledId = 0;
         run.TaskStartedId = 0;

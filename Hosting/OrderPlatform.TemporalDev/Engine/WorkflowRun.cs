@@ -53,6 +53,15 @@ internal sealed class WorkflowRun(string ns, string workflowId, string runId, St
     /// <summary>Started event id of the last completed workflow task (the poll reply's previous_started_event_id).</summary>
     public long LastCompletedStartedId { get; set; }
 
+    /// <summary>
+    /// The sticky queue of the worker that caches this run, from its last completion's sticky attributes; while set,
+    /// tasks and queries go there with only the new events. Null routes everything to the normal queue.
+    /// </summary>
+    public string? StickyQueue { get; set; }
+
+    /// <summary>How long a task may wait on <see cref="StickyQueue"/> before it moves to the normal queue.</summary>
+    public TimeSpan StickyScheduleToStart { get; set; }
+
     public bool CancelRequested { get; set; }
 
     public Dictionary<long, ActivityState> Activities { get; } = [];

@@ -41,7 +41,8 @@ internal sealed class WorkflowServiceEndpoint(WorkflowEngine engine, ServerSetti
         {
             GetSystemInfoRequest => SystemInfo(),
             DescribeNamespaceRequest r => DescribeNamespace(r),
-            ShutdownWorkerRequest => new ShutdownWorkerResponse(),
+            ShutdownWorkerRequest r => engine.ShutdownWorker(r),
+            ResetStickyTaskQueueRequest r => engine.ResetStickyTaskQueue(r),
             PollWorkflowTaskQueueRequest r => await engine.PollWorkflowTaskAsync(r, cancel).ConfigureAwait(false) ?? new PollWorkflowTaskQueueResponse(),
             RespondWorkflowTaskCompletedRequest r => engine.CompleteWorkflowTask(r),
             RespondWorkflowTaskFailedRequest r => engine.FailWorkflowTask(r),
