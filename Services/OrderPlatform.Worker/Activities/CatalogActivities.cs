@@ -1,6 +1,8 @@
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Catalog;
+using OrderPlatform.Worker.Committee;
+using OrderPlatform.Worker.Parsing;
 using OrderPlatform.Worker.Workflows;
 using Temporalio.Activities;
 
@@ -36,19 +38,35 @@ public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases, Or
         var ct = ActivityExecutionContext.Current.CancellationToken;
         var review = await documents.ReadAsync<ReviewedOrder>(round.Review, ct).ConfigureAwait(false);
         var order = review.Order;
-        var lines = new List<LineResolution>(order.Lines.Count);
-        foreach (var line in order.Lines)
+        var lines = await ResolveLinesAsync(catalog, order.Lines, ct).ConfigureAwait(false);
+        var sure = lines.Count(l => l.Match is not null && l.Match.MatchedBy != CatalogStore.Fuzzy);
+        await cases.UpdateAsync(round.CaseId, c => c with { Status = CaseStatus.Resolved, Step = "resolve-items", Lines = lines },
+            new CaseEventDraft(CaseActivities.Actor, "resolve-items", $"{sure} of {lines.Count} lines matched on a key"), ct).ConfigureAwait(false);
+        var state = new OrderState(order, round.Customer, lines);
+        var stored = await documents.WriteVersionAsync(OrderBlobs.Folder(round.Review.BlobName), "state", state, lines.Count, ct).ConfigureAwait(false);
+        // The sheet (which can be large) is read only when a column is in doubt: its columns are that question's choices.
+        var unsureColumn = review.Fields.Any(f => f.Confidence < round.ConfidenceThreshold && ColumnAnswers.IsColumnField(f.Field));
+        var columns = unsureColumn && round.Sheet is { } sheet
+            ? ColumnAnswers.Choices(await documents.ReadAsync<ParsedSheet>(sheet, ct).ConfigureAwait(false))
+            : null;
+        return await OrderQuestions.StoreAsync(documents, stored, OrderQuestions.Find(review, state, round.ConfidenceThreshold, columns), ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Each line against the catalog by code, EAN, then description: resolve-items' rule, also used by apply-corrections
+    /// when a corrected column map assembles the lines again.
+    /// </summary>
+    internal static async Task<List<LineResolution>> ResolveLinesAsync(CatalogStore catalog, IReadOnlyList<OrderLine> orderLines, CancellationToken ct)
+    {
+        var lines = new List<LineResolution>(orderLines.Count);
+        foreach (var line in orderLines)
         {
             var hits = await catalog.FindItemsAsync(line.Sku, line.Ean, line.Description, Candidates, ct).ConfigureAwait(false);
             var match = hits.Count == 1 || (hits.Count > 1 && hits[0].MatchedBy == CatalogStore.Fuzzy) ? hits[0] : null;
             lines.Add(new LineResolution(line.RowNumber, line.Sku ?? line.Ean ?? line.Description, match, hits));
         }
 
-        var sure = lines.Count(l => l.Match is not null && l.Match.MatchedBy != CatalogStore.Fuzzy);
-        await cases.UpdateAsync(round.CaseId, c => c with { Status = CaseStatus.Resolved, Step = "resolve-items", Lines = lines },
-            new CaseEventDraft(CaseActivities.Actor, "resolve-items", $"{sure} of {lines.Count} lines matched on a key"), ct).ConfigureAwait(false);
-        var state = new OrderState(order, round.Customer, lines);
-        var stored = await documents.WriteVersionAsync(OrderBlobs.Folder(round.Review.BlobName), "state", state, lines.Count, ct).ConfigureAwait(false);
-        return await OrderQuestions.StoreAsync(documents, stored, OrderQuestions.Find(review, state, round.ConfidenceThreshold), ct).ConfigureAwait(false);
+        return lines;
     }
 }

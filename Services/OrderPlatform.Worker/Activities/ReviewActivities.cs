@@ -5,13 +5,14 @@ using OrderPlatform.Worker.Catalog;
 using OrderPlatform.Worker.Committee;
 using OrderPlatform.Worker.Parsing;
 using OrderPlatform.Worker.Workflows;
+using Microsoft.Extensions.Options;
 using Temporalio.Activities;
 
 namespace OrderPlatform.Worker.Activities;
 
 /// <summary>run-committee and apply-corrections (the part that applies a person's answers).</summary>
 public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory history, CatalogStore catalog, ICaseStore cases, OrderBlobs documents,
-    TimeProvider time)
+    IOptions<CommitteeOptions> committeeOptions, TimeProvider time)
 {
     /// <summary>Reads the parsed sheet from its blob and stores the <see cref="ReviewedOrder"/> next to it as <c>review.json</c>.</summary>
     [Activity("run-committee")]
@@ -26,10 +27,7 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
         // whether or not the catalog matched the customer exactly.
         var input = new CommitteeInput(sheet, TenantId: tenant);
         var review = await committee.RunAsync(input, ct).ConfigureAwait(false);
-        var headers = review.ColumnMap
-            .Select(kv => (kv.Key, Column: sheet.Columns.FirstOrDefault(c => c.Letter == kv.Value)))
-            .Where(x => x.Column is not null)
-            .ToDictionary(x => x.Key, x => TextNormalizer.Normalize(x.Column!.Header));
+        var headers = ColumnAnswers.Headers(sheet, review.ColumnMap);
         var quantityColumn = review.ColumnMap.GetValueOrDefault(OrderFields.Quantity);
         var mapping = new MappingBasis(sheet.SheetName, sheet.HeaderRowNumber, sheet.HeaderFingerprint, review.ColumnMap, headers,
             sheet.Columns.FirstOrDefault(c => c.Letter == quantityColumn)?.DecimalSeparator, input.EffectiveCustomerKey, tenant);
@@ -50,15 +48,18 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
 
     /// <summary>
     /// Applies a person's corrections (or approval) to the order and re-resolves what they changed; the confirmed
-    /// column mapping is then recorded for the history member. The corrected state is stored as a new version, with what
-    /// is still to be asked.
+    /// column mapping is then recorded for the history member. An answer that moves a column assembles the lines again
+    /// from the parsed sheet before the line fixes of the same answer apply. The corrected state is stored as a new
+    /// version, with what is still to be asked.
     /// </summary>
     [Activity("apply-corrections")]
     public async Task<StateResult> ApplyCorrectionsAsync(CorrectionsRound round)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
-        var state = await documents.ReadAsync<OrderState>(round.State, ct).ConfigureAwait(false);
         var fields = round.Signal.Corrections?.Fields ?? new Dictionary<string, string>();
+        var remap = await RemapAsync(round, await documents.ReadAsync<OrderState>(round.State, ct).ConfigureAwait(false), fields, ct)
+            .ConfigureAwait(false);
+        var state = remap.State;
         var order = state.Order with
         {
             PoNumber = fields.GetValueOrDefault(OrderFields.PoNumber) ?? state.Order.PoNumber,
@@ -107,9 +108,10 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             lines = [.. lines.Select(l => Proposal(l.Match, l.Candidates) is { } proposed ? l with { Match = proposed } : l)];
         }
 
-        var corrected = new OrderState(order with { Lines = orderLines }, customer, [.. lines.OrderBy(l => l.RowNumber)]);
-        // A person has answered, so the mapping they let stand is confirmed; saved under run-committee's lookup key.
-        if (round.Mapping is { CustomerKey: { Length: > 0 } customerKey, TenantId: { } tenant } basis)
+        var corrected = new OrderState(order with { Lines = orderLines }, customer, [.. lines.OrderBy(l => l.RowNumber)], state.Mapping);
+        // A person has answered, so the mapping they let stand (or corrected) is confirmed; saved under run-committee's
+        // lookup key. Not while a column answer is still open: that mapping is exactly what nobody has confirmed yet.
+        if (remap.Unresolved.Count == 0 && (state.Mapping ?? round.Mapping) is { CustomerKey: { Length: > 0 } customerKey, TenantId: { } tenant } basis)
         {
             await history.SaveConfirmedAsync(new MappingProfile(customerKey, basis.SheetName, basis.HeaderRowNumber, basis.HeaderFingerprint,
                 basis.ColumnLetters, basis.ColumnHeaders, basis.DecimalSeparator, null, time.GetUtcNow(), tenant), ct).ConfigureAwait(false);
@@ -125,13 +127,67 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             Lines = corrected.Lines,
             Corrections = round.Signal.Corrections,
             Questions = [],
-        }, new CaseEventDraft(who, "apply-corrections", round.Approved
+        }, new CaseEventDraft(who, "apply-corrections", (round.Approved
             ? "approved as proposed"
-            : $"{fields.Count} field(s) and {round.Signal.Corrections?.Lines?.Count ?? 0} line(s) corrected"), ct).ConfigureAwait(false);
+            : $"{fields.Count} field(s) and {round.Signal.Corrections?.Lines?.Count ?? 0} line(s) corrected")
+            + (remap.Moved ? $"; columns now {string.Join(", ", state.Mapping!.ColumnLetters.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"))}" : "")
+            + string.Concat(remap.Unresolved.Select(kv => $"; \"{kv.Value}\" names no column for {kv.Key}"))), ct).ConfigureAwait(false);
         var stored = await documents.WriteVersionAsync(OrderBlobs.Folder(round.State.BlobName), "state", corrected, corrected.Lines.Count, ct)
             .ConfigureAwait(false);
-        return await OrderQuestions.StoreAsync(documents, stored, OrderQuestions.Find(null, corrected, round.ConfidenceThreshold), ct).ConfigureAwait(false);
+        // An answer that named no column is asked again, with the reason and the columns to pick from, so the case
+        // stays open and the person sees why instead of the answer vanishing.
+        var basisNow = state.Mapping ?? round.Mapping;
+        IReadOnlyList<UncertainField> again = [.. remap.Unresolved.Select(kv => new UncertainField(kv.Key, $"Column of {kv.Key}",
+            basisNow.ColumnLetters.GetValueOrDefault(kv.Key) is { } letter ? remap.Choices.FirstOrDefault(c => c.Split(':')[0] == letter) ?? letter : null,
+            Choices: remap.Choices,
+            Reason: $"\"{kv.Value}\" names no column of the sheet; pick a column or answer with its letter or header."))];
+        return await OrderQuestions.StoreAsync(documents, stored, [.. again, .. OrderQuestions.Find(null, corrected, round.ConfidenceThreshold)], ct)
+            .ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Applies the answers about columns (quantity → "G"): a map that moved assembles the lines again from the parsed
+    /// sheet and resolves them against the catalog as resolve-items does. The state keeps the corrected mapping so a
+    /// later round neither loses it nor saves the committee's vote over it.
+    /// </summary>
+    private async Task<Remap> RemapAsync(CorrectionsRound round, OrderState state, IReadOnlyDictionary<string, string> fields, CancellationToken ct)
+    {
+        var answers = fields.Where(f => ColumnAnswers.IsColumnField(f.Key)).ToDictionary(f => f.Key, f => f.Value);
+        if (answers.Count == 0)
+        {
+            return new Remap(state, false, new Dictionary<string, string>(), []);
+        }
+
+        if (round.Sheet is null)
+        {
+            throw ActivityErrors.Permanent(ActivityErrors.CaseRejected,
+                "This order was started before column answers could be applied; please upload the file again.");
+        }
+
+        var sheet = await documents.ReadAsync<ParsedSheet>(round.Sheet, ct).ConfigureAwait(false);
+        var basis = state.Mapping ?? round.Mapping;
+        var (map, unresolved) = ColumnAnswers.Apply(sheet, basis.ColumnLetters, answers);
+        var choices = ColumnAnswers.Choices(sheet);
+        if (map.Count == basis.ColumnLetters.Count && map.All(kv => basis.ColumnLetters.GetValueOrDefault(kv.Key) == kv.Value))
+        {
+            // The answer confirms the vote (the card echoes the preselected column): nothing to assemble again.
+            return new Remap(state, false, unresolved, choices);
+        }
+
+        var notes = new List<ReviewNote>();
+        var assembled = new OrderAssembler(committeeOptions.Value).Assemble(sheet, ColumnAnswers.Indexes(sheet, map), [], notes);
+        var resolutions = await CatalogActivities.ResolveLinesAsync(catalog, assembled.Lines, ct).ConfigureAwait(false);
+        var quantity = map.GetValueOrDefault(OrderFields.Quantity);
+        var mapping = basis with
+        {
+            ColumnLetters = map,
+            ColumnHeaders = ColumnAnswers.Headers(sheet, map),
+            DecimalSeparator = sheet.Columns.FirstOrDefault(c => c.Letter == quantity)?.DecimalSeparator,
+        };
+        return new Remap(new OrderState(state.Order with { Lines = assembled.Lines }, state.Customer, resolutions, mapping), true, unresolved, choices);
+    }
+
+    private sealed record Remap(OrderState State, bool Moved, IReadOnlyDictionary<string, string> Unresolved, IReadOnlyList<string> Choices);
 
     /// <summary>What an approval confirms where the catalog was unsure: the fuzzy match, else the best candidate.</summary>
     private static CatalogMatch? Proposal(CatalogMatch? match, IReadOnlyList<CatalogMatch> candidates) =>

@@ -16,10 +16,15 @@ public sealed record ColumnProposal(int Column, double Confidence);
 /// <summary>A member's claim about a header field's value.</summary>
 public sealed record ValueProposal(string Value, double Confidence);
 
+/// <summary>
+/// A member's proposals. <see cref="Settles"/> marks column proposals that are not an opinion but a person's earlier
+/// confirmation for this very header layout (R16: a matching profile skips detection), so they decide their fields.
+/// </summary>
 public sealed record MemberProposal(
     string Member,
     IReadOnlyDictionary<string, ColumnProposal> Columns,
-    IReadOnlyDictionary<string, ValueProposal> Header);
+    IReadOnlyDictionary<string, ValueProposal> Header,
+    bool Settles = false);
 
 /// <summary>
 /// One independent opinion on the mapping. Members never see each other's answers; a member with nothing to say

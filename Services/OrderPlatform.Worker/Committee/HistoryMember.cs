@@ -43,7 +43,9 @@ public sealed class HistoryMember(IMappingHistory history) : ICommitteeMember
             }
         }
 
-        return columns.Count == 0 ? null : new MemberProposal(Name, columns, new Dictionary<string, ValueProposal>());
+        // Only an unchanged header layout settles the fields: after columns moved, the header texts are a good hint, no more.
+        return columns.Count == 0 ? null : new MemberProposal(Name, columns, new Dictionary<string, ValueProposal>(),
+            Settles: profile.HeaderFingerprint == sheet.HeaderFingerprint);
     }
 
     /// <summary>The profile to save once a human confirmed <paramref name="columnMap"/> (field → letter) for this sheet.</summary>

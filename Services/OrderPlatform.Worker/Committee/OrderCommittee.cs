@@ -69,14 +69,17 @@ public sealed class OrderCommittee(IEnumerable<ICommitteeMember> members, IOptio
         foreach (var field in OrderFields.Columns)
         {
             var votes = proposals.Where(p => p.Proposal.Columns.ContainsKey(field))
-                .Select(p => (p.Proposal.Member, p.Weight, Vote: p.Proposal.Columns[field])).ToList();
+                .Select(p => (p.Proposal.Member, p.Weight, Vote: p.Proposal.Columns[field], p.Proposal.Settles)).ToList();
             if (votes.Count == 0)
             {
                 continue;
             }
 
-            var total = votes.Sum(v => v.Weight);
-            tallies.AddRange(votes.GroupBy(v => v.Vote.Column).Select(g => (field, g.Key,
+            // A confirmed profile for this header layout decides the field (R16); the others' dissent is still listed
+            // below, but must not send a person the question they already answered for this customer.
+            var counted = votes.Any(v => v.Settles) ? votes.Where(v => v.Settles).ToList() : votes;
+            var total = counted.Sum(v => v.Weight);
+            tallies.AddRange(counted.GroupBy(v => v.Vote.Column).Select(g => (field, g.Key,
                 g.Sum(v => v.Weight * v.Vote.Confidence) / total, g.Select(v => v.Member).ToArray())));
             if (votes.Select(v => v.Vote.Column).Distinct().Count() > 1)
             {

@@ -86,7 +86,7 @@ public sealed class OrderProcessingWorkflow
                 Workflow.ExecuteActivityAsync((ReviewActivities a) => a.RunCommitteeAsync(caseId, sheet), Files));
             var customer = await StepAsync("resolve-customer", CaseStatus.Reviewed, () =>
                 Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveCustomerAsync(caseId, reviewed.Customer), Quick));
-            var items = new ItemsRound(caseId, reviewed.Review, customer, settings.ConfidenceThreshold);
+            var items = new ItemsRound(caseId, reviewed.Review, customer, settings.ConfidenceThreshold, sheet);
             var state = await StepAsync("resolve-items", CaseStatus.Resolved, () =>
                 Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveItemsAsync(items), Files));
 
@@ -99,7 +99,7 @@ public sealed class OrderProcessingWorkflow
                 }
 
                 var round = new CorrectionsRound(caseId, state.State, answer, reviewed.Mapping, answer.Signal == SignalNames.Approve,
-                    settings.ConfidenceThreshold);
+                    settings.ConfidenceThreshold, sheet);
                 state = await StepAsync("apply-corrections", CaseStatus.Corrected, () =>
                     Workflow.ExecuteActivityAsync((ReviewActivities a) => a.ApplyCorrectionsAsync(round), Quick));
             }

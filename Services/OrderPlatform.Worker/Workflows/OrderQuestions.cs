@@ -1,6 +1,7 @@
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Activities;
 using OrderPlatform.Worker.Catalog;
+using OrderPlatform.Worker.Committee;
 
 namespace OrderPlatform.Worker.Workflows;
 
@@ -20,7 +21,11 @@ public static class OrderQuestions
         return new StateResult(state, questions.Count, stored);
     }
 
-    public static IReadOnlyList<UncertainField> Find(ReviewedOrder? review, OrderState state, double threshold)
+    /// <summary>
+    /// What to ask about <paramref name="state"/>; <paramref name="columns"/> (the sheet's columns as card choices) are
+    /// offered on questions about a column, so a card shows a choice set rather than a text box.
+    /// </summary>
+    public static IReadOnlyList<UncertainField> Find(ReviewedOrder? review, OrderState state, double threshold, IReadOnlyList<string>? columns = null)
     {
         var questions = new List<UncertainField>();
         if (state.Customer.Match is not { } customer || customer.MatchedBy == CatalogStore.Fuzzy)
@@ -32,8 +37,13 @@ public static class OrderQuestions
 
         foreach (var field in review?.Fields.Where(f => f.Confidence < threshold && f.Field != "customer") ?? [])
         {
-            questions.Add(new UncertainField(field.Field, field.Field, field.Value,
-                Reason: $"Only {field.Confidence:P0} sure ({string.Join(", ", field.Supporters)})."));
+            var isColumn = ColumnAnswers.IsColumnField(field.Field);
+            // The committee describes its column as "C (Anz)"; the card preselects the choice for that letter ("C: Anz").
+            var value = isColumn && field.Value?.Split(' ')[0] is { } letter
+                ? columns?.FirstOrDefault(c => c.Split(':')[0] == letter) ?? field.Value
+                : field.Value;
+            questions.Add(new UncertainField(field.Field, isColumn ? $"Column of {field.Field}" : field.Field, value,
+                Choices: isColumn ? columns : null, Reason: $"Only {field.Confidence:P0} sure ({string.Join(", ", field.Supporters)})."));
         }
 
         foreach (var line in state.Order.Lines)

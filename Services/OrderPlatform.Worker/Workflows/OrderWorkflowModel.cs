@@ -47,11 +47,19 @@ public sealed record BlobRef(string BlobName, string Sha256, int Rows);
 /// </summary>
 public sealed record ReviewResult(BlobRef Review, string? Customer, MappingBasis Mapping);
 
-/// <summary>The order with its catalog resolution: what create-zoho-draft is built from (stored, see <see cref="StateResult"/>).</summary>
-public sealed record OrderState(CanonicalOrder Order, CustomerResolution Customer, IReadOnlyList<LineResolution> Lines);
+/// <summary>
+/// The order with its catalog resolution: what create-zoho-draft is built from (stored, see <see cref="StateResult"/>).
+/// <see cref="Mapping"/> is set once a person corrected the committee's column map, so later rounds build on (and the
+/// history saves) the corrected mapping rather than the vote the workflow still carries.
+/// </summary>
+public sealed record OrderState(CanonicalOrder Order, CustomerResolution Customer, IReadOnlyList<LineResolution> Lines,
+    MappingBasis? Mapping = null);
 
-/// <summary>resolve-items' input: the reviewed order, the resolved customer and the threshold the questions are asked at.</summary>
-public sealed record ItemsRound(string CaseId, BlobRef Review, CustomerResolution Customer, double ConfidenceThreshold);
+/// <summary>
+/// resolve-items' input: the reviewed order, the resolved customer and the threshold the questions are asked at.
+/// <see cref="Sheet"/> (the parsed sheet) lists the columns a column-mapping question offers; null in older histories.
+/// </summary>
+public sealed record ItemsRound(string CaseId, BlobRef Review, CustomerResolution Customer, double ConfidenceThreshold, BlobRef? Sheet = null);
 
 /// <summary>
 /// An <see cref="OrderState"/> at <see cref="State"/> and what a person must still answer about it: the questions grow
@@ -60,8 +68,12 @@ public sealed record ItemsRound(string CaseId, BlobRef Review, CustomerResolutio
 /// </summary>
 public sealed record StateResult(BlobRef State, int QuestionCount, BlobRef? Questions);
 
-/// <summary>One human answer to apply: corrections (or an approval) from <see cref="SignalRequest"/>.</summary>
-public sealed record CorrectionsRound(string CaseId, BlobRef State, SignalRequest Signal, MappingBasis Mapping, bool Approved, double ConfidenceThreshold);
+/// <summary>
+/// One human answer to apply: corrections (or an approval) from <see cref="SignalRequest"/>. <see cref="Sheet"/> is the
+/// parsed sheet the lines are assembled again from when the answer moves a column; null in histories recorded before.
+/// </summary>
+public sealed record CorrectionsRound(string CaseId, BlobRef State, SignalRequest Signal, MappingBasis Mapping, bool Approved, double ConfidenceThreshold,
+    BlobRef? Sheet = null);
 
 /// <summary>create-zoho-draft's result without the request JSON, which the case document keeps and can be large.</summary>
 public sealed record DraftOutcome(bool DryRun, bool Reused, string? SalesOrderId, string? SalesOrderNumber);
