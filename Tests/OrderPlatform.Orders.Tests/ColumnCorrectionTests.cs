@@ -96,24 +96,9 @@ public sealed class ColumnCorrectionTests(WorkflowFixture fixture) : IClassFixtu
         Assert.Equal(Quantities, draft["line_items"]!.AsArray().Select(l => l!["quantity"]!.GetValue<decimal>()));
     }
 
-    private async Task<CaseDocument> CaseAsync(string caseId) => (await fixture.Worker.Cases.FindAsync(caseId, Ct))!;
+    private Task<CaseDocument> CaseAsync(string caseId) => fixture.CaseAsync(caseId);
 
-    private async Task<CaseDocument> WaitForStatusAsync(WorkflowHandle handle, CaseStatus status)
-    {
-        CaseDocument? last = null;
-        await Infrastructure.EventuallyAsync(async () =>
-        {
-            last = await CaseAsync(handle.Id);
-            Assert.False(last.Status is CaseStatus.Failed or CaseStatus.Completed && status != last.Status, $"{handle.Id} ended {last.Status}: {last.Error}");
-            return last.Status == status;
-        }, () => $"{handle.Id} to reach {status} (last {last?.Status} at {last?.Step}){Environment.NewLine}{fixture.Worker.Logs.Text}");
-        return last!;
-    }
+    private Task<CaseDocument> WaitForStatusAsync(WorkflowHandle handle, CaseStatus status) => fixture.WaitForStatusAsync(handle, status);
 
-    private async Task<OrderWorkflowResult> ResultAsync(WorkflowHandle handle)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        return await handle.GetResultAsync<OrderWorkflowResult>(rpcOptions: new RpcOptions { CancellationToken = timeout.Token });
-    }
+    private Task<OrderWorkflowResult> ResultAsync(WorkflowHandle handle) => fixture.ResultAsync(handle);
 }

@@ -44,6 +44,39 @@ public sealed class WorkflowFixture(Infrastructure infrastructure) : IAsyncLifet
             CorrectionsDeadline: deadline, ReminderAfter: reminder);
         return await infrastructure.Client.StartWorkflowAsync(OrderWorkflow.Name, [input], new WorkflowOptions(caseId, taskQueue ?? TaskQueue));
     }
+
+    public async Task<CaseDocument> CaseAsync(string caseId) => (await Worker.Cases.FindAsync(caseId, TestContext.Current.CancellationToken))!;
+
+    /// <summary>Polls the case until it has <paramref name="status"/>; fails at once if it ended otherwise.</summary>
+    public async Task<CaseDocument> WaitForStatusAsync(WorkflowHandle handle, CaseStatus status)
+    {
+        CaseDocument? last = null;
+        await Infrastructure.EventuallyAsync(async () =>
+        {
+            last = await CaseAsync(handle.Id);
+            Assert.False(last.Status is CaseStatus.Failed or CaseStatus.Completed && status != last.Status, $"{handle.Id} ended {last.Status}: {last.Error}");
+            return last.Status == status;
+        }, () => $"{handle.Id} to reach {status} (last {last?.Status} at {last?.Step}){Environment.NewLine}{Worker.Logs.Text}");
+        return last!;
+    }
+
+    /// <summary>The workflow's result within a minute, or a failure that shows the case, its trail and the Worker's log.</summary>
+    public async Task<OrderWorkflowResult> ResultAsync(WorkflowHandle handle)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            return await handle.GetResultAsync<OrderWorkflowResult>(rpcOptions: new RpcOptions { CancellationToken = timeout.Token });
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            var events = await Worker.Cases.GetEventsAsync(handle.Id, ct);
+            Assert.Fail($"no result for {handle.Id}; trail: {string.Join(" | ", events.Select(e => $"{e.Step} {e.To} {e.Detail}"))}{Environment.NewLine}{Worker.Logs.Text}");
+            throw;
+        }
+    }
 }
 
 public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infrastructure) : IClassFixture<WorkflowFixture>
@@ -70,24 +103,9 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         return status!;
     }
 
-    /// <summary>The workflow's result within a minute, or a failure that shows the case, its trail and the Worker's log.</summary>
-    private async Task<OrderWorkflowResult> ResultAsync(WorkflowHandle handle)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            return await handle.GetResultAsync<OrderWorkflowResult>(rpcOptions: new RpcOptions { CancellationToken = timeout.Token });
-        }
-        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
-        {
-            var events = await fixture.Worker.Cases.GetEventsAsync(handle.Id, Ct);
-            Assert.Fail($"no result for {handle.Id}; trail: {string.Join(" | ", events.Select(e => $"{e.Step} {e.To} {e.Detail}"))}{Environment.NewLine}{fixture.Worker.Logs.Text}");
-            throw;
-        }
-    }
+    private Task<OrderWorkflowResult> ResultAsync(WorkflowHandle handle) => fixture.ResultAsync(handle);
 
-    private async Task<CaseDocument> CaseAsync(string caseId) => (await fixture.Worker.Cases.FindAsync(caseId, Ct))!;
+    private Task<CaseDocument> CaseAsync(string caseId) => fixture.CaseAsync(caseId);
 
     [Fact]
     public async Task AConfidentOrderGetsOneDraftEvenWhenTheCreateTimesOutAndTheActivityIsRetried()
