@@ -50,6 +50,10 @@ public sealed class ColumnCorrectionTests(WorkflowFixture fixture) : IClassFixtu
         Assert.Equal(Quantities, draft["line_items"]!.AsArray().Select(l => l!["quantity"]!.GetValue<decimal>()));
         Assert.Equal([TestCatalog.Screw, TestCatalog.Nut, TestCatalog.Cable, TestCatalog.LongScrew],
             draft["line_items"]!.AsArray().Select(l => l!["item_id"]!.ToString()));
+        // The case shows what the person settled, not the committee's first doubt.
+        var settled = (await CaseAsync(first.Id)).Confidences!.Single(f => f.Field == "quantity");
+        Assert.Equal(("D (Feld 2)", 1d), (settled.Value, settled.Confidence));
+        Assert.Contains("human", settled.Supporters);
 
         var second = await fixture.StartCaseAsync(StockBeforeQuantity("PO-M2"), tenantId: tenant);
 

@@ -126,6 +126,8 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             Customer = corrected.Customer,
             Lines = corrected.Lines,
             Corrections = round.Signal.Corrections,
+            Confidences = Settled(c.Confidences, fields, remap, round.Approved),
+            Notes = remap.Notes.Count == 0 ? c.Notes : [.. c.Notes ?? [], .. remap.Notes],
             Questions = [],
         }, new CaseEventDraft(who, "apply-corrections", (round.Approved
             ? "approved as proposed"
@@ -155,7 +157,7 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
         var answers = fields.Where(f => ColumnAnswers.IsColumnField(f.Key)).ToDictionary(f => f.Key, f => f.Value);
         if (answers.Count == 0)
         {
-            return new Remap(state, false, new Dictionary<string, string>(), []);
+            return new Remap(state, false, new Dictionary<string, string>(), [], new Dictionary<string, string>(), []);
         }
 
         if (round.Sheet is null)
@@ -171,7 +173,7 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
         if (map.Count == basis.ColumnLetters.Count && map.All(kv => basis.ColumnLetters.GetValueOrDefault(kv.Key) == kv.Value))
         {
             // The answer confirms the vote (the card echoes the preselected column): nothing to assemble again.
-            return new Remap(state, false, unresolved, choices);
+            return new Remap(state, false, unresolved, choices, new Dictionary<string, string>(), []);
         }
 
         var notes = new List<ReviewNote>();
@@ -184,10 +186,36 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
             ColumnHeaders = ColumnAnswers.Headers(sheet, map),
             DecimalSeparator = sheet.Columns.FirstOrDefault(c => c.Letter == quantity)?.DecimalSeparator,
         };
-        return new Remap(new OrderState(state.Order with { Lines = assembled.Lines }, state.Customer, resolutions, mapping), true, unresolved, choices);
+        var columns = map.ToDictionary(kv => kv.Key,
+            kv => sheet.Columns.FirstOrDefault(c => c.Letter == kv.Value) is { } column ? OrderCommittee.Describe(sheet, column.Index) : kv.Value);
+        return new Remap(new OrderState(state.Order with { Lines = assembled.Lines }, state.Customer, resolutions, mapping), true, unresolved, choices,
+            columns, notes);
     }
 
-    private sealed record Remap(OrderState State, bool Moved, IReadOnlyDictionary<string, string> Unresolved, IReadOnlyList<string> Choices);
+    /// <summary>
+    /// What apply-corrections did with the answers about columns. <see cref="Columns"/> (field → "D (Menge)") and
+    /// <see cref="Notes"/> (the re-assembly's notes) are set only when the map moved.
+    /// </summary>
+    private sealed record Remap(OrderState State, bool Moved, IReadOnlyDictionary<string, string> Unresolved, IReadOnlyList<string> Choices,
+        IReadOnlyDictionary<string, string> Columns, IReadOnlyList<ReviewNote> Notes);
+
+    /// <summary>
+    /// The case shows what a person settled, not the committee's first doubt: a field they answered (or approved) is
+    /// at full confidence with "human" among its supporters, and a moved column shows where it went. An answer that
+    /// named no column settles nothing.
+    /// </summary>
+    private static IReadOnlyList<FieldConfidence>? Settled(IReadOnlyList<FieldConfidence>? votes, IReadOnlyDictionary<string, string> answers,
+        Remap remap, bool approved) =>
+        votes?.Select(f =>
+        {
+            // After a move every column field shows its column in the new map (none when its column was taken).
+            var shown = remap.Moved && ColumnAnswers.IsColumnField(f.Field) ? f with { Value = remap.Columns.GetValueOrDefault(f.Field) }
+                : !ColumnAnswers.IsColumnField(f.Field) && answers.TryGetValue(f.Field, out var answer) ? f with { Value = answer }
+                : f;
+            return remap.Unresolved.ContainsKey(f.Field) || !(approved || answers.ContainsKey(f.Field))
+                ? shown
+                : shown with { Confidence = 1, Supporters = [.. f.Supporters.Where(s => s != "human"), "human"] };
+        }).ToList();
 
     /// <summary>What an approval confirms where the catalog was unsure: the fuzzy match, else the best candidate.</summary>
     private static CatalogMatch? Proposal(CatalogMatch? match, IReadOnlyList<CatalogMatch> candidates) =>

@@ -103,7 +103,8 @@ public sealed class OrderCommittee(IEnumerable<ICommitteeMember> members, IOptio
         return map;
     }
 
-    private static string Describe(ParsedSheet sheet, int column)
+    /// <summary>How a field's column is shown on the case: <c>D (Menge)</c>, or the letter alone for a column without header.</summary>
+    internal static string Describe(ParsedSheet sheet, int column)
     {
         var header = sheet.Columns.FirstOrDefault(c => c.Index == column)?.Header;
         var letter = CellReferences.ColumnLetter(column);
