@@ -20,6 +20,8 @@ public sealed class SharedRateLimiter(
         "if count == 1 then redis.call('PEXPIRE', @key, @window) end " +
         "return { count, redis.call('PTTL', @key) }");
 
+    private long _lastWarned = long.MinValue / 2;
+
     private readonly FixedWindowRateLimiter _fallback = new(new FixedWindowRateLimiterOptions
     {
         PermitLimit = permitLimit,
@@ -27,10 +29,15 @@ public sealed class SharedRateLimiter(
         QueueLimit = 0,
     });
 
+    // Ticks of the last acquire: the partitioned limiter evicts (and disposes) a partition whose limiter reports idle
+    // for a while, so idleness must follow this key's traffic, not the fallback's, which the Redis path never touches.
+    private long _lastAcquired = Environment.TickCount64;
+
     public TimeSpan Window => window;
 
-    public override TimeSpan? IdleDuration => _fallback.IdleDuration;
+    public override TimeSpan? IdleDuration => TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastAcquired));
 
+    /// <summary>Counts of this instance's fallback only: the shared count lives in Redis.</summary>
     public override RateLimiterStatistics? GetStatistics() => _fallback.GetStatistics();
 
     /// <summary>
@@ -41,6 +48,14 @@ public sealed class SharedRateLimiter(
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
+        Interlocked.Exchange(ref _lastAcquired, Environment.TickCount64);
+        // While the multiplexer is disconnected a command would wait in its backlog for the whole async timeout: count
+        // in-process at once instead of making every request pay that wait.
+        if (!redis.IsConnected)
+        {
+            return await FallbackAsync(permitCount, "not connected", cancellationToken).ConfigureAwait(false);
+        }
+
         RedisResult[] result;
         try
         {
@@ -52,8 +67,7 @@ public sealed class SharedRateLimiter(
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            logger.LogWarning("Redis unavailable for the shared rate limit ({Error}); counting in this instance only.", exception.GetType().Name);
-            return await _fallback.AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false);
+            return await FallbackAsync(permitCount, exception.GetType().Name, cancellationToken).ConfigureAwait(false);
         }
 
         var count = (long)result[0];
@@ -61,6 +75,27 @@ public sealed class SharedRateLimiter(
         return count <= permitLimit
             ? Lease.Granted
             : Lease.Refused(TimeSpan.FromMilliseconds(remaining > 0 ? remaining : window.TotalMilliseconds));
+    }
+
+    private async ValueTask<RateLimitLease> FallbackAsync(int permitCount, string reason, CancellationToken cancellationToken)
+    {
+        // Once per window per key at most, so an outage does not write a warning for every request.
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastWarned);
+        if (now - last >= window.TotalMilliseconds && Interlocked.CompareExchange(ref _lastWarned, now, last) == last)
+        {
+            logger.LogWarning("Redis unavailable for the shared rate limit ({Error}); counting in this instance only.", reason);
+        }
+
+        try
+        {
+            return await _fallback.AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Evicted while this request awaited Redis: refuse nothing for it; the next request gets a fresh limiter.
+            return Lease.Granted;
+        }
     }
 
     protected override void Dispose(bool disposing)
