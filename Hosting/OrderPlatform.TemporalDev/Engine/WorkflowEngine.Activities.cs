@@ -64,15 +64,28 @@ internal sealed partial class WorkflowEngine
     /// </summary>
     private void StartEagerActivities(WorkflowRun run, RespondWorkflowTaskCompletedResponse reply, string identity)
     {
-        foreach (ActivityState activity in _eagerActivities)
+        foreach (ActivityState activity in TakeEagerActivities(run))
         {
-            if (run.IsOpen && !activity.Running && run.Activities.TryGetValue(activity.ScheduledEventId, out ActivityState? current) && current == activity)
-            {
-                reply.ActivityTasks.Add(StartActivityAttempt(run, activity, identity));
-            }
+            reply.ActivityTasks.Add(StartActivityAttempt(run, activity, identity));
         }
+    }
 
+    /// <summary>Hands the eager activities of a completion that failed part-way to pollers, as if never eager.</summary>
+    private void OfferUnstartedEagerActivities(WorkflowRun run)
+    {
+        foreach (ActivityState activity in TakeEagerActivities(run))
+        {
+            OfferActivity(run, activity);
+        }
+    }
+
+    /// <summary>The completion's eager activities still pending on an open run (a later command may have closed or cancelled them).</summary>
+    private List<ActivityState> TakeEagerActivities(WorkflowRun run)
+    {
+        List<ActivityState> pending = [.. _eagerActivities.Where(activity => run.IsOpen && !activity.Running
+            && run.Activities.TryGetValue(activity.ScheduledEventId, out ActivityState? current) && current == activity)];
         _eagerActivities.Clear();
+        return pending;
     }
 
     /// <summary>Registers a pending activity, arms its schedule-to-close deadline and offers its first attempt.</summary>

@@ -217,34 +217,43 @@ internal sealed partial class WorkflowEngine
         run.TaskAttempt = 1;
         TakeMessages(run, request.Messages);
 
-        bool needTask = request.ForceCreateNewWorkflowTask;
-        foreach (Command command in request.Commands)
+        try
         {
-            needTask |= ApplyCommand(run, command, completed.EventId);
-            if (!run.IsOpen)
+            bool needTask = request.ForceCreateNewWorkflowTask;
+            foreach (Command command in request.Commands)
             {
-                break;
+                needTask |= ApplyCommand(run, command, completed.EventId);
+                if (!run.IsOpen)
+                {
+                    break;
+                }
+            }
+
+            if (run.IsOpen)
+            {
+                ApplyRemainingMessages(run);
+                SettleUnansweredUpdates(run, startedId, request.ForceCreateNewWorkflowTask);
+            }
+
+            // Updates admitted while this task ran still need a task to carry them.
+            needTask |= run.Updates.Values.Any(u => u.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted && u.DeliveredIn == 0);
+            needTask |= FlushBuffer(run);
+            RunAfterCommands();
+            if (needTask)
+            {
+                ScheduleWorkflowTask(run);
+            }
+
+            if (run.Queries.Count > 0)
+            {
+                OfferWorkflowWork(run);
             }
         }
-
-        if (run.IsOpen)
+        catch
         {
-            ApplyRemainingMessages(run);
-            SettleUnansweredUpdates(run, startedId, request.ForceCreateNewWorkflowTask);
-        }
-
-        // Updates admitted while this task ran still need a task to carry them.
-        needTask |= run.Updates.Values.Any(u => u.Stage == UpdateWorkflowExecutionLifecycleStage.Admitted && u.DeliveredIn == 0);
-        needTask |= FlushBuffer(run);
-        RunAfterCommands();
-        if (needTask)
-        {
-            ScheduleWorkflowTask(run);
-        }
-
-        if (run.Queries.Count > 0)
-        {
-            OfferWorkflowWork(run);
+            // A command that fails after an eager activity was scheduled must not strand it: nobody would poll for it.
+            OfferUnstartedEagerActivities(run);
+            throw;
         }
 
         var reply = new RespondWorkflowTaskCompletedResponse();

@@ -216,23 +216,35 @@ internal sealed partial class WorkflowEngine : IAsyncDisposable
 
             _timerDue = DateTime.MaxValue;
             DateTime now = DateTime.UtcNow;
-            while (_deadlines.TryPeek(out Action? action, out DateTime due) && due <= now)
+            try
             {
-                _deadlines.Dequeue();
-                try
+                while (_deadlines.TryPeek(out Action? action, out DateTime due) && due <= now)
                 {
-                    action();
+                    _deadlines.Dequeue();
+                    try
+                    {
+                        action();
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or global::Grpc.Core.RpcException)
+                    {
+                        _logger.LogWarning(ex, "Deadline action failed");
+                    }
                 }
-                catch (Exception ex) when (ex is InvalidOperationException or global::Grpc.Core.RpcException)
-                {
-                    _logger.LogWarning(ex, "Deadline action failed");
-                }
-            }
 
-            Persist();
-            if (_deadlines.TryPeek(out _, out DateTime next))
+                Persist();
+            }
+            catch (Exception ex)
             {
-                ArmDeadlineTimer(next);
+                // This runs on a timer thread, where an exception would end the whole server process; log it and keep
+                // the remaining deadlines armed instead (a failed Persist is retried by the next state change).
+                _logger.LogError(ex, "Running due deadlines failed");
+            }
+            finally
+            {
+                if (_deadlines.TryPeek(out _, out DateTime next))
+                {
+                    ArmDeadlineTimer(next);
+                }
             }
         }
     }
