@@ -27,7 +27,9 @@ public sealed class CatalogSyncActivities(CatalogSync sync, IOptions<CatalogSync
             var kind = ex is ZohoException zohoError ? zohoError.Kind.ToString() : ex.GetType().Name;
             logger.LogError("Catalog sync from Zoho failed ({Error}: {Message}); the replica is unchanged, next attempt in {Interval}",
                 kind, ex.Message, interval);
-            throw new ApplicationFailureException(ex.Message, kind);
+            // What Zoho will answer the same way again (bad credentials, a refused empty list) is not retried within
+            // this round; the next interval tries again anyway.
+            throw new ApplicationFailureException(ex.Message, kind, nonRetryable: ex is ZohoException { IsRetryable: false });
         }
     });
 }
