@@ -12,7 +12,10 @@ namespace OrderPlatform.Cases;
 /// Postgres) and a lookup by id touches one partition of each container instead of fanning out to every partition.
 /// </summary>
 /// <remarks>
-/// An item holds at most 2 MB; a case gathers tens of small events, far below that. Queries name the tenant both as
+/// An item holds at most 2 MB. The events add little (tens of short lines), but the document grows with the order: its
+/// lines, their catalog candidates and open questions. An order of a few thousand lines passes that and Cosmos refuses
+/// the write (413), where the Postgres store has no such limit; such orders would need those parts kept as blobs, as
+/// the workflow already keeps them out of its history. Queries name the tenant both as
 /// the partition key and in the filter, and use optimistic direct execution, so a single-partition query goes
 /// straight to its partition without first asking the gateway for a query plan. Only a listing across all tenants
 /// needs a plan (the SDK asks the gateway for one on Linux); the local test server cannot answer that request.
