@@ -100,6 +100,28 @@ public sealed class ColumnCorrectionTests(WorkflowFixture fixture) : IClassFixtu
         Assert.Equal(Quantities, draft["line_items"]!.AsArray().Select(l => l!["quantity"]!.GetValue<decimal>()));
     }
 
+    [Fact]
+    public async Task ALineFixFromAnEarlierRoundSurvivesALaterColumnAnswerThatRebuildsTheLines()
+    {
+        var handle = await fixture.StartCaseAsync(StockBeforeQuantity("PO-M4"), tenantId: $"tenant-{Guid.NewGuid():N}");
+        await WaitForStatusAsync(handle, CaseStatus.AwaitingCorrections);
+
+        // Round one: the column answer names nothing, but the fix to row 6 (the second line) is the person's word.
+        await handle.SignalAsync(SignalNames.Corrections, [new SignalRequest(SignalNames.Corrections, "anna",
+            new CorrectionsPayload(new Dictionary<string, string> { ["quantity"] = "Lieferdatum" }, [new LineCorrection(6, Quantity: 444)]))]);
+        await Infrastructure.EventuallyAsync(async () =>
+            (await CaseAsync(handle.Id)).Questions?.Any(q => q.Reason?.Contains("Lieferdatum", StringComparison.Ordinal) == true) == true,
+            () => $"{handle.Id} to ask about the column again{Environment.NewLine}{fixture.Worker.Logs.Text}");
+
+        // Round two rebuilds every line from column D; row 6 keeps the fixed quantity.
+        await handle.SignalAsync(SignalNames.Corrections, [new SignalRequest(SignalNames.Corrections, "anna",
+            new CorrectionsPayload(new Dictionary<string, string> { ["quantity"] = "D" }))]);
+
+        Assert.Equal(CaseStatus.Completed, (await ResultAsync(handle)).Status);
+        var draft = Assert.Single(fixture.Zoho.OrdersFor(handle.Id));
+        Assert.Equal([Quantities[0], 444m, Quantities[2], Quantities[3]], draft["line_items"]!.AsArray().Select(l => l!["quantity"]!.GetValue<decimal>()));
+    }
+
     private Task<CaseDocument> CaseAsync(string caseId) => fixture.CaseAsync(caseId);
 
     private Task<CaseDocument> WaitForStatusAsync(WorkflowHandle handle, CaseStatus status) => fixture.WaitForStatusAsync(handle, status);

@@ -80,35 +80,16 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
 
         var lines = state.Lines.ToList();
         var orderLines = order.Lines.ToList();
-        foreach (var fix in round.Signal.Corrections?.Lines ?? [])
-        {
-            var index = orderLines.FindIndex(l => l.RowNumber == fix.RowNumber);
-            if (index < 0)
-            {
-                continue;
-            }
-
-            orderLines[index] = orderLines[index] with
-            {
-                Sku = fix.Sku ?? orderLines[index].Sku,
-                Quantity = fix.Quantity ?? orderLines[index].Quantity,
-                UnitPrice = fix.UnitPrice ?? orderLines[index].UnitPrice,
-            };
-            if (fix.ItemId is not null || fix.Sku is not null)
-            {
-                var hits = await catalog.FindItemsAsync(ChoiceId(fix.ItemId ?? fix.Sku!), null, null, 5, ct).ConfigureAwait(false);
-                var resolved = new LineResolution(fix.RowNumber, fix.ItemId ?? fix.Sku, hits.Count == 1 ? hits[0] with { MatchedBy = "human" } : null, hits);
-                lines.RemoveAll(l => l.RowNumber == fix.RowNumber);
-                lines.Add(resolved);
-            }
-        }
+        var fixes = round.Signal.Corrections?.Lines ?? [];
+        await ApplyLineFixesAsync(orderLines, lines, fixes, ct).ConfigureAwait(false);
 
         if (round.Approved)
         {
             lines = [.. lines.Select(l => Proposal(l.Match, l.Candidates) is { } proposed ? l with { Match = proposed } : l)];
         }
 
-        var corrected = new OrderState(order with { Lines = orderLines }, customer, [.. lines.OrderBy(l => l.RowNumber)], state.Mapping);
+        var corrected = new OrderState(order with { Lines = orderLines }, customer, [.. lines.OrderBy(l => l.RowNumber)], state.Mapping,
+            [.. state.LineFixes ?? [], .. fixes]);
         // A person has answered, so the mapping they let stand (or corrected) is confirmed; saved under run-committee's
         // lookup key. Not while a column answer is still open: that mapping is exactly what nobody has confirmed yet.
         if (remap.Unresolved.Count == 0 && (state.Mapping ?? round.Mapping) is { CustomerKey: { Length: > 0 } customerKey, TenantId: { } tenant } basis)
@@ -188,8 +169,40 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
         };
         var columns = map.ToDictionary(kv => kv.Key,
             kv => sheet.Columns.FirstOrDefault(c => c.Letter == kv.Value) is { } column ? OrderCommittee.Describe(sheet, column.Index) : kv.Value);
-        return new Remap(new OrderState(state.Order with { Lines = assembled.Lines }, state.Customer, resolutions, mapping), true, unresolved, choices,
-            columns, notes);
+        // The lines come again from the sheet: what people fixed in earlier rounds is applied to them once more.
+        var rebuiltLines = assembled.Lines.ToList();
+        var rebuiltResolutions = resolutions.ToList();
+        await ApplyLineFixesAsync(rebuiltLines, rebuiltResolutions, state.LineFixes ?? [], ct).ConfigureAwait(false);
+        return new Remap(state with { Order = state.Order with { Lines = rebuiltLines }, Lines = rebuiltResolutions, Mapping = mapping }, true,
+            unresolved, choices, columns, notes);
+    }
+
+    /// <summary>Applies line corrections to the order lines and, where they name an item or SKU, resolves that row again.</summary>
+    private async Task ApplyLineFixesAsync(List<OrderLine> orderLines, List<LineResolution> lines, IEnumerable<LineCorrection> fixes,
+        CancellationToken ct)
+    {
+        foreach (var fix in fixes)
+        {
+            var index = orderLines.FindIndex(l => l.RowNumber == fix.RowNumber);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            orderLines[index] = orderLines[index] with
+            {
+                Sku = fix.Sku ?? orderLines[index].Sku,
+                Quantity = fix.Quantity ?? orderLines[index].Quantity,
+                UnitPrice = fix.UnitPrice ?? orderLines[index].UnitPrice,
+            };
+            if (fix.ItemId is not null || fix.Sku is not null)
+            {
+                var hits = await catalog.FindItemsAsync(ChoiceId(fix.ItemId ?? fix.Sku!), null, null, 5, ct).ConfigureAwait(false);
+                var resolved = new LineResolution(fix.RowNumber, fix.ItemId ?? fix.Sku, hits.Count == 1 ? hits[0] with { MatchedBy = "human" } : null, hits);
+                lines.RemoveAll(l => l.RowNumber == fix.RowNumber);
+                lines.Add(resolved);
+            }
+        }
     }
 
     /// <summary>

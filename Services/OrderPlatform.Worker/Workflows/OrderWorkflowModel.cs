@@ -50,10 +50,11 @@ public sealed record ReviewResult(BlobRef Review, string? Customer, MappingBasis
 /// <summary>
 /// The order with its catalog resolution: what create-zoho-draft is built from (stored, see <see cref="StateResult"/>).
 /// <see cref="Mapping"/> is set once a person corrected the committee's column map, so later rounds build on (and the
-/// history saves) the corrected mapping rather than the vote the workflow still carries.
+/// history saves) the corrected mapping rather than the vote the workflow still carries. <see cref="LineFixes"/> are the
+/// line corrections of every round so far, applied again when a later column answer rebuilds the lines from the sheet.
 /// </summary>
 public sealed record OrderState(CanonicalOrder Order, CustomerResolution Customer, IReadOnlyList<LineResolution> Lines,
-    MappingBasis? Mapping = null);
+    MappingBasis? Mapping = null, IReadOnlyList<LineCorrection>? LineFixes = null);
 
 /// <summary>
 /// resolve-items' input: the reviewed order, the resolved customer and the threshold the questions are asked at.
