@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using OrderPlatform.Contracts;
@@ -13,15 +15,18 @@ namespace OrderPlatform.Cases;
 /// </summary>
 /// <remarks>
 /// An item holds at most 2 MB. The events add little (tens of short lines), but the document grows with the order: its
-/// lines, their catalog candidates and open questions. An order of a few thousand lines passes that and Cosmos refuses
-/// the write (413), where the Postgres store has no such limit; such orders would need those parts kept as blobs, as
-/// the workflow already keeps them out of its history. Queries name the tenant both as
+/// lines, their catalog candidates and open questions pass 2 MB at a few thousand lines. A document over
+/// <see cref="CaseItem.PackAboveBytes"/> is therefore stored gzip-compressed (JSON of this shape compresses about
+/// tenfold); the fields listings filter, sort and show stay plain beside it. Queries name the tenant both as
 /// the partition key and in the filter, and use optimistic direct execution, so a single-partition query goes
 /// straight to its partition without first asking the gateway for a query plan. Only a listing across all tenants
 /// needs a plan (the SDK asks the gateway for one on Linux); the local test server cannot answer that request.
 /// </remarks>
 public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions options, TimeProvider time) : ICaseStore
 {
+    /// <summary>Cosmos DB's limit on one item.</summary>
+    public const int MaxItemBytes = 2 * 1024 * 1024;
+
     private const int MaxAppendAttempts = 8;
 
     private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
@@ -59,21 +64,21 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
     }
 
     public async Task<CaseDocument?> FindAsync(string caseId, CancellationToken cancellationToken) =>
-        (await FindItemAsync(caseId, cancellationToken).ConfigureAwait(false))?.Document;
+        (await FindItemAsync(caseId, cancellationToken).ConfigureAwait(false))?.Case;
 
     public async Task<CaseDocument> ReplaceAsync(CaseDocument changed, CaseEventDraft change, CancellationToken cancellationToken)
     {
         var current = await FindItemAsync(changed.Id, cancellationToken).ConfigureAwait(false) ?? throw new CaseNotFoundException(changed.Id);
-        if (current.Document.Version != changed.Version)
+        if (current.Case.Version != changed.Version)
         {
             throw new CaseConcurrencyException(changed.Id, changed.Version);
         }
 
-        CaseTransitions.EnsureAllowed(changed.Id, current.Document.Status, changed.Status);
+        CaseTransitions.EnsureAllowed(changed.Id, current.Case.Status, changed.Status);
         var now = time.GetUtcNow();
-        var stored = changed with { Version = changed.Version + 1, UpdatedAt = now, TenantId = current.TenantId, CreatedAt = current.Document.CreatedAt };
+        var stored = changed with { Version = changed.Version + 1, UpdatedAt = now, TenantId = current.TenantId, CreatedAt = current.Case.CreatedAt };
         var happened = new CaseEvent(stored.Id, current.Events.Count + 1, now, change.Actor, change.Step, change.Detail,
-            current.Document.Status, stored.Status);
+            current.Case.Status, stored.Status);
         await WriteAsync(current, CaseItem.From(stored, [.. current.Events, happened]), cancellationToken).ConfigureAwait(false);
         return stored;
     }
@@ -114,8 +119,7 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
         // TOP and a skip here rather than OFFSET: Cosmos charges for the rows OFFSET skips as well, and only the
         // summary fields travel, so the cost is the same for the page numbers a person clicks through.
         var newest = await ReadAllAsync<CaseSummary>(Cases, Define($"""
-            SELECT TOP @top c.id, c.tenantId, c.document.userId AS userId, c.status, c.document.step AS step,
-                   c.createdAt, c.document.updatedAt AS updatedAt
+            SELECT TOP @top c.id, c.tenantId, c.userId, c.status, c.step, c.createdAt, c.updatedAt
             FROM c WHERE {filter} ORDER BY c.createdAt DESC
             """), partition, cancellationToken).ConfigureAwait(false);
         return new CasePage([.. newest.Skip((query.Page - 1) * query.PageSize)], query.Page, query.PageSize, total);
@@ -148,7 +152,7 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
         }
         catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
         {
-            throw new CaseConcurrencyException(current.Id, current.Document.Version);
+            throw new CaseConcurrencyException(current.Id, current.Case.Version);
         }
     }
 
@@ -192,8 +196,8 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
     }
 
     /// <summary>
-    /// The stored item: the document, the fields queries filter and sort on, and the audit trail. <see cref="CreatedAt"/>
-    /// is always UTC, so its ISO text sorts in time order.
+    /// The stored item: the document (plain, or packed when large), the fields queries filter, sort and list, and the
+    /// audit trail. <see cref="CreatedAt"/> is always UTC, so its ISO text sorts in time order.
     /// </summary>
     internal sealed record CaseItem(
         string Id,
@@ -201,14 +205,51 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
         string Type,
         CaseStatus Status,
         DateTimeOffset CreatedAt,
-        CaseDocument Document,
+        string UserId,
+        string? Step,
+        DateTimeOffset UpdatedAt,
+        CaseDocument? Document,
+        string? PackedDocument,
         IReadOnlyList<CaseEvent> Events,
         [property: JsonPropertyName("_etag")] string? ETag = null)
     {
         public const string Kind = "case";
 
-        public static CaseItem From(CaseDocument document, IReadOnlyList<CaseEvent> events) =>
-            new(document.Id, document.TenantId, Kind, document.Status, document.CreatedAt, document, events);
+        /// <summary>Documents above this are stored gzip-compressed: well under Cosmos's 2 MB item limit with room for the events.</summary>
+        public const int PackAboveBytes = 512 * 1024;
+
+        private CaseDocument? _case;
+
+        [JsonIgnore]
+        public CaseDocument Case => _case ??= Document
+            ?? JsonSerializer.Deserialize<CaseDocument>(Unzip(PackedDocument ?? throw new InvalidDataException($"Case item {Id} holds no document.")), CaseJson.Options)!;
+
+        public static CaseItem From(CaseDocument document, IReadOnlyList<CaseEvent> events)
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(document, CaseJson.Options);
+            var large = json.Length > PackAboveBytes;
+            return new(document.Id, document.TenantId, Kind, document.Status, document.CreatedAt, document.UserId, document.Step,
+                document.UpdatedAt, large ? null : document, large ? Zip(json) : null, events) { _case = document };
+        }
+
+        private static string Zip(byte[] json)
+        {
+            using var buffer = new MemoryStream();
+            using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal))
+            {
+                gzip.Write(json);
+            }
+
+            return Convert.ToBase64String(buffer.ToArray());
+        }
+
+        private static byte[] Unzip(string packed)
+        {
+            using var gzip = new GZipStream(new MemoryStream(Convert.FromBase64String(packed)), CompressionMode.Decompress);
+            using var json = new MemoryStream();
+            gzip.CopyTo(json);
+            return json.ToArray();
+        }
     }
 
     internal sealed record IdItem(string Id, string TenantId);
