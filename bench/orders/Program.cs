@@ -77,38 +77,32 @@ static int ReadRaw(byte[] bytes)
     return cells;
 }
 
-static byte[] Generate(int lines)
+static byte[] Generate(int lines) => Workbook(writer =>
 {
-    using var stream = new MemoryStream();
-    using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+    WriteRow(writer, 1, "Kundennr.: 10234");
+    WriteRow(writer, 2, "Liefertermin", "15.03.2026");
+    WriteRow(writer, 4, "Pos.", "Art.-Nr.", "EAN", "Bezeichnung", "Menge", "ME", "Preis €");
+    for (var i = 0; i < lines; i++)
     {
-        var workbookPart = document.AddWorkbookPart();
-        workbookPart.Workbook = new Workbook();
-        var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
-        using (var writer = OpenXmlWriter.Create(sheetPart))
-        {
-            writer.WriteStartElement(new Worksheet());
-            writer.WriteStartElement(new SheetData());
-            WriteRow(writer, 1, "Kundennr.: 10234");
-            WriteRow(writer, 2, "Liefertermin", "15.03.2026");
-            WriteRow(writer, 4, "Pos.", "Art.-Nr.", "EAN", "Bezeichnung", "Menge", "ME", "Preis €");
-            for (var i = 0; i < lines; i++)
-            {
-                WriteRow(writer, 5 + i, i + 1, $"4711-{i:00000}", 4006381333931d, $"Schraube M{6 + (i % 10)}x{20 + (i % 40)} verzinkt, DIN 933",
-                    1 + (i % 50), "Stk", i % 3 == 0 ? $"{i % 100},{i % 97:00}" : 0.05 + (i % 1000) / 100.0);
-            }
-
-            writer.WriteEndElement();
-            writer.WriteEndElement();
-        }
-
-        workbookPart.Workbook.AppendChild(new Sheets(new Sheet { Id = workbookPart.GetIdOfPart(sheetPart), SheetId = 1, Name = "Bestellung" }));
+        WriteRow(writer, 5 + i, i + 1, $"4711-{i:00000}", 4006381333931d, $"Schraube M{6 + (i % 10)}x{20 + (i % 40)} verzinkt, DIN 933",
+            1 + (i % 50), "Stk", i % 3 == 0 ? $"{i % 100},{i % 97:00}" : 0.05 + (i % 1000) / 100.0);
     }
+});
 
-    return stream.ToArray();
-}
+static byte[] SmallOrder() => Workbook(writer =>
+{
+    WriteRow(writer, 1, "Kundennr.:", "10234");
+    WriteRow(writer, 2, "Bestellnr.:", "PO-BENCH");
+    WriteRow(writer, 4, "Pos.", "Art.-Nr.", "Bezeichnung", "Menge", "ME", "Preis");
+    WriteRow(writer, 5, 1, "4711-0032", "Schraube M6x20 verzinkt, DIN 933", 250, "Stk", 0.12);
+    WriteRow(writer, 6, 2, "AB 100", "Mutter M6 DIN 934", 400, "Stk", 0.05);
+    WriteRow(writer, 7, 3, "KAB-3X1.5", "Kabel NYM-J 3x1,5 mm²", 50, "m", 0.89);
+    WriteRow(writer, 8, 4, "4711-0045", "Schraube M8x30 verzinkt, DIN 933", 120, "Stk", 0.21);
+    WriteRow(writer, 9, 5, "WD-40-400", "WD-40 Multifunktionsöl 400 ml", 6, "Stk", 6.90);
+});
 
-static byte[] SmallOrder()
+// One sheet "Bestellung" streamed with OpenXmlWriter, so a 10,000-line sheet is written without a DOM in memory.
+static byte[] Workbook(Action<OpenXmlWriter> rows)
 {
     using var stream = new MemoryStream();
     using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
@@ -120,14 +114,7 @@ static byte[] SmallOrder()
         {
             writer.WriteStartElement(new Worksheet());
             writer.WriteStartElement(new SheetData());
-            WriteRow(writer, 1, "Kundennr.:", "10234");
-            WriteRow(writer, 2, "Bestellnr.:", "PO-BENCH");
-            WriteRow(writer, 4, "Pos.", "Art.-Nr.", "Bezeichnung", "Menge", "ME", "Preis");
-            WriteRow(writer, 5, 1, "4711-0032", "Schraube M6x20 verzinkt, DIN 933", 250, "Stk", 0.12);
-            WriteRow(writer, 6, 2, "AB 100", "Mutter M6 DIN 934", 400, "Stk", 0.05);
-            WriteRow(writer, 7, 3, "KAB-3X1.5", "Kabel NYM-J 3x1,5 mm²", 50, "m", 0.89);
-            WriteRow(writer, 8, 4, "4711-0045", "Schraube M8x30 verzinkt, DIN 933", 120, "Stk", 0.21);
-            WriteRow(writer, 9, 5, "WD-40-400", "WD-40 Multifunktionsöl 400 ml", 6, "Stk", 6.90);
+            rows(writer);
             writer.WriteEndElement();
             writer.WriteEndElement();
         }
