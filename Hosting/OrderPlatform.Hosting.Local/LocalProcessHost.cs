@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting.LocalProcesses;
+
+/// <summary>
+/// One per app: decides before start whether container resources run as local processes, switches them over (no
+/// image, so DCP leaves them alone; endpoints pinned proxy-less to a free port), runs them, and stops them when the
+/// app stops. Publish mode is never touched.
+/// </summary>
+internal sealed class LocalProcessHost : IHostedService
+{
+    private static readonly ConditionalWeakTable<IDistributedApplicationBuilder, LocalProcessHost> Hosts = [];
+    private readonly IDistributedApplicationBuilder _builder;
+    private readonly LocalProcessOptions _options;
+    private readonly string? _dcpPath;
+    private readonly List<LocalProcessRun> _runs = [];
+
+    private LocalProcessHost(IDistributedApplicationBuilder builder)
+    {
+        _builder = builder;
+        _options = LocalProcessOptions.From(builder.Configuration, builder.AppHostDirectory);
+        _dcpPath = ContainerRuntimeProbe.FindDcp(builder.Configuration, builder.AppHostAssembly);
+    }
+
+    /// <summary>The app's host, created (and subscribed) on first use.</summary>
+    public static LocalProcessHost For(IDistributedApplicationBuilder builder) => Hosts.GetValue(builder, b =>
+    {
+        var host = new LocalProcessHost(b);
+        if (b.ExecutionContext.IsRunMode)
+        {
+            b.Eventing.Subscribe<BeforeStartEvent>((e, ct) => host.OnBeforeStartAsync(e, ct));
+            b.Services.AddSingleton<IHostedService>(host);
+        }
+        return host;
+    });
+
+    /// <summary>Starts <paramref name="resource"/> if it was switched to a local process (called from its initialize event).</summary>
+    public async Task RunIfLocalAsync(IResource resource, InitializeResourceEvent e, CancellationToken cancellationToken)
+    {
+        if (!resource.Annotations.OfType<RunsAsLocalProcessAnnotation>().Any())
+        {
+            return;
+        }
+        var launcher = resource.Annotations.OfType<LocalProcessAnnotation>().Last().Launcher;
+        var context = new LocalProcessContext(resource, Path.Combine(_options.DataDirectory, resource.Name), _options.ToolsDirectory,
+            _options.Ephemeral, e.Logger, e.Services);
+        var run = new LocalProcessRun(resource, launcher, context, e, _dcpPath);
+        lock (_runs)
+        {
+            _runs.Add(run);
+        }
+        await run.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task OnBeforeStartAsync(BeforeStartEvent e, CancellationToken cancellationToken)
+    {
+        var all = e.Model.Resources.Where(r => r.Annotations.OfType<LocalProcessAnnotation>().Any()).ToList();
+        if (all.Count == 0)
+        {
+            return;
+        }
+        var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Aspire.Hosting.LocalProcesses");
+        var always = all.Where(r => r.Annotations.OfType<LocalProcessAnnotation>().Last().Always).ToList();
+        var (local, why) = all.Count == always.Count ? (false, "") : _options.Runtime switch
+        {
+            LocalRuntime.Local => (true, "LocalProcesses:Runtime is local"),
+            LocalRuntime.Containers => (false, "LocalProcesses:Runtime is containers"),
+            _ => await ProbeAsync(cancellationToken).ConfigureAwait(false),
+        };
+        if (!local && why.Length > 0)
+        {
+            logger.LogInformation("Containers for {Resources}: {Why}.", string.Join(", ", all.Except(always).Select(r => r.Name)), why);
+        }
+        var candidates = local ? all : always;
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+        why = local ? why : "they have no container form";
+        var missing = candidates.Select(r => (r.Name, Missing: r.Annotations.OfType<LocalProcessAnnotation>().Last().Launcher.MissingPrerequisite()))
+            .Where(m => m.Missing is not null).ToList();
+        if (missing.Count > 0)
+        {
+            throw new DistributedApplicationException(
+                $"{why}, so these resources run as local programs, which are not installed:{Environment.NewLine}"
+                + string.Join(Environment.NewLine, missing.Select(m => $"  {m.Name}: {m.Missing}")));
+        }
+        logger.LogInformation("Local processes for {Resources} ({Why}); data in {Data}.",
+            string.Join(", ", candidates.Select(r => r.Name)), why, _options.Ephemeral ? "a throwaway folder" : _options.DataDirectory);
+        Directory.CreateDirectory(_options.DataDirectory);
+        foreach (var resource in candidates)
+        {
+            SwitchToLocalProcess(resource);
+        }
+    }
+
+    private async Task<(bool Local, string Why)> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var (running, detail) = await ContainerRuntimeProbe.IsRunningAsync(_dcpPath, cancellationToken).ConfigureAwait(false);
+        return (!running, detail);
+    }
+
+    private static void SwitchToLocalProcess(IResource resource)
+    {
+        foreach (var image in resource.Annotations.OfType<ContainerImageAnnotation>().ToList())
+        {
+            resource.Annotations.Remove(image);
+        }
+        foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
+        {
+            // Proxy-less and pinned before DCP prepares its services, so DCP neither proxies nor re-allocates it.
+            var port = endpoint.Port ?? FreePort();
+            endpoint.IsProxied = false;
+            endpoint.Port = port;
+            endpoint.TargetPort = port;
+            endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port);
+        }
+        resource.Annotations.Add(new RunsAsLocalProcessAnnotation());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        LocalProcessRun[] runs;
+        lock (_runs)
+        {
+            runs = [.. _runs];
+        }
+        await Task.WhenAll(runs.Select(r => r.StopAsync(TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
+        if (_options.Ephemeral && Directory.Exists(_options.DataDirectory))
+        {
+            try
+            {
+                Directory.Delete(_options.DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting.LocalProcesses;
+
+/// <summary>
+/// The lifecycle of one local process, told to Aspire the way DCP tells it for its own resources: Waiting (its
+/// WaitFor dependencies) → Starting → Running (health checks start; connection strings announced, children too) →
+/// Exited with the exit code, or FailedToStart with the reason in the resource log.
+/// </summary>
+internal sealed class LocalProcessRun(IResource resource, ILocalProcessLauncher launcher, LocalProcessContext context,
+    InitializeResourceEvent init, string? dcpPath)
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private ChildProcess? _process;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var ct = linked.Token;
+        var notifications = init.Notifications;
+        try
+        {
+            await notifications.PublishUpdateAsync(resource, s => s with { ResourceType = "Executable", State = KnownResourceStates.Waiting }).ConfigureAwait(false);
+            await init.Eventing.PublishAsync(new BeforeResourceStartedEvent(resource, init.Services), ct).ConfigureAwait(false);
+            await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Starting }).ConfigureAwait(false);
+            Directory.CreateDirectory(context.DataDirectory);
+            var spec = await launcher.PrepareAsync(context, ct).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            _process = ChildProcess.Start(spec, context.DataDirectory, OnLine, dcpPath);
+            await PublishRunningAsync(spec, _process.Id).ConfigureAwait(false);
+            var exitCode = await _process.Exited.ConfigureAwait(false);
+            if (!_stopping.IsCancellationRequested)
+            {
+                context.Logger.LogError("{Name} exited unexpectedly with code {Code}.", resource.Name, exitCode);
+            }
+            await PublishStoppedAsync(KnownResourceStates.Exited, exitCode).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await PublishStoppedAsync(KnownResourceStates.Exited, null).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            context.Logger.LogError("Failed to start {Name}: {Message}", resource.Name, e.Message);
+            await PublishStoppedAsync(KnownResourceStates.FailedToStart, null).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StopAsync(TimeSpan grace)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_process is { } process)
+        {
+            await process.StopAsync(grace).ConfigureAwait(false);
+        }
+    }
+
+    private void OnLine(string line, bool isError)
+    {
+        if (isError)
+        {
+            context.Logger.LogError("{Line}", line);
+        }
+        else
+        {
+            context.Logger.LogInformation("{Line}", line);
+        }
+    }
+
+    private async Task PublishRunningAsync(LocalProcessSpec spec, int pid)
+    {
+        var urls = resource.Annotations.OfType<EndpointAnnotation>()
+            .Where(e => e.AllocatedEndpoint is not null)
+            .Select(e => new UrlSnapshot(e.Name, $"{e.UriScheme}://localhost:{e.AllocatedEndpoint!.Port}", IsInternal: false))
+            .ToImmutableArray();
+        await init.Notifications.PublishUpdateAsync(resource, s => s with
+        {
+            State = KnownResourceStates.Running,
+            StartTimeStamp = DateTime.UtcNow,
+            Urls = urls,
+            Properties = With(s.Properties, new()
+            {
+                ["executable.path"] = spec.FileName,
+                ["executable.args"] = string.Join(' ', spec.Args),
+                ["executable.pid"] = pid.ToString(CultureInfo.InvariantCulture),
+                ["executable.workDir"] = spec.WorkingDirectory ?? context.DataDirectory,
+            }),
+        }).ConfigureAwait(false);
+        foreach (var child in Children())
+        {
+            await init.Notifications.PublishUpdateAsync(child, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow }).ConfigureAwait(false);
+        }
+        // As DCP does once a container runs: dependents' connection strings resolve from here on, and Aspire's own
+        // health checks (which capture the connection string in this event) can run.
+        foreach (var withConnectionString in new[] { resource }.Concat(Children()).OfType<IResourceWithConnectionString>())
+        {
+            await init.Eventing.PublishAsync(new ConnectionStringAvailableEvent(withConnectionString, init.Services)).ConfigureAwait(false);
+        }
+    }
+
+    private static ImmutableArray<ResourcePropertySnapshot> With(ImmutableArray<ResourcePropertySnapshot> properties, Dictionary<string, string> values) =>
+        [.. properties.Where(p => !values.ContainsKey(p.Name)), .. values.Select(v => new ResourcePropertySnapshot(v.Key, v.Value))];
+
+    private async Task PublishStoppedAsync(string state, int? exitCode)
+    {
+        foreach (var r in new[] { resource }.Concat(Children()))
+        {
+            await init.Notifications.PublishUpdateAsync(r, s => s with { State = state, ExitCode = exitCode ?? s.ExitCode, StopTimeStamp = DateTime.UtcNow }).ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<IResource> Children()
+    {
+        var model = (DistributedApplicationModel?)init.Services.GetService(typeof(DistributedApplicationModel));
+        return model?.Resources.OfType<IResourceWithParent>().Where(c => c.Parent == resource).Cast<IResource>() ?? [];
+    }
+}

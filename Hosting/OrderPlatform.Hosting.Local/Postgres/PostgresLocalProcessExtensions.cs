@@ -1,0 +1,117 @@
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.LocalProcesses;
+
+namespace Aspire.Hosting;
+
+/// <summary>Postgres as a local <c>postgres</c> process where no container engine answers.</summary>
+public static class PostgresLocalProcessExtensions
+{
+    /// <summary>
+    /// Runs the official Postgres resource as a local <c>postgres</c> (Debian's <c>postgresql</c> package) when no
+    /// container engine answers. Aspire's own parts keep working: the health check, database creation for
+    /// <c>AddDatabase</c>, connection strings and <c>POSTGRES_*</c>-free env shapes.
+    /// </summary>
+    public static IResourceBuilder<PostgresServerResource> WithLocalProcessFallback(this IResourceBuilder<PostgresServerResource> builder) =>
+        builder.WithLocalProcessFallback(new PostgresLauncher(builder.Resource));
+}
+
+/// <summary>
+/// initdb into the data folder on first run (kept across F5 runs), then the server on the pinned port, loopback only,
+/// no unix socket. Postgres refuses root, so as root both run as the <c>postgres</c> system user through setpriv.
+/// </summary>
+internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalProcessLauncher
+{
+    public string? MissingPrerequisite()
+    {
+        if (Find("postgres") is null || Find("initdb") is null)
+        {
+            return "postgres and initdb (PostgreSQL server) are missing: sudo apt-get install -y postgresql postgresql-contrib";
+        }
+        return Binaries.IsRoot && (Binaries.Find("setpriv") is null || !Binaries.SystemUserExists("postgres"))
+            ? "running as root needs the 'postgres' system user and setpriv: sudo apt-get install -y postgresql util-linux"
+            : null;
+    }
+
+    public async Task<LocalProcessSpec> PrepareAsync(LocalProcessContext context, CancellationToken cancellationToken)
+    {
+        var password = await server.PasswordParameter.GetValueAsync(cancellationToken).ConfigureAwait(false) ?? "";
+        var user = server.UserNameParameter is { } u ? await u.GetValueAsync(cancellationToken).ConfigureAwait(false) ?? "postgres" : "postgres";
+        var dataDir = Path.Combine(context.DataDirectory, "pgdata");
+        if (!File.Exists(Path.Combine(dataDir, "PG_VERSION")))
+        {
+            await InitDbAsync(context, dataDir, user, password, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await SyncPasswordAsync(context, dataDir, user, password, cancellationToken).ConfigureAwait(false);
+        }
+        var port = context.Port("tcp").ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] args = ["-D", dataDir, "-p", port, "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+            "-c", "max_connections=200", .. context.Ephemeral ? new[] { "-c", "fsync=off" } : []];
+        return AsPostgresUser(Find("postgres")!, args) with { StopSignal = StopSignal.Interrupt };
+    }
+
+    private static async Task InitDbAsync(LocalProcessContext context, string dataDir, string user, string password, CancellationToken cancellationToken)
+    {
+        context.Logger.LogInformationLine($"initdb into {dataDir} (first run)");
+        Directory.CreateDirectory(dataDir);
+        var pwFile = Path.Combine(context.DataDirectory, ".pwfile");
+        await File.WriteAllTextAsync(pwFile, password, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            LocalProcessContext.OwnerOnly(pwFile);
+            if (Binaries.IsRoot)
+            {
+                await context.RunToolAsync("chown", ["-R", "postgres:postgres", context.DataDirectory], cancellationToken).ConfigureAwait(false);
+            }
+            var spec = AsPostgresUser(Find("initdb")!, ["-D", dataDir, "-U", user, "--pwfile", pwFile,
+                "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
+            await context.RunToolAsync(spec.FileName, spec.Args, cancellationToken).ConfigureAwait(false);
+            var stamp = Path.Combine(context.DataDirectory, ".password.sha256");
+            await File.WriteAllTextAsync(stamp, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(password))), cancellationToken).ConfigureAwait(false);
+            LocalProcessContext.OwnerOnly(stamp);
+        }
+        finally
+        {
+            File.Delete(pwFile);
+        }
+    }
+
+    // A kept data folder outlives the password parameter (user secrets cleared, another machine's folder): set the
+    // current password in single-user mode, which needs no login, whenever its fingerprint changed.
+    private static async Task SyncPasswordAsync(LocalProcessContext context, string dataDir, string user, string password, CancellationToken cancellationToken)
+    {
+        var stamp = Path.Combine(context.DataDirectory, ".password.sha256");
+        var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(password)));
+        if (File.Exists(stamp) && await File.ReadAllTextAsync(stamp, cancellationToken).ConfigureAwait(false) == fingerprint)
+        {
+            return;
+        }
+        context.Logger.LogInformationLine($"setting the password of '{user}' from the current parameter (single-user mode)");
+        var spec = AsPostgresUser(Find("postgres")!, ["--single", "-D", dataDir, "postgres"]);
+        var psi = new System.Diagnostics.ProcessStartInfo(spec.FileName, spec.Args)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var quotedUser = "\"" + user.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        await process.StandardInput.WriteLineAsync($"ALTER USER {quotedUser} PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}';").ConfigureAwait(false);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        await output.ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new DistributedApplicationException($"postgres --single could not set the password (exit {process.ExitCode}): {error.Trim()}");
+        }
+        await File.WriteAllTextAsync(stamp, fingerprint, cancellationToken).ConfigureAwait(false);
+        LocalProcessContext.OwnerOnly(stamp);
+    }
+
+    private static LocalProcessSpec AsPostgresUser(string file, string[] args) => Binaries.IsRoot
+        ? new LocalProcessSpec(Binaries.Find("setpriv")!, ["--reuid=postgres", "--regid=postgres", "--clear-groups", "--", file, .. args])
+        : new LocalProcessSpec(file, args);
+
+    private static string? Find(string name) => Binaries.Find(name, Binaries.PostgresDirectories());
+}

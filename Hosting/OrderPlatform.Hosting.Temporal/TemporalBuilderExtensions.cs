@@ -1,0 +1,117 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.LocalProcesses;
+using Aspire.Hosting.Temporal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Temporalio.Client;
+
+namespace Aspire.Hosting;
+
+/// <summary>Temporal verbs (names as in temporalio/samples-dotnet's Aspire integration).</summary>
+public static class TemporalBuilderExtensions
+{
+    /// <summary>The auto-setup image tag written to manifests.</summary>
+    public const string AutoSetupTag = "1.29.1";
+
+    /// <summary>
+    /// Adds a Temporal server with the given namespaces (default <c>order-processing</c>); health is a GetSystemInfo
+    /// call. Locally DCP runs the <c>temporal</c> CLI's dev server when it is on PATH, else the embedded server
+    /// (state in the AppHost's data folder for F5, in memory for tests); the <c>ui</c> endpoint exists only with the
+    /// CLI, as the embedded server has no UI.
+    /// </summary>
+    public static IResourceBuilder<TemporalServerResource> AddTemporal(this IDistributedApplicationBuilder builder, [ResourceName] string name, params string[] namespaces)
+    {
+        var cli = Binaries.Find("temporal");
+        var embedded = typeof(OrderPlatform.TemporalDev.TemporalDevServer).Assembly.Location;
+        var temporal = new TemporalServerResource(name, cli ?? Binaries.DotnetHost(), namespaces.Length > 0 ? namespaces : ["order-processing"]);
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, ct => CheckAsync(temporal, ct));
+        var rb = builder.AddResource(temporal)
+            .WithIconName("Flow")
+            .WithHealthCheck(healthCheckKey);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return rb.WithEndpoint(TemporalServerResource.GrpcEndpointName, e => { e.UriScheme = "http"; e.Transport = "http2"; e.TargetPort = 7233; }, createIfNotExists: true)
+                .WithManifestPublishingCallback(ctx => WriteAutoSetupAsync(ctx, temporal));
+        }
+        var options = LocalProcessOptions.From(builder.Configuration, builder.AppHostDirectory);
+        rb.WithEndpoint(TemporalServerResource.GrpcEndpointName, e => { e.UriScheme = "http"; e.Transport = "http2"; e.IsProxied = false; }, createIfNotExists: true)
+            .WithArgs(ctx =>
+            {
+                if (cli is null)
+                {
+                    ctx.Args.Add(embedded);
+                }
+                foreach (var arg in new[] { "server", "start-dev", "--ip", "127.0.0.1", "--port" })
+                {
+                    ctx.Args.Add(arg);
+                }
+                ctx.Args.Add(temporal.GrpcEndpoint.Property(EndpointProperty.TargetPort));
+                foreach (var ns in temporal.Namespaces)
+                {
+                    ctx.Args.Add("--namespace");
+                    ctx.Args.Add(ns);
+                }
+                if (!options.Ephemeral)
+                {
+                    var folder = Path.Combine(options.DataDirectory, name);
+                    Directory.CreateDirectory(folder);
+                    ctx.Args.Add("--db-filename");
+                    ctx.Args.Add(Path.Combine(folder, "temporal.db"));
+                }
+                if (cli is not null)
+                {
+                    ctx.Args.Add("--ui-port");
+                    ctx.Args.Add(new EndpointReference(temporal, TemporalServerResource.UiEndpointName).Property(EndpointProperty.TargetPort));
+                }
+                else
+                {
+                    ctx.Args.Add("--headless");
+                }
+            });
+        return cli is null ? rb : rb.WithHttpEndpoint(name: TemporalServerResource.UiEndpointName, isProxied: false);
+    }
+
+    /// <summary>Points the published auto-setup container at a Postgres server for its persistence.</summary>
+    public static IResourceBuilder<TemporalServerResource> WithPostgres(this IResourceBuilder<TemporalServerResource> builder, IResourceBuilder<PostgresServerResource> postgres)
+    {
+        var pg = postgres.Resource;
+        builder.WithRelationship(pg, "Persistence");
+        return builder.WithEnvironment(ctx =>
+        {
+            if (ctx.ExecutionContext.IsPublishMode)
+            {
+                ctx.EnvironmentVariables["DB"] = "postgres12";
+                ctx.EnvironmentVariables["DB_PORT"] = pg.PrimaryEndpoint.Property(EndpointProperty.Port);
+                ctx.EnvironmentVariables["POSTGRES_SEEDS"] = pg.PrimaryEndpoint.Property(EndpointProperty.Host);
+                ctx.EnvironmentVariables["POSTGRES_USER"] = pg.UserNameReference;
+                ctx.EnvironmentVariables["POSTGRES_PWD"] = pg.PasswordParameter;
+            }
+        });
+    }
+
+    private static async Task WriteAutoSetupAsync(Publishing.ManifestPublishingContext context, TemporalServerResource temporal)
+    {
+        context.Writer.WriteString("type", "container.v0");
+        context.WriteConnectionString(temporal);
+        context.Writer.WriteString("image", $"docker.io/temporalio/auto-setup:{AutoSetupTag}");
+        await context.WriteEnvironmentVariablesAsync(temporal).ConfigureAwait(false);
+        context.WriteBindings(temporal);
+    }
+
+    private static async Task<HealthCheckResult> CheckAsync(TemporalServerResource temporal, CancellationToken ct)
+    {
+        try
+        {
+            var target = await temporal.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false);
+            var connection = await TemporalConnection.ConnectAsync(new TemporalConnectionOptions(target!)).ConfigureAwait(false);
+            var info = await connection.WorkflowService.GetSystemInfoAsync(new(), new RpcOptions { CancellationToken = ct }).ConfigureAwait(false);
+            return HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"GetSystemInfo answered (server {info.ServerVersion})."));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"GetSystemInfo failed: {e.Message}");
+        }
+    }
+}
