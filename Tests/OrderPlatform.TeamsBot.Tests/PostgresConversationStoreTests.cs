@@ -2,14 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
 using OrderPlatform.Contracts;
-using OrderPlatform.Hosting;
-using OrderPlatform.Hosting.Testing;
+using Aspire.Hosting;
 using OrderPlatform.TeamsBot.Conversations;
 using OrderPlatform.TeamsBot.Tests.Fakes;
 
 namespace OrderPlatform.TeamsBot.Tests;
 
-/// <summary>A real Postgres (started by the hosting testing builder) with the <c>ordersdb</c> database.</summary>
+/// <summary>A real Postgres (a local process through Aspire.Hosting.Testing) with the <c>ordersdb</c> database.</summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
     private DistributedApplication? _app;
@@ -18,14 +17,11 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres").AddDatabase("ordersdb");
-        _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-        // The database is created once the server is healthy, which can be after StartAsync returns.
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("postgres", TestContext.Current.CancellationToken);
-        ConnectionString = await _app.GetConnectionStringAsync("ordersdb", TestContext.Current.CancellationToken)
-            ?? throw new InvalidOperationException("ordersdb has no connection string.");
+        var ct = TestContext.Current.CancellationToken;
+        var builder = OrderPlatform.Tests.TestApps.CreateBuilder();
+        builder.AddPostgres("postgres").WithLocalProcessFallback().AddDatabase("ordersdb");
+        _app = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["ordersdb"], ct);
+        ConnectionString = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "ordersdb", ct);
     }
 
     public async ValueTask DisposeAsync()

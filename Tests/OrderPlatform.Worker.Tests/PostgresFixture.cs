@@ -1,5 +1,4 @@
-using OrderPlatform.Hosting;
-using OrderPlatform.Hosting.Testing;
+using Aspire.Hosting;
 
 namespace OrderPlatform.Worker.Tests;
 
@@ -13,14 +12,11 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres").AddDatabase("ordersdb");
-        _app = await builder.BuildAsync(ct);
-        await _app.StartAsync(ct);
+        var builder = OrderPlatform.Tests.TestApps.CreateBuilder();
+        builder.AddPostgres("postgres").WithLocalProcessFallback().AddDatabase("ordersdb");
         // The database exists only once it reports healthy, which can be after StartAsync returns.
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("ordersdb", ct);
-        ConnectionString = await _app.GetConnectionStringAsync("ordersdb", ct)
-            ?? throw new InvalidOperationException("ordersdb has no connection string.");
+        _app = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["ordersdb"], ct);
+        ConnectionString = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "ordersdb", ct);
     }
 
     public async ValueTask DisposeAsync()
