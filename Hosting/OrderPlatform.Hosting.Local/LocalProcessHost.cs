@@ -13,7 +13,7 @@ namespace Aspire.Hosting.LocalProcesses;
 /// image, so DCP leaves them alone; endpoints pinned proxy-less to a free port), runs them, and stops them when the
 /// app stops. Publish mode is never touched.
 /// </summary>
-internal sealed class LocalProcessHost : IHostedService
+internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
 {
     private static readonly ConditionalWeakTable<IDistributedApplicationBuilder, LocalProcessHost> Hosts = [];
     private readonly IDistributedApplicationBuilder _builder;
@@ -35,7 +35,10 @@ internal sealed class LocalProcessHost : IHostedService
         if (b.ExecutionContext.IsRunMode)
         {
             b.Eventing.Subscribe<BeforeStartEvent>((e, ct) => host.OnBeforeStartAsync(e, ct));
-            b.Services.AddSingleton<IHostedService>(host);
+            // Registered through a factory so that the container disposes it: a test app's DisposeAsync disposes the
+            // host without stopping its hosted services.
+            b.Services.AddSingleton(_ => host);
+            b.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LocalProcessHost>());
         }
         return host;
     });
@@ -132,6 +135,8 @@ internal sealed class LocalProcessHost : IHostedService
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

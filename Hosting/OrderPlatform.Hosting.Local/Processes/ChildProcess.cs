@@ -55,28 +55,17 @@ internal sealed class ChildProcess
     }
 
     // DCP's own guard for the processes it starts: it polls the AppHost's pid and stops the child when it is gone.
+    // Its output goes to /dev/null, not to a pipe of ours: it logs when the AppHost dies, and a write to a pipe whose
+    // reader has died would end it by SIGPIPE before it stops the child.
     private static Process? StartGuard(string? dcpPath, int childPid)
     {
-        if (dcpPath is null || !File.Exists(dcpPath))
+        if (dcpPath is null || !File.Exists(dcpPath) || Binaries.Find("sh") is not { } sh)
         {
             return null;
         }
-        var psi = new ProcessStartInfo(dcpPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var a in new[] { "monitor-process", "--child", childPid.ToString(CultureInfo.InvariantCulture),
-            "--monitor", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "--monitor-interval", "1" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        var guard = Process.Start(psi);
-        guard?.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-        guard?.StandardError.BaseStream.CopyToAsync(Stream.Null);
-        return guard;
+        var command = string.Create(CultureInfo.InvariantCulture,
+            $"exec \"$0\" monitor-process --child {childPid} --monitor {Environment.ProcessId} --monitor-interval 1 </dev/null >/dev/null 2>&1");
+        return Process.Start(new ProcessStartInfo(sh, ["-c", command, dcpPath]) { UseShellExecute = false });
     }
 
     // The Exited event, not WaitForExitAsync: the latter also waits for EOF on stdout/stderr, which never comes while
