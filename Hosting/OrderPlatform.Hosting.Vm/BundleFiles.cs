@@ -34,8 +34,8 @@ internal static class BundleFiles
     {
         { Default: GenerateParameterDefault g } =>
             $"{(p.Secret ? "secret, " : "")}generate: openssl rand -base64 48 | tr -dc 'A-Za-z0-9' | head -c {Math.Max(g.MinLength, 32)}",
-        { Secret: true, Default: not null } => ConstantDefault(p) is "" ? "secret, optional" : "secret, the AppHost has a default",
-        { Secret: true } => "secret, required",
+        // Aspire has no optional parameters (nor secrets with a published default): the description says what empty means.
+        { Secret: true } => "secret",
         { Default: not null } => $"default: {ConstantDefault(p)}",
         _ => "required",
     };
