@@ -21,7 +21,8 @@ public sealed class AppHostGraphTests
         Assert.True(response.IsSuccessStatusCode, body);
         using var json = JsonDocument.Parse(body);
         var entries = json.RootElement.GetProperty("entries");
-        foreach (var dependency in new[] { "ordersdb", "redis", "blobs", "queues" })
+        // The checks of Aspire's Npgsql and Redis client integrations, then ours named by the connection.
+        foreach (var dependency in new[] { "PostgreSql", "StackExchange.Redis", "blobs", "queues" })
         {
             Assert.Equal("Healthy", entries.GetProperty(dependency).GetProperty("status").GetString());
         }
