@@ -1,22 +1,24 @@
-var builder = DistributedApplication.CreateBuilder(args);
+SignalHandling.StopOnSigIntEvenWhenInheritedIgnored();
+var builder = DistributedApplication.CreateBuilder(AppHostArguments.Parse(args)).AddResourceProgress();
 
-// Secrets and integration settings (architecture.md). Optional ones left empty switch the feature to its local mode:
-// no bot app id = the bot's Development mode, no Zoho credentials = dry-run drafts, no llm = committee without LLM.
-var apiKey = builder.AddGeneratedParameter("api-key");
-var botAppId = builder.AddParameter("bot-app-id", defaultValue: "");
-var botAppPassword = builder.AddParameter("bot-app-password", secret: true, optional: true);
-var botTenantId = builder.AddParameter("bot-tenant-id", defaultValue: "");
-var zohoClientId = builder.AddParameter("zoho-client-id", secret: true, optional: true);
-var zohoClientSecret = builder.AddParameter("zoho-client-secret", secret: true, optional: true);
-var zohoRefreshToken = builder.AddParameter("zoho-refresh-token", secret: true, optional: true);
-var zohoOrganizationId = builder.AddParameter("zoho-organization-id", defaultValue: "");
-var llm = builder.AddConnectionString("llm", optional: true);
+// Secrets and integration settings (architecture.md); the optional ones are empty locally (see OptionalParameters).
+var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
+var botAppId = builder.AddOptionalParameter("bot-app-id");
+var botAppPassword = builder.AddOptionalParameter("bot-app-password", secret: true);
+var botTenantId = builder.AddOptionalParameter("bot-tenant-id");
+var zohoClientId = builder.AddOptionalParameter("zoho-client-id", secret: true);
+var zohoClientSecret = builder.AddOptionalParameter("zoho-client-secret", secret: true);
+var zohoRefreshToken = builder.AddOptionalParameter("zoho-refresh-token", secret: true);
+var zohoOrganizationId = builder.AddOptionalParameter("zoho-organization-id");
+// The LLM endpoint is a connection string to the worker; Aspire cannot reference an empty connection string.
+var llm = builder.AddOptionalParameter("llm", secret: true);
 
-var postgres = builder.AddPostgres("postgres");
+// Backing services: official containers where an engine answers, local processes where none does.
+var postgres = builder.AddPostgres("postgres").WithLocalProcessFallback();
 var ordersDb = postgres.AddDatabase("ordersdb");
 postgres.AddDatabase("flowsdb");
-var redis = builder.AddRedis("redis");
-var storage = builder.AddAzureStorage("storage");
+var redis = builder.AddRedis("redis").WithLocalProcessFallback();
+var storage = builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher());
 var blobs = storage.AddBlobs("blobs");
 var queues = storage.AddQueues("queues");
 var cosmos = builder.AddAzureCosmosDB("cosmos");
@@ -49,7 +51,7 @@ builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithReference(cosmos)
     .WithReference(temporal).WaitFor(temporal)
     .WithReference(teamsBot)
-    .WithReference(llm)
+    .WithEnvironment("ConnectionStrings__llm", llm)
     .WithEnvironment("Notifications__ApiKey", apiKey)
     .WithEnvironment("Zoho__ClientId", zohoClientId)
     .WithEnvironment("Zoho__ClientSecret", zohoClientSecret)

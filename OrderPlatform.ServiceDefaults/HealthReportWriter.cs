@@ -21,12 +21,17 @@ public static class HealthReportWriter
                 {
                     status = e.Value.Status.ToString(),
                     durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
-                    description = e.Value.Description,
+                    description = Describe(e.Value),
                     tags = e.Value.Tags,
                 }),
         };
         return JsonSerializer.SerializeAsync(context.Response.Body, body, SerializerOptions, context.RequestAborted);
     }
+
+    // Checks that fail with an exception (Aspire's Npgsql and Redis ones, and any check that throws) carry its message
+    // as the description, and messages can name hosts, users and URLs: /health is anonymous, so only the type is shown.
+    private static string? Describe(HealthReportEntry entry) =>
+        entry.Exception is { } ex ? $"{entry.Status} ({ex.GetType().Name})." : entry.Description;
 
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -11,8 +11,9 @@ namespace OrderPlatform.Cases;
 public static class CaseStoreRegistration
 {
     /// <summary>
-    /// Cosmos DB when <c>ConnectionStrings:cosmos</c> is set (partition key tenant id), else Postgres from
-    /// <c>ConnectionStrings:ordersdb</c>. The schema is created at start by a hosted service.
+    /// Cosmos DB when <c>ConnectionStrings:cosmos</c> is set (partition key tenant id), else Postgres through the
+    /// service's one <see cref="NpgsqlDataSource"/> for <c>ordersdb</c>, which the service registers first with
+    /// Aspire's <c>AddNpgsqlDataSource("ordersdb")</c>. The schema is created at start by a hosted service.
     /// </summary>
     public static IHostApplicationBuilder AddCaseStore(this IHostApplicationBuilder builder)
     {
@@ -27,20 +28,17 @@ public static class CaseStoreRegistration
         }
         else
         {
-            builder.AddOrdersDataSource();
+            // The data source stays the service's: it also holds the service's other tables in ordersdb.
+            if (!builder.Services.Any(d => d.ServiceType == typeof(NpgsqlDataSource) && !d.IsKeyedService))
+            {
+                throw new InvalidOperationException(
+                    "The Postgres case store needs the ordersdb data source: call builder.AddNpgsqlDataSource(\"ordersdb\") before AddCaseStore().");
+            }
+
             builder.Services.AddSingleton<ICaseStore, PostgresCaseStore>();
         }
 
         builder.Services.AddHostedService<CaseStoreInitializer>();
-        return builder;
-    }
-
-    /// <summary>One <see cref="NpgsqlDataSource"/> for <c>ordersdb</c>, shared with whatever else the service keeps there.</summary>
-    public static IHostApplicationBuilder AddOrdersDataSource(this IHostApplicationBuilder builder)
-    {
-        var connectionString = builder.Configuration.GetConnectionString("ordersdb");
-        builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString ?? throw new InvalidOperationException(
-            "Connection string 'ordersdb' is missing. Run through the AppHost or set ConnectionStrings__ordersdb.")));
         return builder;
     }
 

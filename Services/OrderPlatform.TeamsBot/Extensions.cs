@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 using OrderPlatform.TeamsBot;
 using OrderPlatform.TeamsBot.Activities;
 using OrderPlatform.TeamsBot.Auth;
@@ -24,12 +23,13 @@ internal static partial class Extensions
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        var ordersDb = builder.Configuration.GetConnectionString("ordersdb")
+        // Aspire's client reports a missing connection string only when first resolved; fail at start instead.
+        _ = builder.Configuration.GetConnectionString("ordersdb")
             ?? throw new InvalidOperationException(
                 "Connection string 'ordersdb' is missing. Run through the AppHost or set ConnectionStrings__ordersdb.");
-        services.AddSingleton(_ => NpgsqlDataSource.Create(ordersDb));
+        // Its PostgreSql health check keeps the bot unready while it cannot remember where to send results.
+        builder.AddNpgsqlDataSource("ordersdb");
         services.AddSingleton<IConversationStore, PostgresConversationStore>();
-        services.AddHealthChecks().AddCheck<OrdersDbHealthCheck>("ordersdb", tags: ["ready"]);
 
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();

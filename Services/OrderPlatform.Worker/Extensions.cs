@@ -1,4 +1,3 @@
-using OrderPlatform.Cases;
 using OrderPlatform.Worker.Catalog;
 using OrderPlatform.Worker.Committee;
 using OrderPlatform.Worker.Parsing;
@@ -15,9 +14,10 @@ internal static class Extensions
 
         builder.Services.AddOptions<CommitteeOptions>().BindConfiguration(CommitteeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Confirmed mappings must outlive the process wherever there is a database; in memory only for bare local runs.
+        // This is the Worker's one ordersdb data source: the case store and the catalog replica use it too.
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("ordersdb")))
         {
-            builder.AddOrdersDataSource();
+            builder.AddNpgsqlDataSource("ordersdb");
             builder.Services.AddSingleton<IMappingHistory, PostgresMappingHistory>();
         }
         else

@@ -1,7 +1,6 @@
 using Microsoft.Azure.Cosmos;
 using OrderPlatform.Cases;
-using OrderPlatform.Hosting;
-using OrderPlatform.Hosting.Testing;
+using Aspire.Hosting;
 
 namespace OrderPlatform.Orders.Tests;
 
@@ -19,13 +18,10 @@ public sealed class CosmosServer : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = OrderPlatform.Tests.TestApps.CreateBuilder();
         var server = builder.AddCosmosDbServer("cosmos").Resource;
-        _app = await builder.BuildAsync(ct);
-        await _app.StartAsync(ct);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("cosmos", ct);
-        var connectionString = await _app.GetConnectionStringAsync("cosmos", ct)
-            ?? throw new InvalidOperationException("cosmos has no connection string.");
+        _app = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["cosmos"], ct);
+        var connectionString = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "cosmos", ct);
 
         var options = CaseStoreRegistration.CosmosClientOptions();
         options.ConnectionMode = ConnectionMode.Gateway;

@@ -1,6 +1,6 @@
+using Aspire.Hosting;
+using Aspire.Hosting.LocalProcesses;
 using OrderPlatform.Contracts;
-using OrderPlatform.Hosting;
-using OrderPlatform.Hosting.Testing;
 using OrderPlatform.TemporalDev;
 using Temporalio.Client;
 
@@ -9,7 +9,7 @@ using Temporalio.Client;
 namespace OrderPlatform.Orders.Tests;
 
 /// <summary>
-/// One real Postgres, Redis and Azurite (hosting testing builder) and one embedded Temporal server for the whole
+/// One real Postgres, Redis and Azurite (local processes through Aspire.Hosting.Testing) and one embedded Temporal server for the whole
 /// assembly; each test owns its data through unique case ids, tenants and task queues.
 /// </summary>
 public sealed class Infrastructure : IAsyncLifetime
@@ -38,22 +38,17 @@ public sealed class Infrastructure : IAsyncLifetime
         }, ct);
         Client = await TemporalClient.ConnectAsync(new(Temporal.Target) { Namespace = OrderWorkflow.DefaultNamespace });
 
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres").AddDatabase("ordersdb");
-        var storage = builder.AddAzureStorage("storage");
+        var builder = OrderPlatform.Tests.TestApps.CreateBuilder();
+        builder.AddPostgres("postgres").WithLocalProcessFallback().AddDatabase("ordersdb");
+        var storage = builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher());
         storage.AddBlobs("blobs");
         storage.AddQueues("queues");
-        builder.AddRedis("redis");
-        _app = await builder.BuildAsync(ct);
-        await _app.StartAsync(ct);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("ordersdb", ct);
-        OrdersDb = await Required("ordersdb");
-        Redis = await Required("redis");
-        Blobs = await Required("blobs");
-        Queues = await Required("queues");
-
-        async Task<string> Required(string name) =>
-            await _app.GetConnectionStringAsync(name, ct) ?? throw new InvalidOperationException($"{name} has no connection string.");
+        builder.AddRedis("redis").WithLocalProcessFallback();
+        _app = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["ordersdb", "redis", "storage"], ct);
+        OrdersDb = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "ordersdb", ct);
+        Redis = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "redis", ct);
+        Blobs = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "blobs", ct);
+        Queues = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "queues", ct);
     }
 
     public async ValueTask DisposeAsync()

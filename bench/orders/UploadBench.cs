@@ -5,8 +5,9 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using OrderPlatform.Contracts;
-using OrderPlatform.Hosting;
-using OrderPlatform.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.LocalProcesses;
+using Aspire.Hosting.Testing;
 using OrderPlatform.TemporalDev;
 
 /// <summary>
@@ -26,15 +27,13 @@ internal static class UploadBench
             Namespaces = { OrderWorkflow.DefaultNamespace },
             LongPollHold = TimeSpan.FromSeconds(2),
         });
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres").AddDatabase("ordersdb");
-        var storage = builder.AddAzureStorage("storage");
+        var builder = OrderPlatform.Tests.TestApps.CreateBuilder();
+        builder.AddPostgres("postgres").WithLocalProcessFallback().AddDatabase("ordersdb");
+        var storage = builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher());
         storage.AddBlobs("blobs");
         storage.AddQueues("queues");
-        builder.AddRedis("redis");
-        await using var app = await builder.BuildAsync();
-        await app.StartAsync();
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("ordersdb");
+        builder.AddRedis("redis").WithLocalProcessFallback();
+        await using var app = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["ordersdb", "redis", "storage"], CancellationToken.None);
         await using var zoho = await FakeZoho.StartAsync(CancellationToken.None);
 
         var apiPort = FreePort();

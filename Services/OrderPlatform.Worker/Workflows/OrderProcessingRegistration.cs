@@ -1,5 +1,3 @@
-using Azure.Identity;
-using Azure.Storage.Blobs;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Activities;
@@ -15,23 +13,22 @@ public static class OrderProcessingRegistration
     /// <summary>
     /// The order workflow and its activities on the hosted Temporal worker (<c>ConnectionStrings:temporal</c> as
     /// <c>host:port</c>, <c>Temporal:Namespace</c>, <c>Temporal:TaskQueue</c>), the case store, the catalog replica in
-    /// <c>ordersdb</c>, <c>ConnectionStrings:blobs</c> and the TeamsBot notification port.
+    /// <c>ordersdb</c> (through the data source <c>AddWorkerServices</c> registers), <c>ConnectionStrings:blobs</c> and
+    /// the TeamsBot notification port.
     /// </summary>
     public static IHostApplicationBuilder AddOrderProcessing(this IHostApplicationBuilder builder)
     {
         var temporal = builder.Configuration.GetConnectionString("temporal") ?? throw new InvalidOperationException(
             "Connection string 'temporal' is missing. Run through the AppHost or set ConnectionStrings__temporal (host:port).");
-        var blobs = builder.Configuration.GetConnectionString("blobs") ?? throw new InvalidOperationException(
-            "Connection string 'blobs' is missing. Run through the AppHost or set ConnectionStrings__blobs.");
+        // Without ordersdb AddWorkerServices keeps mappings in memory, but the catalog replica has nowhere to live.
+        _ = builder.Configuration.GetConnectionString("ordersdb") ?? throw new InvalidOperationException(
+            "Connection string 'ordersdb' is missing. Run through the AppHost or set ConnectionStrings__ordersdb.");
 
         builder.Services.AddOptions<OrderWorkflowOptions>().BindConfiguration(OrderWorkflowOptions.Section).ValidateOnStart();
         builder.AddCaseStore();
-        builder.AddOrdersDataSource();
         builder.Services.AddSingleton<CatalogStore>();
         builder.Services.AddHostedService<CatalogSeeder>();
-        builder.Services.AddSingleton(_ => IsEndpoint(blobs)
-            ? new BlobServiceClient(new Uri(blobs), new DefaultAzureCredential())
-            : new BlobServiceClient(blobs));
+        builder.AddAzureBlobServiceClient("blobs");
         builder.Services.AddSingleton<OrderBlobs>();
         builder.Services.AddHttpClient(nameof(FileActivities));
         builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"));
@@ -55,7 +52,4 @@ public static class OrderProcessingRegistration
 
     /// <summary>The task queue the Worker polls (<c>Temporal:TaskQueue</c>); the catalog sync is started on it too.</summary>
     public static string TaskQueue(IConfiguration configuration) => configuration["Temporal:TaskQueue"] ?? OrderWorkflow.DefaultTaskQueue;
-
-    private static bool IsEndpoint(string value) =>
-        !value.Contains(';') && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 }
