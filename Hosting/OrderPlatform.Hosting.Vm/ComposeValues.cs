@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Azure;
 
 namespace Aspire.Hosting.Vm;
 
@@ -77,6 +78,8 @@ internal sealed partial class ComposeValues(IReadOnlyList<VmServiceMapping> mapp
                 return await ResolveAsync(branch, depth + 1, ct).ConfigureAwait(false);
             case ReferenceExpression e:
                 return await FormatAsync(e, depth, ct).ConfigureAwait(false);
+            case BicepOutputReference o when VmServiceMappings.For(o.Resource, mappings)?.Output(o.Resource, o.Name) is { } text:
+                return text;
             case IManifestExpressionProvider p:
                 throw new DistributedApplicationException($"'{p.ValueExpression}' has no value on the VM (it exists only where the resource is deployed, e.g. an Azure output).");
             case IValueProvider:

@@ -42,7 +42,7 @@ public static class VmBundleBuilderExtensions
         {
             Name = StepName,
             Description = "Writes the single-VM bundle: compose.yaml, nginx.conf, .env.template and the systemd unit.",
-            Action = context => VmBundleStep.RunAsync(context, options, VmServiceMappings.All),
+            Action = context => VmBundleStep.RunAsync(context, options, VmServiceMappings.Create(options)),
         });
         PipelineExitCode.Register(builder);
         return builder;

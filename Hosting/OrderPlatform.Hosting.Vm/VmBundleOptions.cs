@@ -26,6 +26,9 @@ public sealed class VmBundleOptions
     /// <summary>Gets or sets the image of the Temporal web UI, added for each Temporal server of the model.</summary>
     public string TemporalUiImage { get; set; } = "docker.io/temporalio/ui:2.34.0";
 
+    /// <summary>Gets or sets the Azurite image that stands in for Azure Storage (the version the repo installs from npm).</summary>
+    public string AzuriteImage { get; set; } = "mcr.microsoft.com/azure-storage/azurite:3.37.0";
+
     /// <summary>Gets or sets nginx's request body limit; the Api accepts spreadsheets up to this size.</summary>
     public string MaxBodySize { get; set; } = "20m";
 

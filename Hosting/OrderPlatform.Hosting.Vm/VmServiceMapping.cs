@@ -5,7 +5,7 @@ namespace Aspire.Hosting.Vm;
 /// <summary>
 /// How a kind of resource that has no container of its own in the app model (Azure services, published as Bicep)
 /// appears on the VM: the service that stands in for it, its connection strings there, and the <c>.env</c> variables it
-/// needs. The bundle consults every mapping of <see cref="VmServiceMappings.All"/> before its own rules.
+/// needs. The bundle consults every mapping of <see cref="VmServiceMappings.Create"/> before its own rules.
 /// </summary>
 internal abstract class VmServiceMapping
 {
@@ -21,6 +21,9 @@ internal abstract class VmServiceMapping
     /// <summary>The resource's connection string as compose text.</summary>
     public abstract string ConnectionString(IResource resource);
 
+    /// <summary>The compose text standing for an output of the resource's Bicep module, or null if it has none on the VM.</summary>
+    public virtual string? Output(IResource resource, string output) => null;
+
     /// <summary><c>.env.template</c> entries (a comment line, then <c>NAME=</c>) when the model has such resources.</summary>
     public virtual IEnumerable<string> EnvTemplate(IReadOnlyList<IResource> model) => [];
 }
@@ -28,11 +31,8 @@ internal abstract class VmServiceMapping
 /// <summary>The mappings the bundle knows.</summary>
 internal static class VmServiceMappings
 {
-    /// <summary>
-    /// None yet: Azure Storage (as Azurite) and Cosmos DB (absent, empty connection string) join once
-    /// OrderPlatform.Hosting.Azure is on main; until then their Bicep outputs fail the step with a clear message.
-    /// </summary>
-    public static IReadOnlyList<VmServiceMapping> All { get; } = [];
+    /// <summary>Azure Storage as Azurite; Cosmos DB absent (empty connection strings).</summary>
+    public static IReadOnlyList<VmServiceMapping> Create(VmBundleOptions options) => [new AzuriteMapping(options.AzuriteImage), new CosmosAbsentMapping()];
 
     public static VmServiceMapping? For(IResource resource, IReadOnlyList<VmServiceMapping> mappings) =>
         mappings.FirstOrDefault(m => m.Handles(resource));
