@@ -54,7 +54,6 @@ internal sealed class ComposeModel(VmBundleOptions options, IReadOnlyList<VmServ
                 break;
             case ContainerResource container:
                 var image = container.TryGetContainerImageName(out var name) ? name : throw new DistributedApplicationException($"Container '{container.Name}' has no image.");
-                WarnWithoutVolume(container);
                 _services.Add(await ContainerizedAsync(container, image, ct).ConfigureAwait(false));
                 break;
             default:
@@ -153,15 +152,16 @@ internal sealed class ComposeModel(VmBundleOptions options, IReadOnlyList<VmServ
         ? [.. mounts.Select(m => m.Type == ContainerMountType.BindMount
             ? throw new DistributedApplicationException($"'{resource.Name}' bind-mounts '{m.Source}', a path of the machine that publishes, not of the VM; use a named volume.")
             : $"{(m.Source is null ? "" : m.Source + ":")}{m.Target}{(m.IsReadOnly ? ":ro" : "")}")]
-        : [];
+        : DefaultVolume(resource);
 
-    private void WarnWithoutVolume(ContainerResource container)
+    // The VM keeps its data on named volumes (on the data disk of infra/vm): a database without a volume of its own
+    // gets one at the image's data folder, under a name that does not depend on the machine that publishes.
+    private static List<string> DefaultVolume(IResource resource) => resource switch
     {
-        if (container is PostgresServerResource or RedisResource && !container.TryGetContainerMounts(out _))
-        {
-            logger.LogWarning("'{Name}' has no data volume: its data is lost whenever compose re-creates the container. Call WithDataVolume(\"<stable name>\").", container.Name);
-        }
-    }
+        PostgresServerResource => [$"orderplatform-{ComposeValues.ServiceName(resource)}-data:/var/lib/postgresql"],
+        RedisResource => [$"orderplatform-{ComposeValues.ServiceName(resource)}-data:/data"],
+        _ => [],
+    };
 
     private static IEnumerable<IResource> Referenced(object value, int depth) => depth > 16 ? [] : value switch
     {
