@@ -59,4 +59,7 @@ builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithEnvironment("Zoho__OrganizationId", zohoOrganizationId)
     .WithHttpHealthCheck("/health");
 
+// The single-VM deployment: --operation publish --step vm-bundle --output-path DIR (infra/README.md).
+builder.AddVmBundle();
+
 builder.Build().Run();
