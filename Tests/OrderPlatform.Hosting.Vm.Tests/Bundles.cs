@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Pipelines;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using YamlDotNet.RepresentationModel;
 
@@ -16,14 +17,34 @@ internal static class Bundles
 {
     public static readonly string[] Files = ["compose.yaml", "nginx.conf", ".env.template", "orderplatform.service"];
 
-    /// <summary>A publish-mode builder whose run executes only the vm-bundle step into a fresh folder.</summary>
+    /// <summary>A publish-mode builder of an ad-hoc model whose pipeline runs only the vm-bundle step, into a fresh folder.</summary>
     public static IDistributedApplicationTestingBuilder CreateBuilder(out string output)
     {
         output = TestPaths.NewDirectory("vm");
-        var builder = DistributedApplicationTestingBuilder.Create("--operation", "publish", "--step", VmBundleBuilderExtensions.StepName, "--output-path", output);
+        var builder = DistributedApplicationTestingBuilder.Create(PublishArgs(output));
         builder.AddVmBundle();
         return builder;
     }
+
+    /// <summary>
+    /// Publishes the repository's AppHost (which adds the vm-bundle step itself) into <paramref name="output"/>, with
+    /// <paramref name="configure"/>'s additions. Its own entry point runs the app once built, so the pipeline runs as
+    /// under <c>dotnet run</c>: a failure is logged, not thrown (VmBundleProcessTests checks the exit code).
+    /// </summary>
+    public static async Task PublishAppHostAsync(string output, Action<IDistributedApplicationTestingBuilder>? configure = null)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.OrderPlatform_AppHost>(PublishArgs(output), timeout.Token);
+        configure?.Invoke(builder);
+        await using var app = await builder.BuildAsync(timeout.Token);
+        // A publishing app stops itself once its pipeline has run.
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => stopped.TrySetResult());
+        await stopped.Task.WaitAsync(timeout.Token);
+    }
+
+    private static string[] PublishArgs(string output) => ["--operation", "publish", "--step", VmBundleBuilderExtensions.StepName, "--output-path", output];
 
     /// <summary>
     /// Builds the app and executes its pipeline as <c>--operation publish</c> does (only vm-bundle, from

@@ -31,6 +31,48 @@ public sealed class ComposeValuesTests
     }
 
     [Fact]
+    public async Task AzureStorageRunsAsAzuriteAndCosmosIsLeftOut()
+    {
+        var builder = Bundles.CreateBuilder(out var output);
+        var storage = builder.AddAzureStorage("files");
+        var container = storage.AddBlobContainer("documents");
+        var queue = storage.AddQueue("tasks", "client-tasks");
+        var cosmos = builder.AddAzureCosmosDB("cosmos");
+        var database = cosmos.AddCosmosDatabase("orders");
+        builder.AddContainer("app", "docker.io/library/busybox", "1.37")
+            .WithReference(container).WithReference(queue).WithReference(database).WaitFor(storage).WaitFor(cosmos)
+            .WithEnvironment("BLOB_URI", ReferenceExpression.Create($"{storage.Resource.BlobEndpoint}"))
+            .WithEnvironment("ACCOUNT", ReferenceExpression.Create($"{storage.Resource.NameOutputReference}"));
+        await Bundles.PublishAsync(builder);
+        var services = await Bundles.ServicesAsync(output);
+        Assert.Equal(["files", "app", "nginx"], services.Keys);
+        var app = services["app"];
+        const string Account = "DefaultEndpointsProtocol=http;AccountName=orderplatform;AccountKey=${STORAGE_ACCOUNT_KEY};";
+        Assert.Equal($"{Account}BlobEndpoint=http://files:10000/orderplatform;ContainerName=documents", Bundles.Env(app, "ConnectionStrings__documents"));
+        Assert.Equal($"{Account}QueueEndpoint=http://files:10001/orderplatform;QueueName=client-tasks", Bundles.Env(app, "ConnectionStrings__tasks"));
+        Assert.Equal("", Bundles.Env(app, "ConnectionStrings__orders"));
+        Assert.Equal("http://files:10000/orderplatform", Bundles.Env(app, "BLOB_URI"));
+        Assert.Equal("orderplatform", Bundles.Env(app, "ACCOUNT"));
+        Assert.Equal("files", ((YamlMappingNode)app["depends_on"]).Children.Keys.Single().ToString());
+        Assert.Equal(["orderplatform-files-data:/data"], ((YamlSequenceNode)services["files"]["volumes"]).Select(v => v.ToString()));
+        Assert.Contains("\nSTORAGE_ACCOUNT_KEY=\n", await Bundles.ReadAsync(output, ".env.template"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheEnvTemplateCarriesDescriptionsAndPlainDefaultsButNoSecretValues()
+    {
+        var builder = Bundles.CreateBuilder(out var output);
+        var region = builder.AddParameter("region", "westeurope", publishValueAsDefault: true).WithDescription("Azure region\nof the VM.");
+        var secret = builder.AddParameter("zoho-client-secret", "local-value", secret: true).WithDescription("Empty: drafts are dry runs.");
+        builder.AddContainer("app", "docker.io/library/busybox", "1.37").WithEnvironment("REGION", region).WithEnvironment("SECRET", secret);
+        await Bundles.PublishAsync(builder);
+        var template = await Bundles.ReadAsync(output, ".env.template");
+        Assert.Contains("\n# region (default: westeurope): Azure region of the VM.\nREGION=westeurope\n", template, StringComparison.Ordinal);
+        Assert.Contains("\n# zoho-client-secret (secret): Empty: drafts are dry runs.\nZOHO_CLIENT_SECRET=\n", template, StringComparison.Ordinal);
+        Assert.DoesNotContain("local-value", template, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AConditionalValueTakesTheBranchOfItsEndpoint()
     {
         var builder = Bundles.CreateBuilder(out var output);

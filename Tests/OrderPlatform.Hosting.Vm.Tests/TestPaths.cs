@@ -22,10 +22,10 @@ internal static class TestPaths
 {
     public static string RepositoryRoot { get; } = Metadata("RepositoryRoot");
 
-    /// <summary>The build configuration of this test assembly, which the sample AppHost was built with too.</summary>
+    /// <summary>The build configuration of this test assembly, which the AppHost was built with too.</summary>
     public static string Configuration { get; } = Metadata("Configuration");
 
-    public static string SampleAppHost { get; } = Path.Combine(RepositoryRoot, "Tests", "OrderPlatform.Hosting.Vm.SampleAppHost", "OrderPlatform.Hosting.Vm.SampleAppHost.csproj");
+    public static string AppHost { get; } = Path.Combine(RepositoryRoot, "OrderPlatform.AppHost", "OrderPlatform.AppHost.csproj");
 
     /// <summary>This run's folder under the system temp folder, removed when the run ends.</summary>
     public static string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "orderplatform-vm-tests", $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");

@@ -3,9 +3,9 @@ using Aspire.Hosting;
 namespace OrderPlatform.Hosting.Vm.Tests;
 
 /// <summary>
-/// The step as an operator runs it: <c>dotnet run --project AppHost -- --operation publish --step vm-bundle</c> on a
-/// tiny AppHost (Tests/OrderPlatform.Hosting.Vm.SampleAppHost, built with these tests). Aspire 13.6 alone exits 0 when
-/// a step fails; AddVmBundle makes it exit 1.
+/// The step as an operator runs it: <c>dotnet run --project OrderPlatform.AppHost -- --operation publish --step
+/// vm-bundle --output-path DIR</c> (the AppHost is built with these tests). Aspire 13.6 alone exits 0 when a step
+/// fails; AddVmBundle makes it exit 1.
 /// </summary>
 public sealed class VmBundleProcessTests
 {
@@ -21,18 +21,18 @@ public sealed class VmBundleProcessTests
             Assert.True(File.Exists(Path.Combine(output, file)), $"The bundle has no {file}.");
         }
         var services = await Bundles.ServicesAsync(output);
-        Assert.Equal(["postgres", "redis", "temporal", "temporal-ui", "api", "nginx"], services.Keys);
+        Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "nginx"], services.Keys);
         Assert.Equal("${API_KEY}", Bundles.Env(services["api"], "Api__Keys__0"));
     }
 
     [Fact]
     public async Task AFailingStepExitsNonZero()
     {
-        var output = TestPaths.NewDirectory("process-failing");
-        var result = await PublishAsync("--step", VmBundleBuilderExtensions.StepName, "--output-path", output, "--Sample:AddExecutable=true");
+        var folder = TestPaths.NewDirectory("process-failing");
+        var result = await PublishAsync("--step", VmBundleBuilderExtensions.StepName, "--output-path", Path.Combine(folder, "compose.yaml"));
         Assert.True(result.ExitCode != 0, $"exit 0 although the step failed: {result.Output}");
-        Assert.Contains("Resource 'tool' is an executable; the VM bundle runs containers only.", result.Output, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(output, "compose.yaml")));
+        Assert.Contains("The VM bundle is a folder of files: --output-path must name a folder", result.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
     }
 
     [Fact]
@@ -44,5 +44,5 @@ public sealed class VmBundleProcessTests
     }
 
     private static Task<Tools.Result> PublishAsync(params string[] args) =>
-        Tools.RunAsync("dotnet", ["run", "--no-build", "-c", TestPaths.Configuration, "--project", TestPaths.SampleAppHost, "--", "--operation", "publish", .. args]);
+        Tools.RunAsync("dotnet", ["run", "--no-build", "-c", TestPaths.Configuration, "--project", TestPaths.AppHost, "--", "--operation", "publish", .. args]);
 }

@@ -15,7 +15,7 @@ public sealed partial class VmBundleTests
     {
         var output = await PublishOrderPlatformAsync();
         var services = Bundles.Services(await Bundles.ReadAsync(output, "compose.yaml"), out var root);
-        Assert.Equal(["postgres", "redis", "temporal", "temporal-ui", "api", "teamsbot", "worker", "nginx"], services.Keys);
+        Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "nginx"], services.Keys);
         foreach (var (name, service) in services)
         {
             Assert.True(service.Children.ContainsKey("healthcheck"), $"{name} has no healthcheck.");
@@ -25,7 +25,7 @@ public sealed partial class VmBundleTests
         }
         Assert.Equal(["80:80", "443:443"], ((YamlSequenceNode)services["nginx"]["ports"]).Select(p => p.ToString()));
         var declared = ((YamlMappingNode)root["volumes"]).Children.Keys.Select(k => k.ToString()).ToHashSet();
-        Assert.Superset(new HashSet<string> { "orderplatform-postgres-data", "orderplatform-redis-data" }, declared);
+        Assert.Equal(["orderplatform-postgres-data", "orderplatform-redis-data", "orderplatform-storage-data"], declared);
         foreach (var volume in services.Values.Where(s => s.Children.ContainsKey("volumes")).SelectMany(s => (YamlSequenceNode)s["volumes"]).Select(v => v.ToString().Split(':')[0]))
         {
             Assert.True(volume.StartsWith('/') || volume.StartsWith('.') || declared.Contains(volume), $"Volume {volume} is neither a bind mount nor declared.");
@@ -37,9 +37,15 @@ public sealed partial class VmBundleTests
         Assert.Equal("${API_KEY}", Bundles.Env(api, "Api__Keys__0"));
         Assert.Equal("8080", Bundles.Env(api, "HTTP_PORTS"));
         Assert.Equal("${REGISTRY:-localhost}/orderplatform-api:${TAG:-latest}", api["image"].ToString());
-        Assert.Equal(["postgres", "redis", "temporal"], ((YamlMappingNode)api["depends_on"]).Children.Keys.Select(k => k.ToString()));
+        Assert.Equal(["postgres", "redis", "storage", "temporal"], ((YamlMappingNode)api["depends_on"]).Children.Keys.Select(k => k.ToString()));
+        Assert.Equal("DefaultEndpointsProtocol=http;AccountName=orderplatform;AccountKey=${STORAGE_ACCOUNT_KEY};BlobEndpoint=http://storage:10000/orderplatform;", Bundles.Env(api, "ConnectionStrings__blobs"));
+        Assert.Equal("DefaultEndpointsProtocol=http;AccountName=orderplatform;AccountKey=${STORAGE_ACCOUNT_KEY};QueueEndpoint=http://storage:10001/orderplatform;", Bundles.Env(api, "ConnectionStrings__queues"));
+        // No Cosmos DB on the VM: an empty connection string keeps cases in Postgres.
+        Assert.Equal("", Bundles.Env(api, "ConnectionStrings__cosmos"));
+        Assert.Equal("orderplatform:${STORAGE_ACCOUNT_KEY}", Bundles.Env(services["storage"], "AZURITE_ACCOUNTS"));
         Assert.Equal("http://api:8080", Bundles.Env(services["teamsbot"], "services__api__http__0"));
         Assert.Equal("${LLM}", Bundles.Env(services["worker"], "ConnectionStrings__llm"));
+        Assert.Equal("${REGISTRY:-localhost}/orderplatform-worker:${TAG:-latest}", services["worker"]["image"].ToString());
     }
 
     [Fact]
@@ -56,8 +62,8 @@ public sealed partial class VmBundleTests
         {
             ("API_KEY", "api-key (secret, generate:"), ("POSTGRES_PASSWORD", "postgres-password (secret, generate:"),
             ("REDIS_PASSWORD", "redis-password (secret, generate:"), ("BOT_APP_PASSWORD", "bot-app-password (secret)\n"),
-            ("ZOHO_CLIENT_SECRET", "zoho-client-secret (secret): Empty: drafts are dry runs.\n"), ("BOT_APP_ID", "bot-app-id (default: )\n"),
-            ("LLM", "llm (secret)\n"),
+            ("ZOHO_CLIENT_SECRET", "zoho-client-secret (secret)\n"), ("BOT_APP_ID", "bot-app-id (default: )\n"),
+            ("LLM", "llm (secret)\n"), ("STORAGE_ACCOUNT_KEY", "Azurite account key (secret, generate:"),
         })
         {
             // cloud-init (infra/vm) fills NAME= lines and generates a value when the comment right above says generate:.
@@ -108,10 +114,9 @@ public sealed partial class VmBundleTests
     public async Task NginxAcceptsTheGeneratedConfigWithEveryRoute()
     {
         Assert.True(File.Exists(Nginx), "nginx is not installed: apt-get install -y nginx");
-        var builder = Bundles.CreateBuilder(out var output);
-        Models.AddOrderPlatform(builder);
-        builder.AddProject("flowrunner", Models.ServiceProject("OrderPlatform.Api"));
-        await Bundles.PublishAsync(builder);
+        var output = TestPaths.NewDirectory("vm-routes");
+        // No flow runner in the AppHost yet: a stand-in project gets its routes.
+        await Bundles.PublishAppHostAsync(output, b => b.AddProject("flowrunner", Models.ServiceProject("OrderPlatform.Api")).WithHttpEndpoint());
         var config = await Bundles.ReadAsync(output, "nginx.conf");
         foreach (var expected in new[]
         {
@@ -162,9 +167,8 @@ public sealed partial class VmBundleTests
 
     private static async Task<string> PublishOrderPlatformAsync()
     {
-        var builder = Bundles.CreateBuilder(out var output);
-        Models.AddOrderPlatform(builder);
-        await Bundles.PublishAsync(builder);
+        var output = TestPaths.NewDirectory("vm-apphost");
+        await Bundles.PublishAppHostAsync(output);
         foreach (var file in Bundles.Files)
         {
             Assert.True(File.Exists(Path.Combine(output, file)), $"The bundle has no {file}.");
