@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,20 +116,18 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
         foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
         {
             // Proxy-less and pinned before DCP prepares its services, so DCP neither proxies nor re-allocates it.
-            var port = endpoint.Port ?? FreePort();
-            endpoint.IsProxied = false;
-            endpoint.Port = port;
-            endpoint.TargetPort = port;
-            endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port);
+            Pin(endpoint, endpoint.Port ?? PortPicker.Pick());
         }
         resource.Annotations.Add(new RunsAsLocalProcessAnnotation());
     }
 
-    private static int FreePort()
+    /// <summary>Pins an endpoint proxy-less to <paramref name="port"/> on loopback.</summary>
+    internal static void Pin(EndpointAnnotation endpoint, int port)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        endpoint.IsProxied = false;
+        endpoint.Port = port;
+        endpoint.TargetPort = port;
+        endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
