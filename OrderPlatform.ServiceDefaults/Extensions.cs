@@ -55,6 +55,10 @@ public static class ServiceDefaultsExtensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // The exporter's default 10 s timeout, with Aspire's in-memory retry, holds each of the three providers for
+            // 5 s at shutdown when the collector has gone first (the dashboard stops with the app): 15 s per service
+            // after Ctrl+C. A local collector answers in milliseconds; a batch it cannot take within a second is dropped.
+            builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"] ??= "1000";
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +18,9 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
     private readonly LocalProcessOptions _options;
     private readonly string? _dcpPath;
     private readonly List<LocalProcessRun> _runs = [];
+    private Task<(bool Running, string Detail)>? _probe;
+    private Task? _stopped;
+    private IHostApplicationLifetime? _lifetime;
 
     private LocalProcessHost(IDistributedApplicationBuilder builder)
     {
@@ -34,10 +35,19 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
         var host = new LocalProcessHost(b);
         if (b.ExecutionContext.IsRunMode)
         {
+            // dcp info takes 0.1–0.4 s: asked while the rest of the model is built, not on the start path.
+            if (host._options.Runtime == LocalRuntime.Auto)
+            {
+                host._probe = Task.Run(() => ContainerRuntimeProbe.IsRunningAsync(host._dcpPath, CancellationToken.None));
+            }
             b.Eventing.Subscribe<BeforeStartEvent>((e, ct) => host.OnBeforeStartAsync(e, ct));
             // Registered through a factory so that the container disposes it: a test app's DisposeAsync disposes the
             // host without stopping its hosted services.
-            b.Services.AddSingleton(_ => host);
+            b.Services.AddSingleton(sp =>
+            {
+                host._lifetime = sp.GetService<IHostApplicationLifetime>();
+                return host;
+            });
             b.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LocalProcessHost>());
         }
         return host;
@@ -56,6 +66,10 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
         var run = new LocalProcessRun(resource, launcher, context, e, _dcpPath);
         lock (_runs)
         {
+            if (_stopped is not null)
+            {
+                return;
+            }
             _runs.Add(run);
         }
         await run.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -105,7 +119,7 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
 
     private async Task<(bool Local, string Why)> ProbeAsync(CancellationToken cancellationToken)
     {
-        var (running, detail) = await ContainerRuntimeProbe.IsRunningAsync(_dcpPath, cancellationToken).ConfigureAwait(false);
+        var (running, detail) = await (_probe ?? ContainerRuntimeProbe.IsRunningAsync(_dcpPath, cancellationToken)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (!running, detail);
     }
 
@@ -118,34 +132,46 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
         foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
         {
             // Proxy-less and pinned before DCP prepares its services, so DCP neither proxies nor re-allocates it.
-            var port = endpoint.Port ?? FreePort();
-            endpoint.IsProxied = false;
-            endpoint.Port = port;
-            endpoint.TargetPort = port;
-            endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port);
+            Pin(endpoint, endpoint.Port ?? PortPicker.Pick());
         }
         resource.Annotations.Add(new RunsAsLocalProcessAnnotation());
     }
 
-    private static int FreePort()
+    /// <summary>Pins an endpoint proxy-less to <paramref name="port"/> on loopback.</summary>
+    internal static void Pin(EndpointAnnotation endpoint, int port)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        endpoint.IsProxied = false;
+        endpoint.Port = port;
+        endpoint.TargetPort = port;
+        endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // Stopping starts with the app's stopping signal, so the local processes stop alongside DCP's resources rather than
+    // before them: Azurite, for one, only closes once the services holding connections to it are gone.
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _lifetime?.ApplicationStopping.Register(() => _ = StopAsync(CancellationToken.None));
+        return Task.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_runs)
+        {
+            return _stopped ??= StopAllAsync();
+        }
+    }
+
+    private async Task StopAllAsync()
     {
         LocalProcessRun[] runs;
         lock (_runs)
         {
             runs = [.. _runs];
         }
-        await Task.WhenAll(runs.Select(r => r.StopAsync(TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
+        await Task.WhenAll(runs.Select(r => r.StopAsync(TimeSpan.FromSeconds(3)))).ConfigureAwait(false);
         if (_options.Ephemeral && Directory.Exists(_options.DataDirectory))
         {
             try

@@ -27,11 +27,9 @@ internal sealed class LocalProcessRun(IResource resource, ILocalProcessLauncher 
             await init.Eventing.PublishAsync(new BeforeResourceStartedEvent(resource, init.Services), ct).ConfigureAwait(false);
             await notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Starting }).ConfigureAwait(false);
             Directory.CreateDirectory(context.DataDirectory);
-            var spec = await launcher.PrepareAsync(context, ct).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
-            _process = ChildProcess.Start(spec, context.DataDirectory, OnLine, dcpPath);
-            await PublishRunningAsync(spec, _process.Id).ConfigureAwait(false);
-            var exitCode = await _process.Exited.ConfigureAwait(false);
+            var (spec, process) = await StartListeningAsync(ct).ConfigureAwait(false);
+            await PublishRunningAsync(spec, process.Id).ConfigureAwait(false);
+            var exitCode = await process.Exited.ConfigureAwait(false);
             if (!_stopping.IsCancellationRequested)
             {
                 context.Logger.LogError("{Name} exited unexpectedly with code {Code}.", resource.Name, exitCode);
@@ -47,6 +45,69 @@ internal sealed class LocalProcessRun(IResource resource, ILocalProcessLauncher 
             context.Logger.LogError("Failed to start {Name}: {Message}", resource.Name, e.Message);
             await PublishStoppedAsync(KnownResourceStates.FailedToStart, null).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Starts the process and waits until its ports accept connections. A process that exits first while one of its
+    /// ports is held by someone else lost a race for that port (another app on the machine took it after it was
+    /// picked): it is started again on new ports, twice at most. Any other early exit is reported as it is.
+    /// </summary>
+    private async Task<(LocalProcessSpec, ChildProcess)> StartListeningAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var spec = await launcher.PrepareAsync(context, ct).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            var process = _process = ChildProcess.Start(spec, context.DataDirectory, OnLine, dcpPath);
+            var endpoints = resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.AllocatedEndpoint is not null).ToList();
+            if (await ListeningAsync(process, endpoints.Select(e => e.AllocatedEndpoint!.Port), ct).ConfigureAwait(false))
+            {
+                return (spec, process);
+            }
+            var taken = endpoints.Where(e => !PortPicker.IsFree(e.AllocatedEndpoint!.Port)).ToList();
+            if (taken.Count == 0 || attempt == 3)
+            {
+                return (spec, process);
+            }
+            foreach (var endpoint in taken)
+            {
+                var port = PortPicker.Pick();
+                context.Logger.LogWarning("Port {Old} was taken by another program before {Name} bound it; starting again on {New}.",
+                    endpoint.AllocatedEndpoint!.Port, resource.Name, port);
+                LocalProcessHost.Pin(endpoint, port);
+            }
+        }
+    }
+
+    private static async Task<bool> ListeningAsync(ChildProcess process, IEnumerable<int> ports, CancellationToken ct)
+    {
+        var pending = ports.ToHashSet();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (pending.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            if (process.Exited.IsCompleted)
+            {
+                return false;
+            }
+            foreach (var port in pending.ToList())
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                try
+                {
+                    await client.ConnectAsync(System.Net.IPAddress.Loopback, port, ct).ConfigureAwait(false);
+                    pending.Remove(port);
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                }
+            }
+            if (pending.Count > 0)
+            {
+                await Task.WhenAny(process.Exited, Task.Delay(100, ct)).ConfigureAwait(false);
+            }
+        }
+        // Past the deadline the health checks decide; an exit is seen by the caller's wait on Exited.
+        return !process.Exited.IsCompleted || pending.Count == 0;
     }
 
     public async Task StopAsync(TimeSpan grace)

@@ -1,10 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Eventing;
+using Aspire.Hosting.LocalProcesses;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrderPlatform.Tests;
 
 namespace OrderPlatform.Hosting.Azure.Tests;
 
@@ -12,28 +14,25 @@ namespace OrderPlatform.Hosting.Azure.Tests;
 public sealed class AzuriteTests
 {
     [Fact]
-    public async Task DeclaredContainersAndQueuesExistOnceTheAccountIsReady()
+    public async Task DeclaredContainersAndQueuesExistOnceTheEmulatorIsReady()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var azurite = await Azurite.StartAsync(ct);
         var (containerName, queueName) = ($"orders-{Guid.NewGuid():N}", $"tasks-{Guid.NewGuid():N}");
-        var builder = Models.Run();
-        var storage = builder.AddAzureStorage("storage").RunAsEmulator();
+        var builder = TestApps.CreateBuilder();
+        var storage = builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher());
         var container = storage.AddBlobContainer("orders", containerName);
         var queue = storage.AddQueue("tasks", queueName);
-        Allocate(storage.Resource, azurite);
-        await using var app = builder.Build();
+        await using var app = await TestApps.StartAsync(builder, ["storage"], ct);
 
-        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "storage_check", ct);
-        Assert.Equal(HealthStatus.Healthy, report.Status);
-        var eventing = app.Services.GetRequiredService<IDistributedApplicationEventing>();
-        await eventing.PublishAsync(new ResourceReadyEvent(storage.Resource, app.Services), ct);
-        await eventing.PublishAsync(new ResourceReadyEvent(storage.Resource, app.Services), ct);
-
-        var blobs = new BlobServiceClient(await container.Resource.Parent.ConnectionStringExpression.GetValueAsync(ct));
-        Assert.True(await blobs.GetBlobContainerClient(containerName).ExistsAsync(ct));
-        var queues = new QueueServiceClient(await queue.Resource.Parent.ConnectionStringExpression.GetValueAsync(ct));
-        Assert.True(await queues.GetQueueClient(queueName).ExistsAsync(ct));
+        var blobs = new BlobServiceClient(await container.Resource.Parent.ConnectionStringExpression.GetValueAsync(ct)).GetBlobContainerClient(containerName);
+        var queues = new QueueServiceClient(await queue.Resource.Parent.ConnectionStringExpression.GetValueAsync(ct)).GetQueueClient(queueName);
+        // Created by the ready event, which runs just after the resource turns healthy.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await blobs.ExistsAsync(ct) && await queues.ExistsAsync(ct)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{containerName} or {queueName} was not created within 30 s of storage turning healthy.");
+            await Task.Delay(100, ct);
+        }
     }
 
     [Fact]
@@ -42,9 +41,9 @@ public sealed class AzuriteTests
         var ct = TestContext.Current.CancellationToken;
         var builder = Models.Run();
         var storage = builder.AddAzureStorage("storage").RunAsEmulator();
-        Models.Allocate(storage.Resource, "blob", Azurite.FreePort());
-        Models.Allocate(storage.Resource, "queue", Azurite.FreePort());
-        Models.Allocate(storage.Resource, "table", Azurite.FreePort());
+        Models.Allocate(storage.Resource, "blob", FreePort());
+        Models.Allocate(storage.Resource, "queue", FreePort());
+        Models.Allocate(storage.Resource, "table", FreePort());
         await using var app = builder.Build();
 
         var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "storage_check", ct);
@@ -52,10 +51,10 @@ public sealed class AzuriteTests
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
     }
 
-    private static void Allocate(IResourceWithEndpoints storage, Azurite azurite)
+    private static int FreePort()
     {
-        Models.Allocate(storage, "blob", azurite.BlobPort);
-        Models.Allocate(storage, "queue", azurite.QueuePort);
-        Models.Allocate(storage, "table", azurite.TablePort);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

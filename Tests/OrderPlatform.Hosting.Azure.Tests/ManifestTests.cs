@@ -61,12 +61,13 @@ public sealed class ManifestTests
         Assert.Contains("name: 'orders'", await File.ReadAllTextAsync(Path.Combine(directory, "cosmos.module.bicep"), TestContext.Current.CancellationToken));
     }
 
+    // Expected/former-azure-entries.json: these entries of the manifest the home-made hosting wrote (and azd deployed).
     [Fact]
     public async Task EntriesAreWhatTheFormerHostingWrote()
     {
         var (resources, _) = await Models.PublishAsync(AppHostModel);
         var former = JsonNode.Parse(await File.ReadAllTextAsync(
-            Path.Combine(Models.RepositoryRoot, "Tests", "OrderPlatform.Publishing.Tests", "Expected", "apphost-manifest.json"),
+            Path.Combine(Models.RepositoryRoot, "Tests", "OrderPlatform.Hosting.Azure.Tests", "Expected", "former-azure-entries.json"),
             TestContext.Current.CancellationToken))!["resources"]!;
 
         string[] names = ["storage", "storage-roles", "blobs", "queues", "cosmos", "cosmos-roles", "orders"];

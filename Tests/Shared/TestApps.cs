@@ -57,23 +57,23 @@ internal static class TestApps
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"'{name}' did not become healthy in time ({Describe(last)}).{Environment.NewLine}{await LogTailAsync(app, name)}");
+            throw new TimeoutException($"'{name}' did not become healthy in time ({Describe(last)}).{Environment.NewLine}{await LogTailAsync(app, last?.ResourceId ?? name)}");
         }
         if (last.Snapshot.HealthStatus != HealthStatus.Healthy)
         {
-            throw new InvalidOperationException($"'{name}' did not become healthy: {Describe(last)}.{Environment.NewLine}{await LogTailAsync(app, name)}");
+            throw new InvalidOperationException($"'{name}' did not become healthy: {Describe(last)}.{Environment.NewLine}{await LogTailAsync(app, last.ResourceId)}");
         }
     }
 
-    /// <summary>The last lines a resource logged.</summary>
-    public static async Task<string> LogTailAsync(DistributedApplication app, string name, int lines = 30)
+    /// <summary>The last lines a resource (by its id: the name, or name-suffix for a replica) logged.</summary>
+    public static async Task<string> LogTailAsync(DistributedApplication app, string resourceId, int lines = 30)
     {
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
         var tail = new Queue<string>();
         using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await foreach (var batch in logs.GetAllAsync(name).WithCancellation(quick.Token))
+            await foreach (var batch in logs.GetAllAsync(resourceId).WithCancellation(quick.Token))
             {
                 foreach (var line in batch)
                 {
@@ -88,7 +88,7 @@ internal static class TestApps
         catch (OperationCanceledException)
         {
         }
-        return $"--- last lines of {name} ---{Environment.NewLine}{string.Join(Environment.NewLine, tail)}";
+        return $"--- last lines of {resourceId} ---{Environment.NewLine}{string.Join(Environment.NewLine, tail)}";
     }
 
     /// <summary>A connection string the app must have.</summary>

@@ -4,8 +4,10 @@ using System.Text.RegularExpressions;
 
 // Start-up benchmark: the AppHost (already built) from process start to "All N resources are running and healthy",
 // against bench/startup/direct.sh, which starts the same processes (postgres, redis, azurite, Temporal, Api,
-// TeamsBot, Worker) directly and in parallel and waits until each answers. Runs alternate between the two so a busy machine slows both alike. Both keep their data between runs
-// (one unmeasured warm-up run each prepares it), as a developer's second F5 does.
+// TeamsBot, Worker) directly and in parallel and waits until each answers. Runs alternate between the two so a busy
+// machine slows both alike. Both keep their data between runs (one unmeasured warm-up run each prepares it), as a
+// developer's second F5 does. Also: the time to the dashboard's login URL, and from SIGINT (Ctrl+C) to the last
+// process of the run gone.
 //
 //   dotnet run --project bench/startup -c Release [-- --runs 5 --configuration Release]
 var options = BenchOptions.Parse(args);
@@ -28,10 +30,10 @@ var directData = Path.Combine(work, "direct");
 var directScript = Path.Combine(root, "bench", "startup", "direct.sh");
 var allHealthy = new Regex(@"All \d+ resources are running and healthy", RegexOptions.Compiled);
 var allAnswer = new Regex(@"All \d+ processes answer", RegexOptions.Compiled);
-var dashboardLine = new Regex(@"Dashboard: http", RegexOptions.Compiled);
+var dashboardLine = new Regex(@"Login to the dashboard at http", RegexOptions.Compiled);
 
 Measurement AppHost(bool dashboard, params Regex[] marks) => Runner.Measure(
-    "dotnet", [appHost, "--data-dir", appHostData, .. dashboard ? Array.Empty<string>() : ["--no-dashboard"]], marks, Runner.StopWithSigterm);
+    "dotnet", [appHost, "--data-dir", appHostData, .. dashboard ? Array.Empty<string>() : ["--no-dashboard"]], marks, Runner.StopWithSigint);
 Measurement Direct() => Runner.Measure("bash", [directScript, "--data-dir", directData, "--configuration", options.Configuration], [allAnswer], Runner.WaitForExit);
 
 try
@@ -56,14 +58,16 @@ try
         dashboardHealthyRuns.Add(m.Marks[1]);
         Console.WriteLine($"  run {run}: dashboard URL {m.Marks[0],7:F0} ms   all healthy {m.Marks[1],7:F0} ms");
     }
+    var stopRuns = Runner.StopTimes.ToList();
     var ratio = Median(appHostRuns) / Median(directRuns);
     Console.WriteLine();
     Console.WriteLine($"Startup, {options.Runs} runs each, median (AppHost build: {options.Configuration}, {Environment.ProcessorCount} cores)");
     Console.WriteLine($"  AppHost start -> all resources healthy (--no-dashboard): {Median(appHostRuns),7:F0} ms   [{Join(appHostRuns)}]");
     Console.WriteLine($"  direct.sh start -> every process answers:                {Median(directRuns),7:F0} ms   [{Join(directRuns)}]");
     Console.WriteLine($"  ratio AppHost / direct:                                  {ratio,7:F2}x   (goal <= 1.3x)");
-    Console.WriteLine($"  AppHost start -> dashboard URL printed:                  {Median(dashboardRuns),7:F0} ms   [{Join(dashboardRuns)}]   (goal <= 2000 ms)");
+    Console.WriteLine($"  AppHost start -> dashboard URL printed:                  {Median(dashboardRuns),7:F0} ms   [{Join(dashboardRuns)}]   (goal <= 3000 ms)");
     Console.WriteLine($"  AppHost start -> all healthy, dashboard on:              {Median(dashboardHealthyRuns),7:F0} ms   [{Join(dashboardHealthyRuns)}]");
+    Console.WriteLine($"  SIGINT (Ctrl+C) -> last process of the run gone:         {Median(stopRuns),7:F0} ms   [{Join(stopRuns)}]   (goal <= 3000 ms)");
     return 0;
 }
 catch (BenchmarkFailedException ex)
@@ -134,6 +138,13 @@ internal static class Runner
     public static Measurement Measure(string file, string[] args, Regex[] marks, Func<Process, Task> stop)
     {
         var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // What the AppHost's http launch profile sets (dotnet run applies it; running the dll does not).
+        foreach (var (key, value) in HttpProfile)
+        {
+            psi.Environment[key] = value;
+        }
+        // DCP detaches from the AppHost, so the run's processes are found by this marker, which all of them inherit.
+        psi.Environment[MarkerVariable] = Guid.NewGuid().ToString("N");
         var times = new double[marks.Length];
         var found = 0;
         var output = new System.Text.StringBuilder();
@@ -174,15 +185,57 @@ internal static class Runner
         }
     }
 
-    /// <summary>Ctrl+C's equivalent for the AppHost: it stops its resources and exits.</summary>
-    public static async Task StopWithSigterm(Process process)
+    private static readonly Dictionary<string, string> HttpProfile = new()
     {
+        ["DOTNET_ENVIRONMENT"] = "Development",
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["ASPNETCORE_URLS"] = "http://localhost:15089",
+        ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://localhost:19089",
+        ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = "http://localhost:20089",
+        ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+    };
+
+    /// <summary>Milliseconds from each SIGINT to the last process of that run gone.</summary>
+    public static List<double> StopTimes { get; } = [];
+
+    /// <summary>Ctrl+C for the AppHost: SIGINT, then the time until it and every process it started are gone.</summary>
+    public static async Task StopWithSigint(Process process)
+    {
+        var tree = Marked(process.StartInfo.Environment[MarkerVariable]!).Append(process.Id).ToList();
+        var clock = Stopwatch.StartNew();
         if (!process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await kill.WaitForExitAsync();
+            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill!.WaitForExitAsync();
         }
         await WaitForExit(process);
+        while (tree.Any(pid => Directory.Exists($"/proc/{pid}")) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+        StopTimes.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
+    private const string MarkerVariable = "ORDERPLATFORM_BENCH_RUN";
+
+    private static List<int> Marked(string marker)
+    {
+        var needle = System.Text.Encoding.UTF8.GetBytes($"{MarkerVariable}={marker}");
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(dir), out var pid) && File.ReadAllBytes(Path.Combine(dir, "environ")).AsSpan().IndexOf(needle) >= 0)
+                {
+                    pids.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return pids;
     }
 
     /// <summary>direct.sh stops its processes itself once they all answered.</summary>
