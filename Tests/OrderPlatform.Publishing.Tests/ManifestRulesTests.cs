@@ -88,6 +88,16 @@ public sealed partial class ManifestRulesTests
     }
 
     [Fact]
+    public async Task NothingNeedsANewerAzdThanInfraReadmeSays()
+    {
+        // infra/README.md promises no azd 1.20.3 requirement: annotated.string (Aspire 13's URI-encoded passwords for
+        // *_URI reference variables) is kept out by AzdManifest.WithConnectionStringsAndServiceDiscovery.
+        var published = await Manifests.DefaultAsync();
+        var types = published.Resources.Select(r => (string)r.Value!["type"]!).ToHashSet();
+        Assert.Subset(new HashSet<string> { "container.v0", "project.v0", "parameter.v0", "value.v0", "azure.bicep.v0" }, types);
+    }
+
+    [Fact]
     public async Task EveryExpressionRefersToSomethingInTheManifest()
     {
         var published = await Manifests.DefaultAsync();
