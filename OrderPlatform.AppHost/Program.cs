@@ -14,10 +14,10 @@ var zohoOrganizationId = builder.AddOptionalParameter("zoho-organization-id");
 var llm = builder.AddOptionalParameter("llm", secret: true);
 
 // Backing services: official containers where an engine answers, local processes where none does.
-var postgres = builder.AddPostgres("postgres").WithLocalProcessFallback();
+var postgres = builder.AddPostgres("postgres").WithDataVolume("orderplatform-postgres-data").WithLocalProcessFallback();
 var ordersDb = postgres.AddDatabase("ordersdb");
 postgres.AddDatabase("flowsdb");
-var redis = builder.AddRedis("redis").WithLocalProcessFallback();
+var redis = builder.AddRedis("redis").WithDataVolume("orderplatform-redis-data").WithTcpSchemeWhenPublished().WithLocalProcessFallback();
 var storage = builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher());
 var blobs = storage.AddBlobs("blobs");
 var queues = storage.AddQueues("queues");
@@ -26,6 +26,7 @@ cosmos.AddCosmosDatabase("orders");
 var temporal = builder.AddTemporal("temporal").WithPostgres(postgres);
 
 var api = builder.AddProject<Projects.OrderPlatform_Api>("api")
+    .WithConnectionStringsAndServiceDiscovery()
     .WithExternalHttpEndpoints()
     .WithReference(ordersDb).WaitFor(ordersDb)
     .WithReference(redis).WaitFor(redis)
@@ -36,6 +37,7 @@ var api = builder.AddProject<Projects.OrderPlatform_Api>("api")
     .WithHttpHealthCheck("/health");
 
 var teamsBot = builder.AddProject<Projects.OrderPlatform_TeamsBot>("teamsbot")
+    .WithConnectionStringsAndServiceDiscovery()
     .WithExternalHttpEndpoints()
     .WithReference(api).WaitFor(api)
     .WithReference(ordersDb).WaitFor(ordersDb)
@@ -46,6 +48,7 @@ var teamsBot = builder.AddProject<Projects.OrderPlatform_TeamsBot>("teamsbot")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.OrderPlatform_Worker>("worker")
+    .WithConnectionStringsAndServiceDiscovery()
     .WithReference(ordersDb).WaitFor(ordersDb)
     .WithReference(blobs).WaitFor(storage)
     .WithReference(cosmos)
