@@ -33,6 +33,7 @@ internal static class Extensions
         builder.Services.AddSingleton<ITemporalClient>(_ => TemporalClient.CreateLazy(new TemporalClientConnectOptions(temporal)
         {
             Namespace = builder.Configuration[$"{TemporalOptions.Section}:Namespace"] ?? OrderPlatform.Contracts.OrderWorkflow.DefaultNamespace,
+            Interceptors = [new OrderPlatform.Api.Workflow.TemporalTracingInterceptor()],
         }));
         builder.Services.AddScoped<OrderIntake>();
         builder.AddApiSurface();

@@ -46,7 +46,8 @@ public static class OrderProcessingRegistration
             .AddScopedActivities<DraftActivities>()
             .AddScopedActivities<NotifyActivities>()
             .AddWorkflow<OrderProcessingWorkflow>()
-            .AddCatalogSync();
+            .AddCatalogSync()
+            .ConfigureOptions(options => options.Interceptors = [.. options.Interceptors ?? [], new TemporalTracingInterceptor()]);
         return builder;
     }
 
