@@ -18,10 +18,16 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>Debian's Chromium; Playwright cannot download its own browser here.</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    /// <summary>The resources whose rows the Resources page must show Running and healthy.</summary>
+    /// <summary>The resources the fixture waits healthy for before the browser opens.</summary>
     public static readonly string[] Resources = ["postgres", "redis", "storage", "temporal", "api", "teamsbot", "worker"];
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    /// <summary>
+    /// The rows the Resources page must show Running and healthy: those, and the children of the local processes
+    /// (Postgres' databases, the storage account's blobs and queues).
+    /// </summary>
+    public static readonly string[] ResourceRows = [.. Resources, "ordersdb", "flowsdb", "blobs", "queues"];
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly string _apiKey = "dashboard-tests-" + Guid.NewGuid().ToString("N");
     private IPlaywright? _playwright;

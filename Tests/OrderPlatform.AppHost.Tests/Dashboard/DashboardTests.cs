@@ -27,17 +27,17 @@ public sealed class DashboardTests(DashboardFixture dashboard) : IClassFixture<D
         {
             await page.WaitForFunctionAsync(
                 $"names => {{ const states = ({states})(); return names.every(n => states[n] === 'Running'); }}",
-                DashboardFixture.Resources,
+                DashboardFixture.ResourceRows,
                 new PageWaitForFunctionOptions { Timeout = PageTimeoutMs, PollingInterval = 500 });
         }
         catch (TimeoutException e)
         {
             var seen = await page.EvaluateAsync<Dictionary<string, string?>>(states);
-            throw await dashboard.PageFailureAsync("resources", $"the Resources page did not show all of [{string.Join(", ", DashboardFixture.Resources)}] Running and healthy; it showed {{{string.Join(", ", seen.Select(kv => $"{kv.Key}: {kv.Value}"))}}}", e);
+            throw await dashboard.PageFailureAsync("resources", $"the Resources page did not show all of [{string.Join(", ", DashboardFixture.ResourceRows)}] Running and healthy; it showed {{{string.Join(", ", seen.Select(kv => $"{kv.Key}: {kv.Value}"))}}}", e);
         }
 
         var shown = await page.EvaluateAsync<Dictionary<string, string?>>(states);
-        foreach (var name in DashboardFixture.Resources)
+        foreach (var name in DashboardFixture.ResourceRows)
         {
             Assert.Equal("Running", shown[name]);
         }
