@@ -70,16 +70,20 @@ public sealed class DashboardTests(DashboardFixture dashboard) : IClassFixture<D
         }
         await dashboard.ScreenshotAsync("traces");
 
-        // The trace itself: the Api's request and Temporal start, the Worker's activity runs under it.
+        // The trace itself: the Api's request and its workflow start, and under it the Worker's first activities (every
+        // upload is stored, then parsed); a span shows once it has ended, so this also waits for the trace to fill in.
         await page.GotoAsync(new Uri(dashboard.DashboardUrl, $"/traces/detail/{order.TraceId}").ToString());
+        string[] spans = ["POST /api/orders", "StartWorkflow:OrderProcessingWorkflow", "RunActivity:load-settings", "RunActivity:store-file", "RunActivity:parse-excel"];
         try
         {
-            await page.GetByText($"StartWorkflow:").First.WaitForAsync(new LocatorWaitForOptions { Timeout = PageTimeoutMs });
-            await page.GetByText("RunActivity:").First.WaitForAsync(new LocatorWaitForOptions { Timeout = PageTimeoutMs });
+            foreach (var span in spans)
+            {
+                await page.GetByText(span, new PageGetByTextOptions { Exact = true }).First.WaitForAsync(new LocatorWaitForOptions { Timeout = PageTimeoutMs });
+            }
         }
         catch (TimeoutException e)
         {
-            throw await dashboard.PageFailureAsync("trace-detail", $"the detail of trace {order.TraceId} did not show the Api's StartWorkflow span and a Worker RunActivity span", e);
+            throw await dashboard.PageFailureAsync("trace-detail", $"the detail of trace {order.TraceId} did not show all of the spans [{string.Join(", ", spans)}]", e);
         }
         await dashboard.ScreenshotAsync("trace-detail");
     }
