@@ -1,3 +1,4 @@
+using OpenTelemetry.Trace;
 using OrderPlatform.Api;
 using OrderPlatform.Api.Health;
 using OrderPlatform.Api.Orders;
@@ -35,6 +36,7 @@ internal static class Extensions
             Namespace = builder.Configuration[$"{TemporalOptions.Section}:Namespace"] ?? OrderPlatform.Contracts.OrderWorkflow.DefaultNamespace,
             Interceptors = [new OrderPlatform.Api.Workflow.TemporalTracingInterceptor()],
         }));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OrderPlatform.Api.Workflow.TemporalTracingInterceptor.Source.Name));
         builder.Services.AddScoped<OrderIntake>();
         builder.AddApiSurface();
 

@@ -1,3 +1,4 @@
+using OpenTelemetry.Trace;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Activities;
@@ -48,6 +49,7 @@ public static class OrderProcessingRegistration
             .AddWorkflow<OrderProcessingWorkflow>()
             .AddCatalogSync()
             .ConfigureOptions(options => options.Interceptors = [.. options.Interceptors ?? [], new TemporalTracingInterceptor()]);
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TemporalTracingInterceptor.Source.Name));
         return builder;
     }
 

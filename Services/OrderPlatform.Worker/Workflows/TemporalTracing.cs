@@ -17,7 +17,7 @@ public sealed class TemporalTracingInterceptor : IWorkerInterceptor
     /// <summary>The header Temporal's OpenTelemetry interceptor uses.</summary>
     public const string HeaderKey = "_tracer-data";
 
-    /// <summary>Registered with the tracer through the application name (ServiceDefaults' <c>AddSource</c>).</summary>
+    /// <summary>Registered with the tracer where the interceptor is registered.</summary>
     public static readonly ActivitySource Source = new(typeof(TemporalTracingInterceptor).Assembly.GetName().Name!);
 
     /// <inheritdoc />
