@@ -15,8 +15,8 @@ namespace OrderPlatform.AppHost.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
-    /// <summary>Debian's Chromium; Playwright cannot download its own browser here.</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium (Playwright cannot download its own browser here); <c>CHROMIUM_PATH</c> overrides it.</summary>
+    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     /// <summary>The resources the fixture waits healthy for before the browser opens.</summary>
     public static readonly string[] Resources = ["postgres", "redis", "storage", "temporal", "api", "teamsbot", "worker"];
