@@ -1,3 +1,4 @@
+using OpenTelemetry.Trace;
 using OrderPlatform.Api;
 using OrderPlatform.Api.Health;
 using OrderPlatform.Api.Orders;
@@ -33,7 +34,9 @@ internal static class Extensions
         builder.Services.AddSingleton<ITemporalClient>(_ => TemporalClient.CreateLazy(new TemporalClientConnectOptions(temporal)
         {
             Namespace = builder.Configuration[$"{TemporalOptions.Section}:Namespace"] ?? OrderPlatform.Contracts.OrderWorkflow.DefaultNamespace,
+            Interceptors = [new OrderPlatform.Api.Workflow.TemporalTracingInterceptor()],
         }));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OrderPlatform.Api.Workflow.TemporalTracingInterceptor.Source.Name));
         builder.Services.AddScoped<OrderIntake>();
         builder.AddApiSurface();
 

@@ -1,3 +1,4 @@
+using OpenTelemetry.Trace;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Activities;
@@ -46,7 +47,9 @@ public static class OrderProcessingRegistration
             .AddScopedActivities<DraftActivities>()
             .AddScopedActivities<NotifyActivities>()
             .AddWorkflow<OrderProcessingWorkflow>()
-            .AddCatalogSync();
+            .AddCatalogSync()
+            .ConfigureOptions(options => options.Interceptors = [.. options.Interceptors ?? [], new TemporalTracingInterceptor()]);
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TemporalTracingInterceptor.Source.Name));
         return builder;
     }
 
