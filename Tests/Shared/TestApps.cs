@@ -69,11 +69,14 @@ internal static class TestApps
     public static async Task<string> LogTailAsync(DistributedApplication app, string name, int lines = 30)
     {
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        // By resource, not by name: the logs of what DCP runs (executables, projects) are kept under its instance
+        // names (crasher-abcd1234), so GetAllAsync(name) finds nothing for them.
+        var resource = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.FirstOrDefault(r => r.Name == name);
         var tail = new Queue<string>();
         using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await foreach (var batch in logs.GetAllAsync(name).WithCancellation(quick.Token))
+            await foreach (var batch in (resource is null ? logs.GetAllAsync(name) : logs.GetAllAsync(resource)).WithCancellation(quick.Token))
             {
                 foreach (var line in batch)
                 {
