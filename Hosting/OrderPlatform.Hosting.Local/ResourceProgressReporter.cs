@@ -13,7 +13,7 @@ namespace Aspire.Hosting.LocalProcesses;
 /// headless run, a script or a benchmark has only the console.
 /// </summary>
 internal sealed class ResourceProgressReporter(ResourceNotificationService notifications, ResourceLoggerService logs,
-    DistributedApplicationModel model, ILogger<ResourceProgressReporter> logger) : BackgroundService
+    DistributedApplicationModel model, IHostApplicationLifetime lifetime, ILogger<ResourceProgressReporter> logger) : BackgroundService
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -39,7 +39,9 @@ internal sealed class ResourceProgressReporter(ResourceNotificationService notif
                 }
                 last[e.ResourceId] = text;
                 logger.LogInformation("[+{Elapsed,6} ms] {Resource,-12} {State}", _clock.ElapsedMilliseconds, e.Resource.Name, text);
-                if (state is "FailedToStart" or "Exited" && !stoppingToken.IsCancellationRequested)
+                // Not while the app stops: the local processes are stopped before this service is, and their Exited
+                // is the shutdown, not a failure worth a log tail.
+                if (state is "FailedToStart" or "Exited" && !stoppingToken.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
                 {
                     logger.LogWarning("{Resource} is {State}; its last log lines:{NewLine}{Tail}", e.Resource.Name, state, Environment.NewLine,
                         await LogTailAsync(e.ResourceId).ConfigureAwait(false));

@@ -57,23 +57,26 @@ internal static class TestApps
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"'{name}' did not become healthy in time ({Describe(last)}).{Environment.NewLine}{await LogTailAsync(app, last?.ResourceId ?? name)}");
+            throw new TimeoutException($"'{name}' did not become healthy in time ({Describe(last)}).{Environment.NewLine}{await LogTailAsync(app, name)}");
         }
         if (last.Snapshot.HealthStatus != HealthStatus.Healthy)
         {
-            throw new InvalidOperationException($"'{name}' did not become healthy: {Describe(last)}.{Environment.NewLine}{await LogTailAsync(app, last.ResourceId)}");
+            throw new InvalidOperationException($"'{name}' did not become healthy: {Describe(last)}.{Environment.NewLine}{await LogTailAsync(app, name)}");
         }
     }
 
-    /// <summary>The last lines a resource (by its id: the name, or name-suffix for a replica) logged.</summary>
-    public static async Task<string> LogTailAsync(DistributedApplication app, string resourceId, int lines = 30)
+    /// <summary>The last lines a resource logged.</summary>
+    public static async Task<string> LogTailAsync(DistributedApplication app, string name, int lines = 30)
     {
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        // By resource, not by name: the logs of what DCP runs (executables, projects) are kept under its instance
+        // names (crasher-abcd1234), so GetAllAsync(name) finds nothing for them.
+        var resource = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.FirstOrDefault(r => r.Name == name);
         var tail = new Queue<string>();
         using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await foreach (var batch in logs.GetAllAsync(resourceId).WithCancellation(quick.Token))
+            await foreach (var batch in (resource is null ? logs.GetAllAsync(name) : logs.GetAllAsync(resource)).WithCancellation(quick.Token))
             {
                 foreach (var line in batch)
                 {
@@ -88,7 +91,7 @@ internal static class TestApps
         catch (OperationCanceledException)
         {
         }
-        return $"--- last lines of {resourceId} ---{Environment.NewLine}{string.Join(Environment.NewLine, tail)}";
+        return $"--- last lines of {name} ---{Environment.NewLine}{string.Join(Environment.NewLine, tail)}";
     }
 
     /// <summary>A connection string the app must have.</summary>
