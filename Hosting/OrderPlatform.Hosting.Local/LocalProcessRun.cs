@@ -144,7 +144,8 @@ internal sealed class LocalProcessRun(IResource resource, ILocalProcessLauncher 
             Urls = urls,
             Properties = With(s.Properties, new()
             {
-                ["executable.path"] = spec.FileName,
+                // setpriv (postgres as the postgres user) shows the program it runs, as ps would after its exec.
+                ["executable.path"] = spec.Args.SkipWhile(a => a != "--").Skip(1).FirstOrDefault() is { } ran && Path.GetFileName(spec.FileName) == "setpriv" ? ran : spec.FileName,
                 ["executable.args"] = string.Join(' ', spec.Args),
                 ["executable.pid"] = pid.ToString(CultureInfo.InvariantCulture),
                 ["executable.workDir"] = spec.WorkingDirectory ?? context.DataDirectory,

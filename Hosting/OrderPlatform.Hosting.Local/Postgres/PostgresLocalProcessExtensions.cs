@@ -37,6 +37,7 @@ internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalPr
         var password = await server.PasswordParameter.GetValueAsync(cancellationToken).ConfigureAwait(false) ?? "";
         var user = server.UserNameParameter is { } u ? await u.GetValueAsync(cancellationToken).ConfigureAwait(false) ?? "postgres" : "postgres";
         var dataDir = Path.Combine(context.DataDirectory, "pgdata");
+        ThrowIfPostgresUserCannotReach(context.DataDirectory);
         if (!File.Exists(Path.Combine(dataDir, "PG_VERSION")))
         {
             await InitDbAsync(context, dataDir, user, password, cancellationToken).ConfigureAwait(false);
@@ -107,6 +108,25 @@ internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalPr
         }
         await File.WriteAllTextAsync(stamp, fingerprint, cancellationToken).ConfigureAwait(false);
         LocalProcessContext.OwnerOnly(stamp);
+    }
+
+    // As root the server runs as the postgres user, which must be able to walk down to its data folder; initdb would
+    // otherwise fail with a bare "Permission denied".
+    private static void ThrowIfPostgresUserCannotReach(string directory)
+    {
+        if (!Binaries.IsRoot || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        for (var dir = Directory.GetParent(directory); dir is not null; dir = dir.Parent)
+        {
+            if (dir.Exists && (File.GetUnixFileMode(dir.FullName) & UnixFileMode.OtherExecute) == 0)
+            {
+                throw new DistributedApplicationException(
+                    $"The postgres user cannot reach {directory}: {dir.FullName} is not searchable by others. "
+                    + $"Pick a data folder outside it (--data-dir) or run: chmod o+x {dir.FullName}");
+            }
+        }
     }
 
     private static LocalProcessSpec AsPostgresUser(string file, string[] args) => Binaries.IsRoot
