@@ -48,7 +48,9 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
                 host._lifetime = sp.GetService<IHostApplicationLifetime>();
                 return host;
             });
-            b.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LocalProcessHost>());
+            // First of the hosted services, so the last to be stopped: its StopAsync waits for the local processes,
+            // which began stopping with the app's stopping signal, without holding up DCP's stop before it.
+            b.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<LocalProcessHost>()));
         }
         return host;
     });
@@ -150,13 +152,15 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
     // before them: Azurite, for one, only closes once the services holding connections to it are gone.
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _lifetime?.ApplicationStopping.Register(() => _ = StopAsync(CancellationToken.None));
+        _lifetime?.ApplicationStopping.Register(() => _ = Stop());
         return Task.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    public async ValueTask DisposeAsync() => await Stop().ConfigureAwait(false);
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => Stop();
+
+    private Task Stop()
     {
         lock (_runs)
         {
