@@ -29,6 +29,8 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
         _dcpPath = ContainerRuntimeProbe.FindDcp(builder.Configuration, builder.AppHostAssembly);
     }
 
+    public LocalProcessOptions Options => _options;
+
     /// <summary>The app's host, created (and subscribed) on first use.</summary>
     public static LocalProcessHost For(IDistributedApplicationBuilder builder) => Hosts.GetValue(builder, b =>
     {

@@ -21,6 +21,13 @@ public static class LocalProcessResourceBuilderExtensions
     public static IResourceBuilder<T> WithLocalProcess<T>(this IResourceBuilder<T> builder, ILocalProcessLauncher launcher)
         where T : IResource => builder.WithLocalProcess(launcher, always: true);
 
+    /// <summary>
+    /// The app's local-process settings (runtime, data folder, throwaway or kept), read once per app: integrations
+    /// that keep local state (the Temporal dev server's database) put it where the local processes put theirs.
+    /// </summary>
+    public static LocalProcessOptions GetLocalProcessOptions(this IDistributedApplicationBuilder builder) =>
+        LocalProcessHost.For(builder).Options;
+
     private static IResourceBuilder<T> WithLocalProcess<T>(this IResourceBuilder<T> builder, ILocalProcessLauncher launcher, bool always)
         where T : IResource
     {

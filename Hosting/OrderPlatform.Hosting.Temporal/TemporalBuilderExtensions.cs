@@ -35,7 +35,7 @@ public static class TemporalBuilderExtensions
             return rb.WithEndpoint(TemporalServerResource.GrpcEndpointName, e => { e.UriScheme = "http"; e.Transport = "http2"; e.TargetPort = 7233; }, createIfNotExists: true)
                 .WithManifestPublishingCallback(ctx => WriteAutoSetupAsync(ctx, temporal));
         }
-        var options = LocalProcessOptions.From(builder.Configuration, builder.AppHostDirectory);
+        var options = builder.GetLocalProcessOptions();
         rb.WithEndpoint(TemporalServerResource.GrpcEndpointName, e => { e.UriScheme = "http"; e.Transport = "http2"; e.IsProxied = false; }, createIfNotExists: true)
             .WithArgs(ctx =>
             {

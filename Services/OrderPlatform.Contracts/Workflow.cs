@@ -7,6 +7,12 @@ public static class OrderWorkflow
     public const string StatusQuery = "Status";
     public const string DefaultNamespace = "order-processing";
     public const string DefaultTaskQueue = "order-processing-queue";
+
+    /// <summary>
+    /// The workflow header carrying the Api request's trace (traceparent/tracestate) into the Worker: the one
+    /// Temporalio.Extensions.OpenTelemetry writes, so either side can move to that package.
+    /// </summary>
+    public const string TraceHeader = "_tracer-data";
 }
 
 /// <summary>

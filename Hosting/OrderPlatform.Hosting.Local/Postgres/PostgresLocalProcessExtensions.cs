@@ -68,9 +68,7 @@ internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalPr
             var spec = AsPostgresUser(Find("initdb")!, ["-D", dataDir, "-U", user, "--pwfile", pwFile,
                 "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
             await context.RunToolAsync(spec.FileName, spec.Args, cancellationToken).ConfigureAwait(false);
-            var stamp = Path.Combine(context.DataDirectory, ".password.sha256");
-            await File.WriteAllTextAsync(stamp, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(password))), cancellationToken).ConfigureAwait(false);
-            LocalProcessContext.OwnerOnly(stamp);
+            await WriteStampAsync(context, password, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -82,9 +80,8 @@ internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalPr
     // current password in single-user mode, which needs no login, whenever its fingerprint changed.
     private static async Task SyncPasswordAsync(LocalProcessContext context, string dataDir, string user, string password, CancellationToken cancellationToken)
     {
-        var stamp = Path.Combine(context.DataDirectory, ".password.sha256");
-        var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(password)));
-        if (File.Exists(stamp) && await File.ReadAllTextAsync(stamp, cancellationToken).ConfigureAwait(false) == fingerprint)
+        var stamp = StampPath(context);
+        if (File.Exists(stamp) && await File.ReadAllTextAsync(stamp, cancellationToken).ConfigureAwait(false) == Fingerprint(password))
         {
             return;
         }
@@ -106,8 +103,19 @@ internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalPr
         {
             throw new DistributedApplicationException($"postgres --single could not set the password (exit {process.ExitCode}): {error.Trim()}");
         }
-        await File.WriteAllTextAsync(stamp, fingerprint, cancellationToken).ConfigureAwait(false);
-        LocalProcessContext.OwnerOnly(stamp);
+        await WriteStampAsync(context, password, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string StampPath(LocalProcessContext context) => Path.Combine(context.DataDirectory, ".password.sha256");
+
+    private static string Fingerprint(string password) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(password)));
+
+    /// <summary>Records which password the data folder now has (a hash, owner-only), so the next start can tell.</summary>
+    private static async Task WriteStampAsync(LocalProcessContext context, string password, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(StampPath(context), Fingerprint(password), cancellationToken).ConfigureAwait(false);
+        LocalProcessContext.OwnerOnly(StampPath(context));
     }
 
     // As root the server runs as the postgres user, which must be able to walk down to its data folder; initdb would

@@ -14,7 +14,7 @@ namespace OrderPlatform.Api.Workflow;
 public sealed class TemporalTracingInterceptor : IClientInterceptor
 {
     /// <summary>The header Temporal's OpenTelemetry interceptor uses.</summary>
-    public const string HeaderKey = "_tracer-data";
+    public const string HeaderKey = OrderPlatform.Contracts.OrderWorkflow.TraceHeader;
 
     /// <summary>Registered with the tracer where the interceptor is registered.</summary>
     public static readonly ActivitySource Source = new(typeof(TemporalTracingInterceptor).Assembly.GetName().Name!);
