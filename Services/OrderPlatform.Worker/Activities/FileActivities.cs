@@ -72,7 +72,7 @@ public sealed class FileActivities(BlobServiceClient blobs, OrderBlobs documents
         ParsedSheet sheet;
         try
         {
-            sheet = parser.Parse(buffer, file.FileName);
+            sheet = parser.Parse(buffer, file.FileName, conventions: null, ct);
         }
         catch (SpreadsheetException ex)
         {

@@ -21,12 +21,13 @@ public static class CellReferences
         position = default;
         var column = 0;
         var i = 0;
-        for (; i < reference.Length && char.IsAsciiLetter(reference[i]); i++)
+        // Three letters reach XFD, the last Excel column; more would only overflow.
+        for (; i < reference.Length && i < 4 && char.IsAsciiLetter(reference[i]); i++)
         {
             column = (column * 26) + (char.ToUpperInvariant(reference[i]) - 'A' + 1);
         }
 
-        if (i == 0 || i == reference.Length || !int.TryParse(reference.AsSpan(i), out var row) || row < 1 || column > 16384)
+        if (i == 0 || i == reference.Length || !int.TryParse(reference.AsSpan(i), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var row) || row < 1 || column > 16384)
         {
             return false;
         }
@@ -39,7 +40,7 @@ public static class CellReferences
     {
         range = default;
         var parts = reference.Split(':');
-        if (!TryParse(parts[0], out var first))
+        if (parts.Length > 2 || !TryParse(parts[0], out var first))
         {
             return false;
         }

@@ -5,15 +5,17 @@ namespace OrderPlatform.Worker.Parsing;
 /// <summary>CSV per spec R15: encoding from BOM, strict UTF-8 or Windows-1252; delimiter sniffed outside quotes.</summary>
 internal static class CsvReader
 {
+    public const string SheetName = "csv";
+
     private static readonly char[] Candidates = [';', ',', '\t'];
 
     static CsvReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static RawWorkbook Read(byte[] bytes, ParserOptions options)
+    public static RawWorkbook Read(byte[] bytes, ParseLimits limits)
     {
         var text = Decode(bytes);
         var delimiter = SniffDelimiter(text);
-        var sheet = new RawSheet("csv", false);
+        var sheet = new RawSheet(SheetName, false, limits);
         var row = 0;
         var column = 0;
         var field = new StringBuilder();
@@ -71,11 +73,7 @@ internal static class CsvReader
 
                 row++;
                 column = 0;
-                if (row >= options.MaxDataRows + 200)
-                {
-                    throw new SpreadsheetException(SpreadsheetError.TooManyRows,
-                        $"The file has more than {options.MaxDataRows:N0} lines, the most one order may have.");
-                }
+                limits.ThrowIfCancelled();
             }
             else
             {

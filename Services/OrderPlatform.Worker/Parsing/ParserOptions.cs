@@ -24,6 +24,38 @@ public sealed class ParserOptions
     [Range(1, 1_000_000)]
     public int MaxDataRows { get; set; } = 50_000;
 
+    /// <summary>Columns a sheet may use (cells, merges, Excel Tables, CSV fields); order tables are a dozen wide.</summary>
+    [Range(1, 16_384)]
+    public int MaxColumns { get; set; } = 256;
+
+    /// <summary>Cell slots held in memory across the workbook (about 32 bytes each): the out-of-memory guard.</summary>
+    [Range(1, 100_000_000)]
+    public long MaxCells { get; set; } = 3_000_000;
+
+    [Range(0, 1_000_000)]
+    public int MaxMerges { get; set; } = 10_000;
+
+    /// <summary>Cells all merged ranges together may cover; unmerging copies a value into each of them (R6).</summary>
+    [Range(0, 100_000_000)]
+    public long MaxMergedCells { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Distinct texts in an xlsx. Excel stores each text once, so even a 50,000-line order with every code and
+    /// description different needs about 100,000; the cap keeps a hostile table's refusal well under a second.
+    /// </summary>
+    [Range(0, 100_000_000)]
+    public int MaxSharedStrings { get; set; } = 250_000;
+
+    /// <summary>Characters of all shared strings together (two bytes each in memory).</summary>
+    [Range(0, long.MaxValue)]
+    public long MaxSharedStringCharacters { get; set; } = 32_000_000;
+
+    /// <summary>
+    /// The longest one parse may run before the file is refused as too complex; well inside parse-excel's
+    /// start-to-close timeout, and far above the few seconds the largest allowed sheet takes.
+    /// </summary>
+    public TimeSpan MaxParseTime { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Decimal separator from the customer profile or workbook locale, used only when a column is ambiguous.</summary>
     public char? DecimalSeparator { get; set; }
 
@@ -41,6 +73,13 @@ public sealed class ParserOptions
         MaxCompressionRatio = MaxCompressionRatio,
         MaxSheets = MaxSheets,
         MaxDataRows = MaxDataRows,
+        MaxColumns = MaxColumns,
+        MaxCells = MaxCells,
+        MaxMerges = MaxMerges,
+        MaxMergedCells = MaxMergedCells,
+        MaxSharedStrings = MaxSharedStrings,
+        MaxSharedStringCharacters = MaxSharedStringCharacters,
+        MaxParseTime = MaxParseTime,
         DecimalSeparator = conventions.DecimalSeparator ?? DecimalSeparator,
         DateOrder = conventions.DateOrder ?? DateOrder,
         ExtraSynonyms = ExtraSynonyms,

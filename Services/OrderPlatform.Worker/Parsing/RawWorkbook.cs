@@ -15,7 +15,8 @@ internal readonly record struct RawCell(RawKind Kind, string? Text, double Numbe
 
 internal readonly record struct CellRange(int FirstRow, int FirstColumn, int LastRow, int LastColumn);
 
-internal sealed class RawSheet(string name, bool hidden)
+/// <summary>A sheet's cells; every write is checked against <see cref="ParseLimits"/> before memory is taken for it.</summary>
+internal sealed class RawSheet(string name, bool hidden, ParseLimits limits)
 {
     public string Name { get; } = name;
 
@@ -32,8 +33,11 @@ internal sealed class RawSheet(string name, bool hidden)
     /// <summary>Workbook-level named ranges on this sheet; used first only when their top row reads as a line header.</summary>
     public List<CellRange> NamedRanges { get; } = [];
 
+    public ParseLimits Limits { get; } = limits;
+
     public void Set(int row, int column, RawCell cell)
     {
+        Limits.CheckCell(Name, row, column);
         while (Rows.Count <= row)
         {
             Rows.Add(null);
@@ -42,7 +46,9 @@ internal sealed class RawSheet(string name, bool hidden)
         var cells = Rows[row];
         if (cells is null || cells.Length <= column)
         {
-            Array.Resize(ref cells, Math.Max(column + 1, (cells?.Length ?? 0) * 2));
+            var length = Math.Min(Limits.Options.MaxColumns, Math.Max(column + 1, (cells?.Length ?? 0) * 2));
+            Limits.AllocateCells(length - (cells?.Length ?? 0));
+            Array.Resize(ref cells, length);
             Rows[row] = cells;
         }
 

@@ -31,13 +31,14 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
     {
         foreach (var range in sheet.Merges)
         {
+            sheet.Limits.ThrowIfCancelled();
             if (sheet.Get(range.FirstRow, range.FirstColumn) is not { } value)
             {
                 continue;
             }
 
             var lastRow = Math.Min(range.LastRow, sheet.Rows.Count - 1);
-            var lastColumn = Math.Min(range.LastColumn, range.FirstColumn + 256);
+            var lastColumn = range.LastColumn;
             for (var r = range.FirstRow; r <= lastRow; r++)
             {
                 for (var c = range.FirstColumn; c <= lastColumn; c++)

@@ -13,6 +13,11 @@ public enum SpreadsheetError
     TooManySheets,
     TooManyRows,
     NoData,
+    TooManyColumns,
+    TooManyCells,
+    TooManyMerges,
+    TooManyStrings,
+    TooComplex,
 }
 
 /// <summary>

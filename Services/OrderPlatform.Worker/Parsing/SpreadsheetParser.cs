@@ -8,10 +8,43 @@ public sealed class SpreadsheetParser(IOptions<ParserOptions> options)
     private readonly ParserOptions _options = options.Value;
     private readonly Synonyms _synonyms = new(options.Value.ExtraSynonyms);
 
-    public ParsedSheet Parse(Stream content, string fileName, CustomerConventions? conventions = null)
+    public ParsedSheet Parse(Stream content, string fileName, CustomerConventions? conventions = null) =>
+        Parse(content, fileName, conventions, CancellationToken.None);
+
+    /// <summary>
+    /// Parses under <see cref="ParserOptions.MaxParseTime"/> and <paramref name="cancellationToken"/> (the activity's).
+    /// Cancellation by the caller surfaces as <see cref="OperationCanceledException"/>; every other failure, including
+    /// the deadline and memory guards, is a <see cref="SpreadsheetException"/>: the same bytes would fail again.
+    /// </summary>
+    public ParsedSheet Parse(Stream content, string fileName, CustomerConventions? conventions, CancellationToken cancellationToken)
     {
         var options = conventions is null ? _options : _options.With(conventions);
-        var bytes = ReadLimited(content);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.MaxParseTime);
+        var limits = new ParseLimits(options, deadline.Token);
+        try
+        {
+            return ParseBytes(ReadLimited(content), fileName, limits);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SpreadsheetException(SpreadsheetError.TooComplex,
+                $"The file took longer than {options.MaxParseTime.TotalSeconds:N0} seconds to read, far longer than an order should; please send a simpler copy.", ex);
+        }
+        catch (Exception ex) when (ex is OutOfMemoryException or InsufficientExecutionStackException)
+        {
+            throw new SpreadsheetException(SpreadsheetError.TooManyCells,
+                "The file needs more memory to read than an order could; it was not read.", ex);
+        }
+        catch (Exception ex) when (ex is not (SpreadsheetException or OperationCanceledException))
+        {
+            // A file the readers choke on in a way not foreseen: the same bytes would fail on every retry.
+            throw new SpreadsheetException(SpreadsheetError.Corrupt, "The file is damaged or unusual in a way that keeps it from being read.", ex);
+        }
+    }
+
+    private ParsedSheet ParseBytes(byte[] bytes, string fileName, ParseLimits limits)
+    {
         var head = bytes.AsSpan(0, Math.Min(bytes.Length, 1024));
         if (bytes.Length == 0)
         {
@@ -20,22 +53,24 @@ public sealed class SpreadsheetParser(IOptions<ParserOptions> options)
 
         var workbook = FormatSniffer.Sniff(head, fileName) switch
         {
-            SniffedFormat.Zip => XlsxReader.Read(new MemoryStream(bytes, writable: false), _options),
+            SniffedFormat.Zip => XlsxReader.Read(new MemoryStream(bytes, writable: false), limits),
             SniffedFormat.Ole when FormatSniffer.IsEncryptedOoxml(bytes) => throw new SpreadsheetException(SpreadsheetError.Encrypted,
                 "The workbook is password protected. Please remove the password and send it again."),
-            SniffedFormat.Ole => XlsReader.Read(new MemoryStream(bytes, writable: false), _options),
-            _ => CsvReader.Read(bytes, _options),
+            SniffedFormat.Ole => XlsReader.Read(new MemoryStream(bytes, writable: false), limits),
+            _ => CsvReader.Read(bytes, limits),
         };
-        return Analyze(workbook, options);
+        return Analyze(workbook, limits);
     }
 
-    private ParsedSheet Analyze(RawWorkbook workbook, ParserOptions options)
+    private ParsedSheet Analyze(RawWorkbook workbook, ParseLimits limits)
     {
+        var options = limits.Options;
         var analyzer = new SheetAnalyzer(_synonyms);
         var visible = workbook.Sheets.Where(s => !s.Hidden).ToList();
         var candidates = new List<TableCandidate>();
         foreach (var sheet in visible)
         {
+            limits.ThrowIfCancelled();
             SheetAnalyzer.Unmerge(sheet);
             if (analyzer.BestTable(sheet) is { } table)
             {

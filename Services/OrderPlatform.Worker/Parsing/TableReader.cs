@@ -22,6 +22,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         var skipped = new List<int>();
         for (var r = table.FirstDataRow; r < table.EndRow; r++)
         {
+            sheet.Limits.ThrowIfCancelled();
             if (sheet.Rows[r] is null)
             {
                 continue;

@@ -9,8 +9,9 @@ internal static class XlsReader
 {
     static XlsReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static RawWorkbook Read(Stream stream, ParserOptions options)
+    public static RawWorkbook Read(Stream stream, ParseLimits limits)
     {
+        var options = limits.Options;
         try
         {
             using var reader = ExcelReaderFactory.CreateBinaryReader(stream);
@@ -24,16 +25,11 @@ internal static class XlsReader
             do
             {
                 var hidden = reader.VisibleState is "hidden" or "veryhidden";
-                var sheet = new RawSheet(reader.Name ?? "", hidden);
+                var sheet = new RawSheet(reader.Name ?? "", hidden, limits);
                 var row = 0;
                 while (reader.Read())
                 {
-                    if (row >= options.MaxDataRows + 200)
-                    {
-                        throw new SpreadsheetException(SpreadsheetError.TooManyRows,
-                            $"Sheet \"{sheet.Name}\" has more than {options.MaxDataRows:N0} lines, the most one order may have.");
-                    }
-
+                    limits.ThrowIfCancelled();
                     for (var column = 0; column < reader.FieldCount; column++)
                     {
                         if (ToRaw(reader.GetValue(column)) is { } cell)
@@ -45,7 +41,13 @@ internal static class XlsReader
                     row++;
                 }
 
-                sheet.Merges.AddRange((reader.MergeCells ?? []).Select(m => new CellRange(m.FromRow, m.FromColumn, m.ToRow, m.ToColumn)));
+                foreach (var merge in reader.MergeCells ?? [])
+                {
+                    var range = new CellRange(merge.FromRow, merge.FromColumn, merge.ToRow, merge.ToColumn);
+                    limits.AddMerge(sheet.Name, range);
+                    sheet.Merges.Add(range);
+                }
+
                 sheets.Add(sheet);
             }
             while (reader.NextResult());

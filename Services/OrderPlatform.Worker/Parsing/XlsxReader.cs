@@ -11,8 +11,9 @@ namespace OrderPlatform.Worker.Parsing;
 /// </summary>
 internal static class XlsxReader
 {
-    public static RawWorkbook Read(Stream stream, ParserOptions options)
+    public static RawWorkbook Read(Stream stream, ParseLimits limits)
     {
+        var options = limits.Options;
         GuardZip(stream, options);
         stream.Position = 0;
         try
@@ -23,7 +24,6 @@ internal static class XlsxReader
             var workbookPart = document.WorkbookPart
                 ?? throw new SpreadsheetException(SpreadsheetError.NotASpreadsheet, "The file holds no workbook.");
             var date1904 = workbookPart.Workbook.WorkbookProperties?.Date1904?.Value == true;
-            var strings = SharedStrings(workbookPart);
             var dateStyles = DateStyles(workbookPart);
             var sheets = new List<RawSheet>();
             var declared = workbookPart.Workbook.Sheets?.Elements<Sheet>().ToList() ?? [];
@@ -32,6 +32,8 @@ internal static class XlsxReader
                 throw new SpreadsheetException(SpreadsheetError.TooManySheets,
                     $"The workbook has {declared.Count} sheets; at most {options.MaxSheets} are accepted.");
             }
+
+            var strings = XlsxStrings.Read(workbookPart, limits, XmlSettings(options));
 
             foreach (var sheet in declared)
             {
@@ -42,8 +44,8 @@ internal static class XlsxReader
 
                 var hidden = sheet.State?.Value is { } state
                     && (state == SheetStateValues.Hidden || state == SheetStateValues.VeryHidden);
-                var raw = new RawSheet(sheet.Name?.Value ?? "", hidden);
-                ReadSheet(part, raw, strings, dateStyles, date1904, options);
+                var raw = new RawSheet(sheet.Name?.Value ?? "", hidden, limits);
+                ReadSheet(part, raw, strings, dateStyles, date1904);
                 sheets.Add(raw);
             }
 
@@ -124,19 +126,12 @@ internal static class XlsxReader
         }
     }
 
-    private static string[] SharedStrings(WorkbookPart workbookPart)
+    private static XmlReaderSettings XmlSettings(ParserOptions options) => new()
     {
-        var table = workbookPart.SharedStringTablePart?.SharedStringTable;
-        if (table is null)
-        {
-            return [];
-        }
-
-        // Only <t> text counts: InnerText would also pull in phonetic (rPh) runs.
-        return table.Elements<SharedStringItem>()
-            .Select(item => item.Text?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text)))
-            .ToArray();
-    }
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersInDocument = options.MaxUncompressedBytes,
+    };
 
     private static HashSet<uint> DateStyles(WorkbookPart workbookPart)
     {
@@ -165,29 +160,23 @@ internal static class XlsxReader
         return result;
     }
 
-    private static void ReadSheet(WorksheetPart part, RawSheet raw, string[] strings, HashSet<uint> dateStyles,
-        bool date1904, ParserOptions options)
+    private static void ReadSheet(WorksheetPart part, RawSheet raw, List<string> strings, HashSet<uint> dateStyles, bool date1904)
     {
+        var limits = raw.Limits;
         foreach (var table in part.TableDefinitionParts)
         {
-            if (table.Table?.Reference?.Value is { } reference && CellReferences.TryParseRange(reference, out var range))
+            if (table.Table?.Reference?.Value is { } reference)
             {
+                var range = Range(raw, reference);
+                limits.CheckRange(raw.Name, range);
                 raw.Tables.Add(range);
             }
         }
 
-        var rowLimit = options.MaxDataRows + 200;
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = options.MaxUncompressedBytes,
-        };
-
         // Plain XmlReader over the part: the typed Open XML reader builds an object per element, which for a
         // 10,000-line order costs several times the parse itself.
         using var stream = part.GetStream(FileMode.Open, FileAccess.Read);
-        using var xml = XmlReader.Create(stream, settings);
+        using var xml = XmlReader.Create(stream, XmlSettings(limits.Options));
         var currentRow = -1;
         var nextColumn = 0;
         while (xml.Read())
@@ -200,21 +189,17 @@ internal static class XlsxReader
             switch (xml.LocalName)
             {
                 case "row":
+                    limits.ThrowIfCancelled();
                     currentRow = int.TryParse(xml.GetAttribute("r"), out var number) ? number - 1 : currentRow + 1;
                     nextColumn = 0;
-                    if (currentRow >= rowLimit)
-                    {
-                        throw new SpreadsheetException(SpreadsheetError.TooManyRows,
-                            $"Sheet \"{raw.Name}\" has more than {options.MaxDataRows:N0} lines, the most one order may have.");
-                    }
-
                     break;
                 case "c":
                     var cell = ReadCellElement(xml);
-                    var (row, column) = cell.Reference is { } reference && CellReferences.TryParse(reference, out var p)
-                        ? p
-                        : (currentRow, nextColumn);
+                    var (row, column) = cell.Reference is { } reference ? Position(raw, reference) : (currentRow, nextColumn);
                     nextColumn = column + 1;
+
+                    // Bounds are checked on every cell that holds something (RawSheet.Set), whatever its <row> said;
+                    // formatting-only cells far out carry nothing and cost nothing.
                     if (ToRaw(cell, strings, dateStyles, date1904) is { } value)
                     {
                         raw.Set(row, column, value);
@@ -222,8 +207,10 @@ internal static class XlsxReader
 
                     break;
                 case "mergeCell":
-                    if (xml.GetAttribute("ref") is { } merge && CellReferences.TryParseRange(merge, out var range))
+                    if (xml.GetAttribute("ref") is { } merge)
                     {
+                        var range = Range(raw, merge);
+                        limits.AddMerge(raw.Name, range);
                         raw.Merges.Add(range);
                     }
 
@@ -231,6 +218,15 @@ internal static class XlsxReader
             }
         }
     }
+
+    private static (int Row, int Column) Position(RawSheet sheet, string reference) =>
+        CellReferences.TryParse(reference, out var position) ? position : throw BadReference(sheet, reference);
+
+    private static CellRange Range(RawSheet sheet, string reference) =>
+        CellReferences.TryParseRange(reference, out var range) ? range : throw BadReference(sheet, reference);
+
+    private static SpreadsheetException BadReference(RawSheet sheet, string reference) => new(SpreadsheetError.Corrupt,
+        $"Sheet \"{sheet.Name}\" refers to a cell outside any Excel sheet ({(reference.Length > 24 ? reference[..24] + "…" : reference)}); the workbook is damaged.");
 
     /// <summary>The parts of a &lt;c&gt; element the parser needs.</summary>
     private readonly record struct CellElement(string? Reference, string? Type, uint? Style, string? Value, string? Inline, bool HasFormula);
@@ -241,7 +237,7 @@ internal static class XlsxReader
         var type = xml.GetAttribute("t");
         uint? style = uint.TryParse(xml.GetAttribute("s"), out var s) ? s : null;
         string? value = null;
-        System.Text.StringBuilder? inline = null;
+        string? inline = null;
         var hasFormula = false;
         if (xml.IsEmptyElement)
         {
@@ -250,7 +246,6 @@ internal static class XlsxReader
 
         // Leaves the reader on </c>. ReadElementContentAsString already moves past its element, hence no Read() after it.
         var depth = xml.Depth;
-        var inPhonetic = false;
         xml.Read();
         while (!xml.EOF && !(xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth))
         {
@@ -261,30 +256,22 @@ internal static class XlsxReader
                     case "v":
                         value = xml.ReadElementContentAsString();
                         continue;
-                    case "t" when !inPhonetic:
-                        // Only <t> inside <is> (directly or in runs); phonetic guides are not the text.
-                        (inline ??= new()).Append(xml.ReadElementContentAsString());
-                        continue;
+                    case "is":
+                        inline = XlsxStrings.ItemText(xml);
+                        break;
                     case "f":
                         hasFormula = true;
                         break;
-                    case "rPh":
-                        inPhonetic = !xml.IsEmptyElement;
-                        break;
                 }
-            }
-            else if (xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "rPh")
-            {
-                inPhonetic = false;
             }
 
             xml.Read();
         }
 
-        return new CellElement(reference, type, style, value, inline?.ToString(), hasFormula);
+        return new CellElement(reference, type, style, value, inline, hasFormula);
     }
 
-    private static RawCell? ToRaw(CellElement cell, string[] strings, HashSet<uint> dateStyles, bool date1904)
+    private static RawCell? ToRaw(CellElement cell, List<string> strings, HashSet<uint> dateStyles, bool date1904)
     {
         var text = cell.Value;
         if (cell.Type == "inlineStr")
@@ -300,7 +287,7 @@ internal static class XlsxReader
         switch (cell.Type)
         {
             case "s":
-                return int.TryParse(text, out var index) && index >= 0 && index < strings.Length
+                return int.TryParse(text, out var index) && index >= 0 && index < strings.Count
                     ? new RawCell(RawKind.Text, strings[index], 0)
                     : new RawCell(RawKind.Error, "#STRING?", 0);
             case "e":

@@ -203,8 +203,9 @@ public sealed class CustomerConventionTests
         var bytes = book.Build();
         var parser = new SpreadsheetParser(Microsoft.Extensions.Options.Options.Create(new ParserOptions()));
 
-        var known = parser.Parse(new MemoryStream(bytes), "order.xlsx", new CustomerConventions(',', "dmy"));
-        var unknown = parser.Parse(new MemoryStream(bytes), "order.xlsx");
+        var ct = TestContext.Current.CancellationToken;
+        var known = parser.Parse(new MemoryStream(bytes), "order.xlsx", new CustomerConventions(',', "dmy"), ct);
+        var unknown = parser.Parse(new MemoryStream(bytes), "order.xlsx", null, ct);
 
         Assert.Equal((1234m, new DateOnly(2026, 4, 3)), (known.Rows[0].Cells[2].Number!.Value, known.Rows[0].Cells[3].Date!.Value));
         Assert.Empty(known.Questions);
