@@ -35,8 +35,8 @@ public sealed class ContentProfileMember : ICommitteeMember
             scores.Add((OrderFields.Code, column, profile.Ean >= 0.8 ? 0 : profile.Code * profile.Unique * (profile.Numeric > 0.9 ? 0.3 : 0.9)));
             scores.Add((OrderFields.Description, column, 0.9 * profile.LongText));
             scores.Add((OrderFields.Unit, column, profile.Unit >= 0.6 ? 0.85 * profile.Unit : 0));
-            // A running 1, 2, 3 … is a position column ("Pos."), never a quantity.
-            if (profile.Numeric >= 0.8 && profile.Ean < 0.8 && profile.Positive >= 0.95 && !profile.Sequence)
+            // A running 1, 2, 3 … is a position column ("Pos."), never a quantity; a line total is neither.
+            if (sheet.Columns[i].SynonymField != OrderFields.LineTotal && profile.Numeric >= 0.8 && profile.Ean < 0.8 && profile.Positive >= 0.95 && !profile.Sequence)
             {
                 scores.Add((OrderFields.Quantity, column, 0.85 * profile.Numeric * profile.Whole * (profile.Small ? 1 : 0.3)));
                 scores.Add((OrderFields.Price, column, 0.8 * profile.Numeric * (profile.Whole < 0.7 ? 1 : 0.4)));

@@ -15,7 +15,13 @@ internal enum SeparatorEvidence
 /// <summary>Reads numbers written as text: cleaning, separator evidence and the final parse (spec R10).</summary>
 internal static partial class NumberText
 {
-    [GeneratedRegex(@"^(?:€|\$|£|EUR|USD|CHF|GBP)?\s*([-+]?\d[\d.,' ]*)\s*(?:€|\$|£|EUR|USD|CHF|GBP|STK|STÜCK|PCS|PC|X|ST)?\.?$",
+    // Currencies, and the units and multipliers people type after a quantity ("5x", "200 pcs", "12 St.", "12,5 m",
+    // "2,5 kg", "6 rolls", "3 Stuks", "10 szt."), in the languages of the synonym tables. Only known words: "100 AB"
+    // stays text, so codes never turn into numbers.
+    [GeneratedRegex(@"^(?:€|\$|£|EUR|USD|CHF|GBP|SEK|DKK|NOK|PLN|KR)?\s*([-+]?\d[\d.,' ]*?)\s*(?:€|\$|£|EUR|USD|CHF|GBP|SEK|DKK|NOK|PLN|KR|:-|"
+        + @"X|STK|STCK|STÜCK|ST|PCS|PC|PCE|PIECES?|EA|EACH|UNITS?|STUKS?|STYCKEN|STYK|SZT|PZ|PEZZI|UDS?|UNIDADES|PIÈCES?|"
+        + @"M|MM|CM|KM|LFM|M2|M²|M3|M³|KG|G|T|L|ML|ROLLS?|ROLLEN?|ROL|ROLLER|RULLER?|RULLAR|ROTOLI|ROLLOS?|BOX(?:ES)?|KARTONS?|KARTONG(?:ER)?|KRT|DOOS|DOZEN|"
+        + @"PACKS?|PK|PKT|PAK|PAKKE|PAAR|PAIRS?|PARES?|SETS?|SACKS?|BAGS?|VPE|VE|KPL)?\.?$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NumberPattern();
 

@@ -94,6 +94,14 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
 
             if (HeaderAt(sheet, r) is { } candidate)
             {
+                // A group row ("Article", "Price (EUR)", "Qty") can read as a header by itself; when the row below
+                // joins it into a better two-row header, that one is the header and the sub-header is no line.
+                if (r + 1 < sheet.Rows.Count && HasHorizontalMerge(sheet, r) && !HasNumbers(sheet, r + 1)
+                    && HeaderAt(sheet, r + 1) is { GroupRow: var group } below && group == r)
+                {
+                    candidate = below;
+                }
+
                 Score(candidate);
                 candidates.Add(candidate);
             }
@@ -142,11 +150,11 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
             last++;
         }
 
-        var end = row + 1;
-        while (end < sheet.Rows.Count && !IsEmptyRow(sheet, end, first, last))
-        {
-            end++;
-        }
+        var quantity = matched.First(c => synonyms.MatchColumn(headers[c]).Field == OrderFields.Quantity);
+        var items = matched.Where(c => synonyms.MatchColumn(headers[c]).Field is OrderFields.Code or OrderFields.Ean or OrderFields.Description).ToList();
+        var end = TableExtent.End(sheet, row + 1, first, last, quantity, items,
+            r => Evaluate(Enumerable.Range(0, sheet.Rows[r]?.Length ?? 0).Select(c => CellText(sheet.Get(r, c))).ToArray()).Valid
+                && !IsRepeatOf(sheet, r, row));
 
         var candidate = new TableCandidate(sheet, row, useCombined ? row - 1 : -1, first, last, row + 1, end,
             headers[first..(last + 1)], useCombined ? "two-row header synonyms" : "header synonyms")
@@ -181,10 +189,17 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         return texts.Count > 0 && texts.All(c => c!.Value.Kind == RawKind.Text && !(c.Value.Text ?? "").Contains(':'));
     }
 
+    private static bool HasNumbers(RawSheet sheet, int row) => sheet.Rows[row] is { } cells && cells.Any(c => c is { Kind: RawKind.Number });
+
+    /// <summary>A page-break repeat of the header row is not a new table.</summary>
+    private static bool IsRepeatOf(RawSheet sheet, int row, int header) =>
+        Enumerable.Range(0, Math.Max(sheet.Rows[row]?.Length ?? 0, sheet.Rows[header]?.Length ?? 0))
+            .All(c => string.Equals(CellText(sheet.Get(row, c)), CellText(sheet.Get(header, c)), StringComparison.OrdinalIgnoreCase));
+
     private static bool HasHorizontalMerge(RawSheet sheet, int row) =>
         sheet.Merges.Any(m => m.FirstRow <= row && m.LastRow >= row && m.LastColumn > m.FirstColumn);
 
-    private static bool IsEmptyRow(RawSheet sheet, int row, int first, int last)
+    internal static bool IsEmptyRow(RawSheet sheet, int row, int first, int last)
     {
         if (sheet.Rows[row] is not { } cells)
         {
@@ -294,7 +309,7 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         return numbers.Count >= Math.Max(1, (to - from) / 2) && numbers.Count(n => n == Math.Floor(n!.Value) && n < 100_000) >= numbers.Count * 0.8;
     }
 
-    private static double? PositiveNumber(RawCell? cell)
+    internal static double? PositiveNumber(RawCell? cell)
     {
         if (cell is { Kind: RawKind.Number, Number: > 0 } number)
         {

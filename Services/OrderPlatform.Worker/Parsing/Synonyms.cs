@@ -10,6 +10,12 @@ public static class OrderFields
     public const string Unit = "unit";
     public const string Price = "price";
 
+    /// <summary>
+    /// A line total (quantity × price: "Summa", "Belopp", "Total"). Recognised so that it never passes for the unit
+    /// price; not one of <see cref="Columns"/>, the order takes no value from it.
+    /// </summary>
+    public const string LineTotal = "lineTotal";
+
     public const string Customer = "customer";
     public const string PoNumber = "poNumber";
     public const string DeliveryDate = "deliveryDate";
@@ -21,37 +27,8 @@ public static class OrderFields
 }
 
 /// <summary>The multilingual dictionaries of spec R4 (columns), R7 (metadata) and R8 (totals).</summary>
-public sealed class Synonyms
+public sealed partial class Synonyms
 {
-    private static readonly Dictionary<string, string[]> DefaultColumns = new()
-    {
-        [OrderFields.Code] = ["SKU", "Art.-Nr.", "Artikelnummer", "Artikel-Nr", "Artikel", "Item code", "Item no", "Item",
-            "Ref", "Référence", "Reference", "Part number", "Part no", "Material", "Materialnummer", "Code",
-            "Product code", "Article", "Code article"],
-        [OrderFields.Ean] = ["EAN", "GTIN", "Barcode", "UPC", "EAN-Code", "Code EAN"],
-        [OrderFields.Description] = ["Description", "Bezeichnung", "Artikelbezeichnung", "Désignation", "Libellé",
-            "Product", "Name", "Beschreibung", "Produkt", "Item description"],
-        [OrderFields.Quantity] = ["Qty", "Quantity", "Menge", "Anzahl", "Stk", "Stück", "Quantité", "Qté", "Pcs",
-            "Bestellmenge", "Order qty"],
-        [OrderFields.Unit] = ["Unit", "UoM", "Einheit", "ME", "Unité", "Mengeneinheit"],
-        [OrderFields.Price] = ["Price", "Unit price", "Preis", "Einzelpreis", "Prix", "Prix unitaire", "Net price",
-            "Nettopreis", "Stückpreis", "PU"],
-    };
-
-    private static readonly Dictionary<string, string[]> MetadataKeys = new()
-    {
-        [OrderFields.Customer] = ["Kunde", "Customer", "Client", "Kundennr.", "Kundennummer", "Customer no",
-            "Customer number", "Kunden-Nr", "N° client"],
-        [OrderFields.PoNumber] = ["Bestellnr.", "Bestellnummer", "PO", "PO number", "Order no", "Order number",
-            "N° de commande", "Purchase order", "Bestellung"],
-        [OrderFields.DeliveryDate] = ["Liefertermin", "Lieferdatum", "Delivery date", "Date de livraison",
-            "Wunschtermin"],
-        [OrderFields.OrderDate] = ["Bestelldatum", "Order date", "Date de commande", "Datum", "Date"],
-    };
-
-    private static readonly string[] TotalKeywords =
-        ["total", "subtotal", "summe", "zwischensumme", "gesamt", "gesamtsumme", "total ht", "total ttc", "sous total"];
-
     // Gross columns lose to net ones (spec R5: "Preis / brutto" is ignored when "Preis / netto" exists).
     private static readonly HashSet<string> GrossTokens = ["brutto", "gross", "ttc", "inkl", "incl"];
     private static readonly HashSet<string> NetTokens = ["netto", "net", "ht", "exkl", "excl"];
@@ -65,13 +42,35 @@ public sealed class Synonyms
         _metadata = Expand(MetadataKeys, null);
     }
 
-    public static Synonyms Default { get; } = new();
+    // Lazy: static initialisers in the two partial files run in no guaranteed order, and this one needs the tables.
+    private static readonly Lazy<Synonyms> DefaultInstance = new(() => new Synonyms());
+
+    public static Synonyms Default => DefaultInstance.Value;
 
     /// <summary>
     /// The field a header names, and how sure: 1 for an exact synonym, 0.8 when a synonym is a whole-word part of it
     /// (the longest such synonym wins, so "Unit price" is a price and not a unit).
     /// </summary>
-    public (string? Field, double Score) MatchColumn(string header) => Match(_columns, TextNormalizer.Normalize(header));
+    public (string? Field, double Score) MatchColumn(string header)
+    {
+        // A two-row header "group / sub" (R5): the sub-header names the column ("Price / Total" is a line total), the
+        // group only when the sub-header names nothing ("Article / No."); a unit under a price group is the unit price.
+        var split = header.LastIndexOf(" / ", StringComparison.Ordinal);
+        if (split < 0)
+        {
+            return Match(_columns, TextNormalizer.Normalize(header));
+        }
+
+        var group = Match(_columns, TextNormalizer.Normalize(header[..split]));
+        var sub = Match(_columns, TextNormalizer.Normalize(header[(split + 3)..]));
+        var net = Match(_columns, TextNormalizer.Normalize(header));
+        return (group.Field, sub.Field) switch
+        {
+            (OrderFields.Price, OrderFields.Unit or OrderFields.Price or null) => (OrderFields.Price, net.Score),
+            (_, { } field) => (field, sub.Score),
+            _ => group,
+        };
+    }
 
     public (string? Field, double Score) MatchMetadata(string label)
     {
@@ -89,16 +88,39 @@ public sealed class Synonyms
 
     public static bool IsTotalLabel(string text)
     {
+        // Cheap pre-check so the full normalisation runs only on short texts starting like a total keyword.
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.Length is 0 or > 60 || char.ToLowerInvariant(trimmed[0]) is not ('t' or 's' or 'g' or 'z' or 'i' or 'r' or 'd' or 'c' or 'p'))
+        {
+            return false;
+        }
+
         var normalized = TextNormalizer.Normalize(text);
         if (normalized.Length == 0)
         {
             return false;
         }
 
+        // "Subtotal Fasteners", "Sous-total Électricité", "TOTAL EUR": a keyword first, then a few words at most.
         var tokens = normalized.Split(' ');
-        return TotalKeywords.Any(k => normalized == k
-            || (tokens.Length <= 2 && tokens[0] == k)
-            || (tokens.Length <= 3 && normalized.StartsWith(k + " ", StringComparison.Ordinal) && k.Contains(' ')));
+        return tokens.Length <= 5 && TotalKeywords.Any(k => normalized == k
+            || normalized.StartsWith(k + " ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The table's own total: a bare keyword ("TOTAL", "Summe", "Grand total"), perhaps with a short suffix such as a
+    /// currency ("Total EUR"). "Subtotal …" and "Total Fasteners" close a section, not the table.
+    /// </summary>
+    public static bool IsGrandTotalLabel(string text)
+    {
+        if (!IsTotalLabel(text))
+        {
+            return false;
+        }
+
+        var normalized = TextNormalizer.Normalize(text);
+        return TotalKeywords.Any(k => !SubtotalKeywords.Contains(k) && (normalized == k
+            || (normalized.StartsWith(k + " ", StringComparison.Ordinal) && normalized.Length - k.Length - 1 <= 4 && !normalized[(k.Length + 1)..].Contains(' '))));
     }
 
     private static (string? Field, double Score) Match(List<(string Field, string Normalized)> table, string normalized)

@@ -13,8 +13,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         var sheet = table.Sheet;
         var width = table.LastColumn - table.FirstColumn + 1;
         var fields = AssignFields(table.Headers);
-        var fieldColumn = fields.Select((f, i) => (f.Field, i)).Where(x => x.Field is not null)
-            .ToDictionary(x => x.Field!, x => x.i);
+        var fieldColumn = FieldColumns(fields);
 
         // A repeated header repeats the sub-header text exactly (page breaks in exports), so compare raw text.
         var headerTexts = table.Headers.Select(h => h.Contains(" / ", StringComparison.Ordinal) ? h[(h.LastIndexOf(" / ", StringComparison.Ordinal) + 3)..] : h).ToArray();
@@ -38,6 +37,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             kept.Add(r);
         }
 
+        DerivedColumns.DemoteLineTotal(sheet, table, kept, fields);
         if (kept.Count > options.MaxDataRows)
         {
             throw new SpreadsheetException(SpreadsheetError.TooManyRows,
@@ -86,6 +86,9 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             columns, rows, metadata, skipped, warnings, questions);
     }
 
+    private static Dictionary<string, int> FieldColumns((string? Field, double Score)[] fields) =>
+        fields.Select((f, i) => (f.Field, i)).Where(x => x.Field is not null).ToDictionary(x => x.Field!, x => x.i);
+
     private static string Label(string header, int column) => header.Length > 0 ? header : $"column {CellReferences.ColumnLetter(column)}";
 
     /// <summary>Each field goes to its best-scoring column only, so "Preis / brutto" never competes with "netto".</summary>
@@ -105,11 +108,8 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
     private static bool IsTotalRow(string[] texts, Dictionary<string, int> fieldColumn)
     {
         var code = fieldColumn.TryGetValue(OrderFields.Code, out var ci) ? texts[ci] : "";
-        return texts.Any(t => MayBeTotal(t) && Synonyms.IsTotalLabel(t)) && (code.Length == 0 || Synonyms.IsTotalLabel(code));
+        return texts.Any(Synonyms.IsTotalLabel) && (code.Length == 0 || Synonyms.IsTotalLabel(code));
     }
-
-    /// <summary>Cheap pre-check so the full normalisation runs only on short words starting like a total keyword.</summary>
-    private static bool MayBeTotal(string text) => text.Length is > 0 and <= 40 && char.ToLowerInvariant(text[0]) is 't' or 's' or 'g' or 'z';
 
     private static bool IsRepeatedHeader(string[] texts, string[] headers, Dictionary<string, int> fieldColumn) =>
         fieldColumn.Count >= 2 && fieldColumn.Values.Count(i => texts[i].Length > 0 && string.Equals(texts[i], headers[i].Trim(), StringComparison.OrdinalIgnoreCase)) >= 2;
@@ -122,6 +122,11 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             return texts.Count(t => t.Length > 0) < 2;
         }
 
+        if (IsHeading(texts, fieldColumn))
+        {
+            return true;
+        }
+
         var keys = new[] { OrderFields.Code, OrderFields.Ean, OrderFields.Quantity }.Where(fieldColumn.ContainsKey).ToList();
         if (keys.Count == 0)
         {
@@ -129,6 +134,30 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         }
 
         return keys.Where(fieldColumn.ContainsKey).All(k => texts[fieldColumn[k]].Length == 0);
+    }
+
+    /// <summary>
+    /// A section heading ("FASTENERS", "Elektro"): one cell of text, no quantity, and not an item code, whichever column
+    /// it sits in. A code alone on its row is still a line (R14 warns about its missing quantity).
+    /// </summary>
+    private static bool IsHeading(string[] texts, Dictionary<string, int> fieldColumn)
+    {
+        var filled = -1;
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (texts[i].Length > 0)
+            {
+                if (filled >= 0)
+                {
+                    return false;
+                }
+
+                filled = i;
+            }
+        }
+
+        return filled >= 0 && !(fieldColumn.TryGetValue(OrderFields.Quantity, out var q) && q == filled)
+            && !SheetAnalyzer.IsCodeLike(texts[filled]);
     }
 
     private (char? Separator, bool Ambiguous) DecideSeparator(RawSheet sheet, int column, List<int> rows, char? implied)

@@ -131,6 +131,11 @@ internal static class XlsxReader
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,
         MaxCharactersInDocument = options.MaxUncompressedBytes,
+
+        // Whitespace between elements is layout only; texts that are spaces carry xml:space="preserve" and stay.
+        IgnoreWhitespace = true,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
     };
 
     private static HashSet<uint> DateStyles(WorkbookPart workbookPart)

@@ -5,10 +5,15 @@ using OrderPlatform.Worker.Parsing;
 
 namespace OrderPlatform.Worker.Tests.Parsing;
 
+[CollectionDefinition(nameof(HostileFileTests), DisableParallelization = true)]
+public sealed class HostileFileCollection;
+
 /// <summary>
 /// Files built to exhaust the Worker: each must be refused with a typed error (which parse-excel turns into a
-/// non-retryable failure) within the bounds of 2 s and 200 MB allocated by the parse.
+/// non-retryable failure) within the bounds of 2 s and 200 MB allocated by the parse. The class runs alone, so
+/// the time is the parse's own and not that of the tests beside it.
 /// </summary>
+[Collection(nameof(HostileFileTests))]
 public sealed class HostileFileTests
 {
     private const long MaxAllocated = 200L * 1024 * 1024;
