@@ -50,7 +50,31 @@ internal static class MetadataReader
             }
         }
 
+        if (!found.ContainsKey(OrderFields.PoNumber) && FromTitle(sheet, endRow, synonyms) is { } title)
+        {
+            found[OrderFields.PoNumber] = title;
+        }
+
         return [.. found.Values];
+    }
+
+    /// <summary>A title sentence such as "Bestellung Nr. 4500012345 vom 03.12.2026": a PO keyword, then a number.</summary>
+    private static MetadataField? FromTitle(RawSheet sheet, int endRow, Synonyms synonyms)
+    {
+        for (var r = 0; r < Math.Min(endRow, sheet.Rows.Count); r++)
+        {
+            var cells = sheet.Rows[r];
+            for (var c = 0; cells is not null && c < cells.Length; c++)
+            {
+                if (cells[c] is { Kind: RawKind.Text, Text: { Length: > 8 and < 200 } text }
+                    && synonyms.PoNumberInSentence(text) is { } match && DateText.Parse(match.Value, "dmy", out _) is null)
+                {
+                    return new MetadataField(OrderFields.PoNumber, match.Keyword, match.Value, CellReferences.Format(r, c), null);
+                }
+            }
+        }
+
+        return null;
     }
 
     private static (RawCell Cell, string Reference)? Beside(RawSheet sheet, int row, int column)

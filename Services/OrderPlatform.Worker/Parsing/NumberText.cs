@@ -21,7 +21,7 @@ internal static partial class NumberText
     [GeneratedRegex(@"^(?:€|\$|£|EUR|USD|CHF|GBP|SEK|DKK|NOK|PLN|KR)?\s*([-+]?\d[\d.,' ]*?)\s*(?:€|\$|£|EUR|USD|CHF|GBP|SEK|DKK|NOK|PLN|KR|:-|"
         + @"X|STK|STCK|STÜCK|ST|PCS|PC|PCE|PIECES?|EA|EACH|UNITS?|STUKS?|STYCKEN|STYK|SZT|PZ|PEZZI|UDS?|UNIDADES|PIÈCES?|"
         + @"M|MM|CM|KM|LFM|M2|M²|M3|M³|KG|G|T|L|ML|ROLLS?|ROLLEN?|ROL|ROLLER|RULLER?|RULLAR|ROTOLI|ROLLOS?|BOX(?:ES)?|KARTONS?|KARTONG(?:ER)?|KRT|DOOS|DOZEN|"
-        + @"PACKS?|PK|PKT|PAK|PAKKE|PAAR|PAIRS?|PARES?|SETS?|SACKS?|BAGS?|VPE|VE|KPL)?\.?$",
+        + @"PACKS?|PK|PKT|PAK|PAKET|PAKKE|PAAR|PAIRS?|PARES?|SETS?|SACKS?|BAGS?|VPE|VE|KPL)?\.?$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NumberPattern();
 

@@ -59,6 +59,11 @@ public sealed partial class Synonyms
             "Orderdato", "Bestillingsdato", "Data ordine", "Fecha de pedido", "Fecha", "Data zamówienia", "Data"],
     };
 
+    // Words that open a title sentence naming the order ("Purchase order PO-1 dated …"), besides the PO labels.
+    private static readonly string[] SentenceKeywords =
+        ["Purchase order", "Order", "Bestellung", "Auftrag", "Commande", "Bon de commande", "Inkooporder", "Bestelling",
+         "Beställning", "Bestilling", "Ordine", "Pedido", "Zamówienie"];
+
     // Line totals, subtotals and grand totals, for the rows R8 skips.
     private static readonly string[] TotalKeywords =
         ["total", "subtotal", "sub total", "grand total", "sum", "summe", "zwischensumme", "gesamt", "gesamtsumme",

@@ -36,6 +36,12 @@ public sealed partial class Synonyms
     private readonly List<(string Field, string Normalized)> _columns;
     private readonly List<(string Field, string Normalized)> _metadata;
 
+    private readonly Lazy<System.Text.RegularExpressions.Regex> _poSentence = new(() => new(
+        @"\b(" + string.Join('|', SentenceKeywords.Concat(MetadataKeys[OrderFields.PoNumber]).Where(k => k.Length > 2)
+            .OrderByDescending(k => k.Length).Select(k => System.Text.RegularExpressions.Regex.Escape(k.TrimEnd('.'))))
+        + @")\.?\s*(?:(?:nr|no|n°|nº|#|number|nummer|numéro)\.?\s*)?[:#]?\s*([A-Z0-9][A-Z0-9\-/.]*\d[A-Z0-9\-/.]*)",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant));
+
     public Synonyms(IReadOnlyDictionary<string, string[]>? extra = null)
     {
         _columns = Expand(DefaultColumns, extra);
@@ -84,6 +90,16 @@ public sealed partial class Synonyms
         }
 
         return (null, 0);
+    }
+
+    /// <summary>
+    /// A PO number inside a sentence: a purchase-order keyword, optional number noise ("Nr.", "No.", "n°", "#", ":"),
+    /// then a token with a digit in it.
+    /// </summary>
+    public (string Keyword, string Value)? PoNumberInSentence(string text)
+    {
+        var match = _poSentence.Value.Match(text);
+        return match.Success ? (match.Groups[1].Value, match.Groups[2].Value.TrimEnd('.', '/', '-')) : null;
     }
 
     public static bool IsTotalLabel(string text)

@@ -17,6 +17,8 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
 
         // A repeated header repeats the sub-header text exactly (page breaks in exports), so compare raw text.
         var headerTexts = table.Headers.Select(h => h.Contains(" / ", StringComparison.Ordinal) ? h[(h.LastIndexOf(" / ", StringComparison.Ordinal) + 3)..] : h).ToArray();
+        // Only the order's own fields make a header usable for R8; a recognised "Betrag" alone does not.
+        var headerless = table.HeaderRow < 0 || !fieldColumn.Keys.Any(OrderFields.Columns.Contains);
         var kept = new List<int>();
         var skipped = new List<int>();
         for (var r = table.FirstDataRow; r < table.EndRow; r++)
@@ -28,7 +30,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             }
 
             var texts = Enumerable.Range(0, width).Select(i => SheetAnalyzer.CellText(sheet.Get(r, table.FirstColumn + i))).ToArray();
-            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, headerTexts, fieldColumn) || IsNote(texts, fieldColumn, table.HeaderRow < 0 || fieldColumn.Count == 0))
+            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, headerTexts, fieldColumn) || IsNote(texts, fieldColumn, headerless))
             {
                 skipped.Add(r + 1);
                 continue;
