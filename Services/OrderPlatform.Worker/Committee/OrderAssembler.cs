@@ -25,8 +25,11 @@ internal sealed class OrderAssembler(CommitteeOptions options)
                 notes.Add(new ReviewNote(row.RowNumber, $"EAN {eanText} has no valid GS1 check digit."));
             }
 
-            var quantity = Cell(row, OrderFields.Quantity)?.Number;
-            var unit = Text(row, OrderFields.Unit);
+            var quantityCell = Cell(row, OrderFields.Quantity);
+            var quantity = quantityCell?.Number;
+
+            // Without a unit column, "12,5 m" in the quantity says the unit itself.
+            var unit = Text(row, OrderFields.Unit) ?? (quantityCell is { Kind: CellKind.Text } typed ? NumberText.TrailingUnit(typed.Text) : null);
             var priceCell = Cell(row, OrderFields.Price);
             if (priceCell is { IsEmpty: false, Number: null })
             {

@@ -50,16 +50,20 @@ internal static class MetadataReader
             }
         }
 
-        if (!found.ContainsKey(OrderFields.PoNumber) && FromTitle(sheet, endRow, synonyms) is { } title)
+        if (!found.ContainsKey(OrderFields.PoNumber) && FromTitle(sheet, endRow, synonyms, dateOrder) is { } title)
         {
-            found[OrderFields.PoNumber] = title;
+            found[OrderFields.PoNumber] = title.Po;
+            if (title.Date is { } date && !found.ContainsKey(OrderFields.OrderDate))
+            {
+                found[OrderFields.OrderDate] = date;
+            }
         }
 
         return [.. found.Values];
     }
 
     /// <summary>A title sentence such as "Bestellung Nr. 4500012345 vom 03.12.2026": a PO keyword, then a number.</summary>
-    private static MetadataField? FromTitle(RawSheet sheet, int endRow, Synonyms synonyms)
+    private static (MetadataField Po, MetadataField? Date)? FromTitle(RawSheet sheet, int endRow, Synonyms synonyms, string? dateOrder)
     {
         for (var r = 0; r < Math.Min(endRow, sheet.Rows.Count); r++)
         {
@@ -69,7 +73,14 @@ internal static class MetadataReader
                 if (cells[c] is { Kind: RawKind.Text, Text: { Length: > 8 and < 200 } text }
                     && synonyms.PoNumberInSentence(text) is { } match && DateText.Parse(match.Value, "dmy", out _) is null)
                 {
-                    return new MetadataField(OrderFields.PoNumber, match.Keyword, match.Value, CellReferences.Format(r, c), null);
+                    // "… vom 03.12.2026": the sentence's date is the order's date.
+                    var reference = CellReferences.Format(r, c);
+                    var day = text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                        .Select(word => DateText.Parse(word.TrimEnd('.', ','), dateOrder, out _)).FirstOrDefault(d => d is not null);
+                    var date = day is { } d
+                        ? new MetadataField(OrderFields.OrderDate, match.Keyword, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), reference, d)
+                        : null;
+                    return (new MetadataField(OrderFields.PoNumber, match.Keyword, match.Value, reference, null), date);
                 }
             }
         }

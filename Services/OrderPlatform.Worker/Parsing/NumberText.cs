@@ -18,7 +18,7 @@ internal static partial class NumberText
     // Currencies, and the units and multipliers people type after a quantity ("5x", "200 pcs", "12 St.", "12,5 m",
     // "2,5 kg", "6 rolls", "3 Stuks", "10 szt."), in the languages of the synonym tables. Only known words: "100 AB"
     // stays text, so codes never turn into numbers.
-    [GeneratedRegex(@"^(?:€|\$|£|EUR|USD|CHF|GBP|SEK|DKK|NOK|PLN|KR)?\s*([-+]?\d[\d.,' ]*?)\s*(?:€|\$|£|EUR|USD|CHF|GBP|SEK|DKK|NOK|PLN|KR|:-|"
+    [GeneratedRegex(@"^(?:€|\$|£|EUR|USD|CHF|GBP|SEK|DKK|NOK|PLN|KR)?\s*([-+]?\d[\d.,' ]*?)\s*(?<suffix>€|\$|£|EUR|USD|CHF|GBP|SEK|DKK|NOK|PLN|KR|:-|"
         + @"X|STK|STCK|STÜCK|ST|PCS|PC|PCE|PIECES?|EA|EACH|UNITS?|STUKS?|STYCKEN|STYK|SZT|PZ|PEZZI|UDS?|UNIDADES|PIÈCES?|"
         + @"M|MM|CM|KM|LFM|M2|M²|M3|M³|KG|G|T|L|ML|ROLLS?|ROLLEN?|ROL|ROLLER|RULLER?|RULLAR|ROTOLI|ROLLOS?|BOX(?:ES)?|KARTONS?|KARTONG(?:ER)?|KRT|DOOS|DOZEN|"
         + @"PACKS?|PK|PKT|PAK|PAKET|PAKKE|PAAR|PAIRS?|PARES?|SETS?|SACKS?|BAGS?|VPE|VE|KPL)?\.?$",
@@ -36,6 +36,22 @@ internal static partial class NumberText
 
         var match = NumberPattern().Match(trimmed);
         return match.Success ? match.Groups[1].Value.TrimEnd() : null;
+    }
+
+    private static readonly HashSet<string> NotUnits = new(["€", "$", "£", "EUR", "USD", "CHF", "GBP", "SEK", "DKK", "NOK", "PLN", "KR", ":-", "X"],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The unit typed after a text quantity ("12,5 m" gives "m"); null for none, a currency or a multiplier.</summary>
+    public static string? TrailingUnit(string text)
+    {
+        var trimmed = text.Replace('\u00A0', ' ').Replace('\u202F', ' ').Trim();
+        if (trimmed.Length is 0 or > 40)
+        {
+            return null;
+        }
+
+        var suffix = NumberPattern().Match(trimmed).Groups["suffix"];
+        return suffix.Success && !NotUnits.Contains(suffix.Value) ? suffix.Value : null;
     }
 
     public static SeparatorEvidence Evidence(string core)

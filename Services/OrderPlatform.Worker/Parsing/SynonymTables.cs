@@ -70,6 +70,8 @@ public sealed partial class Synonyms
          "total ht", "total ttc", "sous total", "totaal", "subtotaal", "summa", "delsumma", "totalt", "totalsumma",
          "i alt", "sum i alt", "subtotale", "totale", "suma", "razem", "suma czesciowa", "podsuma", "carried forward"];
 
+    private static readonly string[] TotalFirstWords = [.. TotalKeywords.Select(k => k.Split(' ')[0]).Distinct()];
+
     // Totals of a part of the table: between sections, never its end.
     private static readonly HashSet<string> SubtotalKeywords =
         ["subtotal", "sub total", "zwischensumme", "sous total", "subtotaal", "delsumma", "subtotale", "suma czesciowa",

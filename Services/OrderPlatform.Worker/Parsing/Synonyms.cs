@@ -104,9 +104,16 @@ public sealed partial class Synonyms
 
     public static bool IsTotalLabel(string text)
     {
-        // Cheap pre-check so the full normalisation runs only on short texts starting like a total keyword.
+        // Cheap pre-check without allocating: the full normalisation runs only on short texts whose first word is the
+        // first word of a total keyword. Every row of every table passes here.
         var trimmed = text.AsSpan().TrimStart();
-        if (trimmed.Length is 0 or > 60 || char.ToLowerInvariant(trimmed[0]) is not ('t' or 's' or 'g' or 'z' or 'i' or 'r' or 'd' or 'c' or 'p'))
+        var wordEnd = 0;
+        while (wordEnd < trimmed.Length && char.IsLetter(trimmed[wordEnd]))
+        {
+            wordEnd++;
+        }
+
+        if (trimmed.Length > 60 || wordEnd == 0 || !StartsLikeTotal(trimmed[..wordEnd]))
         {
             return false;
         }
@@ -121,6 +128,19 @@ public sealed partial class Synonyms
         var tokens = normalized.Split(' ');
         return tokens.Length <= 5 && TotalKeywords.Any(k => normalized == k
             || normalized.StartsWith(k + " ", StringComparison.Ordinal));
+    }
+
+    private static bool StartsLikeTotal(ReadOnlySpan<char> word)
+    {
+        foreach (var first in TotalFirstWords)
+        {
+            if (word.Equals(first, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

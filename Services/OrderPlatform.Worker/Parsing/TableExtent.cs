@@ -68,21 +68,22 @@ internal static class TableExtent
     /// <summary>A grand-total label on a row that carries a sum; a repeated header with a "Total" column has none.</summary>
     private static bool IsGrandTotal(RawSheet sheet, int row, int first, int last)
     {
-        bool labelled = false, summed = false;
-        for (var c = first; c <= last; c++)
+        var label = -1;
+        for (var c = first; c <= last && label < 0; c++)
         {
-            switch (sheet.Get(row, c))
+            label = sheet.Get(row, c) is { Kind: RawKind.Text, Text: { } text } && Synonyms.IsGrandTotalLabel(text) ? c : -1;
+        }
+
+        for (var c = first; c <= last && label >= 0; c++)
+        {
+            // Numbers as stored, or as text in a CSV.
+            if (c != label && SheetAnalyzer.PositiveNumber(sheet.Get(row, c)) is not null)
             {
-                case { Kind: RawKind.Text, Text: { } text }:
-                    labelled |= Synonyms.IsGrandTotalLabel(text);
-                    break;
-                case { Kind: RawKind.Number }:
-                    summed = true;
-                    break;
+                return true;
             }
         }
 
-        return labelled && summed;
+        return false;
     }
 
     /// <summary>A positive quantity next to a code or description that is not a total label.</summary>
