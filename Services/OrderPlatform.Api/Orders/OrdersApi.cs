@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,9 +8,9 @@ using OrderPlatform.Contracts;
 
 namespace OrderPlatform.Api.Orders;
 
-public static partial class OrdersApi
+public static class OrdersApi
 {
-    private const string Container = "orders";
+    private const string Container = OrderBlobAddress.Container;
 
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
@@ -53,10 +52,10 @@ public static partial class OrdersApi
 
         var file = form.Files.GetFile("file");
         string tenantId = form["tenantId"].ToString(), userId = form["userId"].ToString();
-        if (file is null || file.Length == 0 || !SafeId().IsMatch(tenantId) || userId.Length is 0 or > 256)
+        if (file is null || file.Length == 0 || !OrderBlobAddress.IsSafeId(tenantId) || userId.Length is 0 or > 256)
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid upload",
-                "Send a non-empty file part named file, tenantId (letters, digits, '.', '_', '-') and userId.");
+                $"Send a non-empty file part named file, tenantId ({OrderBlobAddress.SafeIdRule}) and userId.");
         }
 
         if (file.Length > limits.MaxFileBytes)
@@ -123,25 +122,30 @@ public static partial class OrdersApi
     }
 
     public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> StartWorkflowAsync(WorkflowStartRequest request,
-        OrderIntake intake, CancellationToken ct)
+        OrderIntake intake, BlobServiceClient blobs, CancellationToken ct)
     {
-        if (!SafeId().IsMatch(request.CaseId ?? "") || !SafeId().IsMatch(request.TenantId ?? "") || string.IsNullOrWhiteSpace(request.UserId)
-            || !Uri.TryCreate(request.BlobUrl, UriKind.Absolute, out var blobUri))
+        if (!OrderBlobAddress.IsSafeId(request.CaseId) || !OrderBlobAddress.IsSafeId(request.TenantId) || string.IsNullOrWhiteSpace(request.UserId))
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid start request",
-                "caseId and tenantId (letters, digits, '.', '_', '-'), userId and an absolute blobUrl are required.");
+                $"caseId and tenantId ({OrderBlobAddress.SafeIdRule}), userId and blobUrl are required.");
         }
 
-        var fileName = Path.GetFileName(Uri.UnescapeDataString(blobUri.AbsolutePath));
+        // Never fetched: only a name in our own account under the tenant's folder is accepted (no SSRF through blobUrl).
+        if (OrderBlobAddress.Resolve(blobs.Uri, request.BlobUrl, request.TenantId, out var refusal) is not { } blobName)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid blobUrl", refusal);
+        }
+
+        var fileName = Path.GetFileName(blobName);
         var document = new CaseDocument
         {
-            Id = request.CaseId!,
-            TenantId = request.TenantId!,
+            Id = request.CaseId,
+            TenantId = request.TenantId,
             UserId = request.UserId,
             Teams = request.Teams,
-            File = new CaseFile(fileName, request.BlobUrl, Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant()),
+            File = new CaseFile(fileName, $"{Container}/{blobName}", Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant()),
         };
-        var input = new OrderWorkflowInput(request.CaseId!, request.TenantId!, request.UserId, request.BlobUrl, fileName, Teams: request.Teams);
+        var input = new OrderWorkflowInput(request.CaseId, request.TenantId, request.UserId, request.BlobUrl, fileName, Teams: request.Teams);
         var started = await intake.StartAsync(document, input, ct);
         return Accepted(started.Id, started.Status);
     }
@@ -157,7 +161,4 @@ public static partial class OrdersApi
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
-    private static partial Regex SafeId();
 }

@@ -31,7 +31,6 @@ public static class OrderProcessingRegistration
         builder.Services.AddHostedService<CatalogSeeder>();
         builder.AddAzureBlobServiceClient("blobs");
         builder.Services.AddSingleton<OrderBlobs>();
-        builder.Services.AddHttpClient(nameof(FileActivities));
         builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"));
         builder.Services.AddSingleton<INotificationPort, TeamsBotNotificationPort>();
 
