@@ -40,6 +40,12 @@ public sealed class BotOptions
     /// <summary>Entra callers (<c>azp</c>/<c>appid</c>) let in besides the bot itself (Emulator, Playground).</summary>
     public IList<string> AllowedCallers { get; } = [];
 
+    /// <summary>
+    /// Lets file downloads connect to loopback and private addresses (a test or an on-premises proxy); off by default,
+    /// so a download URL whose name resolves into our network is refused.
+    /// </summary>
+    public bool AllowPrivateDownloadTargets { get; set; }
+
     /// <summary>Largest order file accepted from Teams.</summary>
     [Range(1, 100 * 1024 * 1024)]
     public long MaxFileBytes { get; set; } = 10 * 1024 * 1024;
