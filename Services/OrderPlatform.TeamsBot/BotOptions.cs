@@ -65,7 +65,7 @@ public sealed class BotOptions
         : $"https://login.microsoftonline.com/{(string.IsNullOrWhiteSpace(TenantId) ? "botframework.com" : TenantId)}/oauth2/v2.0/token";
 }
 
-/// <summary>The platform Api key, used both to call the Api and to authenticate the Worker on /api/notify.</summary>
+/// <summary>The bot's key for the platform Api (scopes orders and bot); /api/notify takes its own, <see cref="Notify.NotifyOptions"/>.</summary>
 public sealed class ApiOptions
 {
     public const string Section = "Api";

@@ -15,6 +15,8 @@ public sealed class ApiFixture(Infrastructure infrastructure) : IAsyncLifetime
 
     public string TaskQueue { get; } = $"orders-api-{Guid.NewGuid():N}";
 
+    public Infrastructure Infrastructure => infrastructure;
+
     public ApiHost Api { get; private set; } = null!;
 
     public WorkerHost Worker { get; private set; } = null!;

@@ -71,6 +71,11 @@ public sealed class OrderIntake(ICaseStore cases, ITemporalClient temporal, ICon
         catch (CaseAlreadyExistsException)
         {
             stored = await cases.FindAsync(document.Id, cancellationToken).ConfigureAwait(false) ?? throw new CaseNotFoundException(document.Id);
+            if (stored.TenantId != document.TenantId)
+            {
+                // Another tenant's case: neither start it nor answer with it.
+                throw;
+            }
         }
 
         try

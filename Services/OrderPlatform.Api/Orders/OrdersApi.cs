@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using OrderPlatform.Api.Auth;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 
@@ -14,14 +16,14 @@ public static class OrdersApi
 
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Orders").RequireAuthorization().RequireRateLimiting(ApiExtensions.PerKeyPolicy);
+        var api = app.MapGroup("/api").WithTags("Orders").RequireAuthorization(ApiScopes.Orders).RequireRateLimiting(ApiExtensions.PerKeyPolicy);
         api.MapPost("/orders", CreateOrderAsync).DisableAntiforgery()
             .WithSummary("Upload an order file (multipart: file, tenantId, userId, optional conversation JSON)");
         api.MapPost("/workflow/start", StartWorkflowAsync).WithSummary("Start a case for a file already in storage (original shape)");
         return api;
     }
 
-    public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> CreateOrderAsync(HttpContext context,
+    public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> CreateOrderAsync(HttpContext context, ClaimsPrincipal user,
         OrderIntake intake, ICaseStore cases, BlobServiceClient blobs, IOptions<UploadOptions> upload, CancellationToken ct)
     {
         var limits = upload.Value;
@@ -58,13 +60,20 @@ public static class OrdersApi
                 $"Send a non-empty file part named file, tenantId ({OrderBlobAddress.SafeIdRule}) and userId.");
         }
 
+        if (!user.MayActFor(tenantId))
+        {
+            return NotForTenant(tenantId);
+        }
+
         if (file.Length > limits.MaxFileBytes)
         {
             return TooLarge(limits);
         }
 
+        // Only the bot says where results go: anyone else's conversation would make the bot post into a chat of the
+        // caller's choosing.
         ConversationReference? conversation = null;
-        if (form["conversation"].ToString() is { Length: > 0 } json)
+        if (form["conversation"].ToString() is { Length: > 0 } json && user.HasScope(ApiScopes.Bot))
         {
             try
             {
@@ -93,7 +102,7 @@ public static class OrdersApi
         if (context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } idempotencyKey)
         {
             caseId = await intake.ClaimAsync(context.User.Identity?.Name ?? "anonymous", idempotencyKey, caseId);
-            if (await cases.FindAsync(caseId, ct) is { } existing)
+            if (await cases.FindForAsync(user, caseId, ct) is { } existing)
             {
                 return Accepted(existing.Id, existing.Status);
             }
@@ -122,12 +131,17 @@ public static class OrdersApi
     }
 
     public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> StartWorkflowAsync(WorkflowStartRequest request,
-        OrderIntake intake, BlobServiceClient blobs, CancellationToken ct)
+        ClaimsPrincipal user, OrderIntake intake, BlobServiceClient blobs, CancellationToken ct)
     {
         if (!OrderBlobAddress.IsSafeId(request.CaseId) || !OrderBlobAddress.IsSafeId(request.TenantId) || string.IsNullOrWhiteSpace(request.UserId))
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid start request",
                 $"caseId and tenantId ({OrderBlobAddress.SafeIdRule}), userId and blobUrl are required.");
+        }
+
+        if (!user.MayActFor(request.TenantId))
+        {
+            return NotForTenant(request.TenantId);
         }
 
         // Never fetched: only a name in our own account under the tenant's folder is accepted (no SSRF through blobUrl).
@@ -146,8 +160,15 @@ public static class OrdersApi
             File = new CaseFile(fileName, $"{Container}/{blobName}", Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant()),
         };
         var input = new OrderWorkflowInput(request.CaseId, request.TenantId, request.UserId, request.BlobUrl, fileName, Teams: request.Teams);
-        var started = await intake.StartAsync(document, input, ct);
-        return Accepted(started.Id, started.Status);
+        try
+        {
+            var started = await intake.StartAsync(document, input, ct);
+            return Accepted(started.Id, started.Status);
+        }
+        catch (CaseAlreadyExistsException)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Case id taken", $"Case id {request.CaseId} is already in use; choose another.");
+        }
     }
 
     private static Accepted<OrderAccepted> Accepted(string caseId, CaseStatus status)
@@ -155,6 +176,9 @@ public static class OrdersApi
         var url = OrderIntake.StatusUrl(caseId);
         return TypedResults.Accepted(url, new OrderAccepted(caseId, status, url));
     }
+
+    private static ProblemHttpResult NotForTenant(string tenantId) => Problem(StatusCodes.Status403Forbidden, "Tenant not allowed",
+        $"This API key may not act for tenant {tenantId}.");
 
     private static ProblemHttpResult TooLarge(UploadOptions limits) => Problem(StatusCodes.Status413PayloadTooLarge, "File too large",
         $"Order files may be at most {limits.MaxFileBytes / (1024 * 1024.0):0.#} MB.");
