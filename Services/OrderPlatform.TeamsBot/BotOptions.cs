@@ -37,6 +37,12 @@ public sealed class BotOptions
     [Required]
     public string TokenScope { get; set; } = "https://api.botframework.com/.default";
 
+    /// <summary>
+    /// Tenants whose users' activities the bot takes (<c>Bot:AllowedTenants:0</c>, …); empty means the bot's own
+    /// <see cref="TenantId"/> only, and any tenant only when neither is set (a multi-tenant registration).
+    /// </summary>
+    public IList<string> AllowedTenants { get; } = [];
+
     /// <summary>Entra callers (<c>azp</c>/<c>appid</c>) let in besides the bot itself (Emulator, Playground).</summary>
     public IList<string> AllowedCallers { get; } = [];
 
@@ -56,6 +62,12 @@ public sealed class BotOptions
 
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 4;
+
+    public bool AllowsTenant(string? tenantId)
+    {
+        IEnumerable<string> allowed = AllowedTenants.Count > 0 ? AllowedTenants : string.IsNullOrWhiteSpace(TenantId) ? [] : [TenantId];
+        return !allowed.Any() || (tenantId is { Length: > 0 } && allowed.Contains(tenantId, StringComparer.OrdinalIgnoreCase));
+    }
 
     /// <summary>No app id: only allowed in Development, where it means "local anonymous mode".</summary>
     public bool IsAnonymous => string.IsNullOrWhiteSpace(AppId);

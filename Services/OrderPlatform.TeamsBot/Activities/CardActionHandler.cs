@@ -39,7 +39,8 @@ public sealed partial class CardActionHandler(OrdersClient orders, ILogger<CardA
         bool accepted;
         try
         {
-            accepted = await orders.SignalAsync(caseId, new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload), cancellationToken);
+            accepted = await orders.SignalOwnAsync(caseId, activity.TenantId, new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload),
+                cancellationToken);
         }
         catch (HttpRequestException ex)
         {
