@@ -90,6 +90,9 @@ public sealed class ApiHost(Infrastructure infrastructure, string taskQueue, IDi
         // The budget is counted in the shared Redis per key, and every test uses the same keys: without a high limit
         // here the suite's own polling would make unrelated tests refuse each other.
         settings["Api:PermitsPerMinute"] = "100000";
+        // The suite shares one case store and many tests leave cases in Received on purpose; only the reconciler's own
+        // test, on a database of its own, turns it on.
+        settings["Api:Reconcile:Enabled"] = "false";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -101,9 +101,15 @@ public static class OrdersApi
         var caseId = OrderIntake.NewCaseId();
         if (context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } idempotencyKey)
         {
-            caseId = await intake.ClaimAsync(context.User.Identity?.Name ?? "anonymous", idempotencyKey, caseId);
+            caseId = OrderIntake.IdempotentCaseId(user.Identity?.Name ?? "anonymous", idempotencyKey);
             if (await cases.FindForAsync(user, caseId, ct) is { } existing)
             {
+                // The first attempt may have stored the case and then failed to start it: this retry starts it.
+                if (existing.Status == CaseStatus.Received)
+                {
+                    await intake.ResumeAsync(existing);
+                }
+
                 return Accepted(existing.Id, existing.Status);
             }
         }
@@ -126,8 +132,7 @@ public static class OrdersApi
             Conversation = conversation,
             File = new CaseFile(fileName, $"{Container}/{blobName}", extension, file.Length),
         };
-        var started = await intake.StartAsync(document, new OrderWorkflowInput(caseId, tenantId, userId, blob.Uri.AbsoluteUri, fileName, conversation), ct);
-        return Accepted(started.Id, started.Status);
+        return await StartAsync(intake, document, new OrderWorkflowInput(caseId, tenantId, userId, blob.Uri.AbsoluteUri, fileName, conversation), ct);
     }
 
     public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> StartWorkflowAsync(WorkflowStartRequest request,
@@ -160,6 +165,12 @@ public static class OrdersApi
             File = new CaseFile(fileName, $"{Container}/{blobName}", Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant()),
         };
         var input = new OrderWorkflowInput(request.CaseId, request.TenantId, request.UserId, request.BlobUrl, fileName, Teams: request.Teams);
+        return await StartAsync(intake, document, input, ct);
+    }
+
+    private static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> StartAsync(OrderIntake intake, CaseDocument document,
+        OrderWorkflowInput input, CancellationToken ct)
+    {
         try
         {
             var started = await intake.StartAsync(document, input, ct);
@@ -167,7 +178,7 @@ public static class OrdersApi
         }
         catch (CaseAlreadyExistsException)
         {
-            return Problem(StatusCodes.Status409Conflict, "Case id taken", $"Case id {request.CaseId} is already in use; choose another.");
+            return Problem(StatusCodes.Status409Conflict, "Case id taken", $"Case id {document.Id} is already in use; choose another.");
         }
     }
 
