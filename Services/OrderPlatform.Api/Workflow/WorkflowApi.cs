@@ -21,7 +21,9 @@ public static class WorkflowApi
     {
         var api = app.MapGroup("/api/workflow/{id}").WithTags("Workflow").RequireAuthorization(ApiScopes.Orders).RequireRateLimiting(ApiExtensions.PerKeyPolicy);
         api.MapGet("/status", GetStatusAsync).WithSummary("Case document and live workflow status");
-        api.MapPost("/signal", SignalAsync).WithSummary("Send corrections, approve or cancel to the waiting workflow");
+        // Every signal lands in the case's history, which Temporal caps: a body is bounded before it is read.
+        api.MapPost("/signal", SignalAsync).WithSummary("Send corrections, approve or cancel to the waiting workflow")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SignalLimits.MaxBodyBytes));
         api.MapPost("/cancel", CancelAsync).WithSummary("Cancel the case at its next step");
         return api;
     }
@@ -78,12 +80,23 @@ public static class WorkflowApi
                 title: "Missing corrections");
         }
 
+        if (SignalLimits.Check(request) is { } tooMuch)
+        {
+            return TypedResults.Problem(tooMuch, statusCode: StatusCodes.Status400BadRequest, title: "Signal too large");
+        }
+
         return await SendAsync(id, request, user, cases, temporal, ct);
     }
 
     public static Task<Results<Accepted, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, ClaimsPrincipal user,
-        ICaseStore cases, ITemporalClient temporal, CancellationToken ct) =>
-        SendAsync(id, new SignalRequest(SignalNames.Cancel, request?.UserId, Reason: request?.Reason), user, cases, temporal, ct);
+        ICaseStore cases, ITemporalClient temporal, CancellationToken ct)
+    {
+        var signal = new SignalRequest(SignalNames.Cancel, request?.UserId, Reason: request?.Reason);
+        return SignalLimits.Check(signal) is { } tooMuch
+            ? Task.FromResult<Results<Accepted, ProblemHttpResult>>(
+                TypedResults.Problem(tooMuch, statusCode: StatusCodes.Status400BadRequest, title: "Signal too large"))
+            : SendAsync(id, signal, user, cases, temporal, ct);
+    }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> SendAsync(string id, SignalRequest request, ClaimsPrincipal user,
         ICaseStore cases, ITemporalClient temporal, CancellationToken ct)

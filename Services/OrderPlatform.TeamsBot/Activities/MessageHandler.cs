@@ -87,8 +87,8 @@ public sealed partial class MessageHandler(
             return;
         }
 
-        var accepted = await orders.SignalOwnAsync(caseId, activity.TenantId, new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload),
-            cancellationToken);
+        var signal = new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload, RequestId: activity.Id);
+        var accepted = await orders.SignalOwnAsync(caseId, activity.TenantId, signal, cancellationToken);
         var card = accepted ? CorrectionCards.Confirmation(caseId) : CorrectionCards.Notice($"Order {caseId} is no longer waiting for corrections.");
         var update = new OutgoingActivity(ActivityTypes.Message, Attachments: [card]);
         if (activity.ReplyToId is { Length: > 0 } cardId && activity.ServiceUrl is { } serviceUrl && activity.Conversation?.Id is { } conversationId)
