@@ -2,7 +2,9 @@ SignalHandling.StopOnSigIntEvenWhenInheritedIgnored();
 var builder = DistributedApplication.CreateBuilder(AppHostArguments.Parse(args)).AddResourceProgress();
 
 // Secrets and integration settings (architecture.md); the optional ones are empty locally (see OptionalParameters).
+// One secret per purpose: api-key is the bot's key for the Api; notify-key is the Worker's for the bot's /api/notify.
 var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
+var notifyKey = builder.AddParameter("notify-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
 var botAppId = builder.AddOptionalParameter("bot-app-id");
 var botAppPassword = builder.AddOptionalParameter("bot-app-password", secret: true);
 var botTenantId = builder.AddOptionalParameter("bot-tenant-id");
@@ -33,7 +35,10 @@ var api = builder.AddProject<Projects.OrderPlatform_Api>("api")
     .WithReference(blobs).WithReference(queues).WaitFor(storage)
     .WithReference(cosmos)
     .WithReference(temporal).WaitFor(temporal)
-    .WithEnvironment("Api__Keys__0", apiKey)
+    .WithEnvironment("Api__Clients__teamsbot__Keys__0", apiKey)
+    .WithEnvironment("Api__Clients__teamsbot__Scopes__0", "orders")
+    .WithEnvironment("Api__Clients__teamsbot__Scopes__1", "bot")
+    .WithEnvironment("Api__Clients__teamsbot__Tenants__0", "*")
     .WithHttpHealthCheck("/health");
 
 var teamsBot = builder.AddProject<Projects.OrderPlatform_TeamsBot>("teamsbot")
@@ -42,6 +47,7 @@ var teamsBot = builder.AddProject<Projects.OrderPlatform_TeamsBot>("teamsbot")
     .WithReference(api).WaitFor(api)
     .WithReference(ordersDb).WaitFor(ordersDb)
     .WithEnvironment("Api__Key", apiKey)
+    .WithEnvironment("Notify__Key", notifyKey)
     .WithEnvironment("Bot__AppId", botAppId)
     .WithEnvironment("Bot__AppPassword", botAppPassword)
     .WithEnvironment("Bot__TenantId", botTenantId)
@@ -55,7 +61,7 @@ builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithReference(temporal).WaitFor(temporal)
     .WithReference(teamsBot)
     .WithEnvironment("ConnectionStrings__llm", llm)
-    .WithEnvironment("Notifications__ApiKey", apiKey)
+    .WithEnvironment("Notifications__ApiKey", notifyKey)
     .WithEnvironment("Zoho__ClientId", zohoClientId)
     .WithEnvironment("Zoho__ClientSecret", zohoClientSecret)
     .WithEnvironment("Zoho__RefreshToken", zohoRefreshToken)

@@ -16,13 +16,15 @@ public static class ApiExtensions
     {
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FormOptions>().Configure<IOptions<UploadOptions>>((form, upload) =>
             form.MultipartBodyLengthLimit = upload.Value.RequestLimit);
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiScopes.Orders, policy => policy.RequireClaim(ApiCaller.ScopeClaim, ApiScopes.Orders));
 
         // Partitioned by the authenticated key, so one noisy client cannot starve the others, and counted in Redis so
         // the budget holds across Api replicas.

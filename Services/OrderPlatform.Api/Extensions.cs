@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Trace;
 using OrderPlatform.Api;
 using OrderPlatform.Api.Health;
@@ -38,6 +39,11 @@ internal static class Extensions
         }));
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OrderPlatform.Api.Workflow.TemporalTracingInterceptor.Source.Name));
         builder.Services.AddScoped<OrderIntake>();
+        builder.Services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.Section)
+            .Validate(o => o.Interval > TimeSpan.Zero && o.After >= TimeSpan.Zero, "Api:Reconcile:Interval must be positive and After not negative.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<ReceivedCaseReconciler>();
         builder.AddApiSurface();
 
         builder.Services.AddHealthChecks().AddCheck<TemporalHealthCheck>("temporal", tags: ["ready"]);

@@ -84,7 +84,11 @@ public sealed record CaseEvent(
 /// <summary>Who did what, before the store gives it a sequence number and a time.</summary>
 public sealed record CaseEventDraft(string Actor, string Step, string Detail);
 
-public sealed record CaseQuery(string? TenantId, CaseStatus? Status, int Page = 1, int PageSize = 50);
+/// <summary>
+/// <see cref="Tenants"/>, when set, limits the result to those tenants whatever <see cref="TenantId"/> asks for: the
+/// tenants the caller may act for.
+/// </summary>
+public sealed record CaseQuery(string? TenantId, CaseStatus? Status, int Page = 1, int PageSize = 50, IReadOnlyList<string>? Tenants = null);
 
 public sealed record CaseSummary(string Id, string TenantId, string UserId, CaseStatus Status, string? Step, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 

@@ -108,9 +108,11 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
     {
         var filter = "c.type = @type"
             + (query.TenantId is null ? "" : " AND c.tenantId = @tenant")
-            + (query.Status is null ? "" : " AND c.status = @status");
+            + (query.Status is null ? "" : " AND c.status = @status")
+            + (query.Tenants is null ? "" : " AND ARRAY_CONTAINS(@tenants, c.tenantId)");
         QueryDefinition Define(string text) => new QueryDefinition(text)
             .WithParameter("@type", CaseItem.Kind).WithParameter("@tenant", query.TenantId).WithParameter("@status", query.Status?.ToString())
+            .WithParameter("@tenants", query.Tenants)
             .WithParameter("@top", query.Page * query.PageSize);
         PartitionKey? partition = query.TenantId is null ? null : new PartitionKey(query.TenantId);
         var total = (await ReadAllAsync<long>(Cases, Define($"SELECT VALUE COUNT(1) FROM c WHERE {filter}"), partition, cancellationToken)

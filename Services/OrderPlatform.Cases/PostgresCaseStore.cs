@@ -144,7 +144,8 @@ public sealed class PostgresCaseStore(NpgsqlDataSource dataSource, TimeProvider 
 
     public async Task<CasePage> ListAsync(CaseQuery query, CancellationToken cancellationToken)
     {
-        const string Filter = "(@tenant::text IS NULL OR tenant_id = @tenant) AND (@status::text IS NULL OR status = @status)";
+        const string Filter = "(@tenant::text IS NULL OR tenant_id = @tenant) AND (@status::text IS NULL OR status = @status)"
+            + " AND (@tenants::text[] IS NULL OR tenant_id = ANY(@tenants))";
         await using var batch = dataSource.CreateBatch();
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM order_cases WHERE {Filter}");
         var page = new NpgsqlBatchCommand($"""
@@ -154,6 +155,7 @@ public sealed class PostgresCaseStore(NpgsqlDataSource dataSource, TimeProvider 
         {
             command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = (object?)query.TenantId ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)query.Status?.ToString() ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)query.Tenants?.ToArray() ?? DBNull.Value });
         }
 
         page.Parameters.AddWithValue("limit", query.PageSize);

@@ -17,8 +17,9 @@ public static class NotifyKinds
 }
 
 /// <summary>
-/// Body of the bot's <c>POST /api/notify/{caseId}</c> (header <c>X-Api-Key</c>, the Api's key). The bot sends to
-/// <see cref="Conversation"/> when given, else to the chat it recorded for <see cref="TenantId"/>/<see cref="UserId"/>.
+/// Body of the bot's <c>POST /api/notify/{caseId}</c> (header <c>X-Api-Key</c> with the notify key, not the Api's). The
+/// bot sends only to the chat it recorded for <see cref="TenantId"/>/<see cref="UserId"/>; <see cref="Conversation"/>,
+/// when given, only names them.
 /// Answers: 200 <see cref="NotifyResult"/>; 410 with outcome <c>blocked</c> when the user blocked or removed the app
 /// (MessageWritesBlocked: permanent, record it on the case, do not retry); 404 when no chat is known for the user;
 /// 502 when the connector kept failing (retryable); 400 for an invalid body.

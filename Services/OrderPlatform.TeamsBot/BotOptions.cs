@@ -37,8 +37,20 @@ public sealed class BotOptions
     [Required]
     public string TokenScope { get; set; } = "https://api.botframework.com/.default";
 
+    /// <summary>
+    /// Tenants whose users' activities the bot takes (<c>Bot:AllowedTenants:0</c>, …); empty means the bot's own
+    /// <see cref="TenantId"/> only, and any tenant only when neither is set (a multi-tenant registration).
+    /// </summary>
+    public IList<string> AllowedTenants { get; } = [];
+
     /// <summary>Entra callers (<c>azp</c>/<c>appid</c>) let in besides the bot itself (Emulator, Playground).</summary>
     public IList<string> AllowedCallers { get; } = [];
+
+    /// <summary>
+    /// Lets file downloads connect to loopback and private addresses (a test or an on-premises proxy); off by default,
+    /// so a download URL whose name resolves into our network is refused.
+    /// </summary>
+    public bool AllowPrivateDownloadTargets { get; set; }
 
     /// <summary>Largest order file accepted from Teams.</summary>
     [Range(1, 100 * 1024 * 1024)]
@@ -51,6 +63,12 @@ public sealed class BotOptions
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 4;
 
+    public bool AllowsTenant(string? tenantId)
+    {
+        IEnumerable<string> allowed = AllowedTenants.Count > 0 ? AllowedTenants : string.IsNullOrWhiteSpace(TenantId) ? [] : [TenantId];
+        return !allowed.Any() || (tenantId is { Length: > 0 } && allowed.Contains(tenantId, StringComparer.OrdinalIgnoreCase));
+    }
+
     /// <summary>No app id: only allowed in Development, where it means "local anonymous mode".</summary>
     public bool IsAnonymous => string.IsNullOrWhiteSpace(AppId);
 
@@ -59,7 +77,7 @@ public sealed class BotOptions
         : $"https://login.microsoftonline.com/{(string.IsNullOrWhiteSpace(TenantId) ? "botframework.com" : TenantId)}/oauth2/v2.0/token";
 }
 
-/// <summary>The platform Api key, used both to call the Api and to authenticate the Worker on /api/notify.</summary>
+/// <summary>The bot's key for the platform Api (scopes orders and bot); /api/notify takes its own, <see cref="Notify.NotifyOptions"/>.</summary>
 public sealed class ApiOptions
 {
     public const string Section = "Api";

@@ -22,6 +22,8 @@ internal static partial class Extensions
         services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NotifyOptions>().BindConfiguration(NotifyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotifyOptions>, NotifyOptionsValidator>();
 
         // Aspire's client reports a missing connection string only when first resolved; fail at start instead.
         _ = builder.Configuration.GetConnectionString("ordersdb")
@@ -59,7 +61,7 @@ internal static partial class Extensions
         services.AddScoped<CardActionHandler>();
         services.AddScoped<MessageHandler>();
         services.AddScoped<NotificationSender>();
-        services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<NotifyKey>();
 
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{BotOptions.Section}:{nameof(BotOptions.AppId)}"]))
         {

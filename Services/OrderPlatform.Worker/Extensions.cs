@@ -31,7 +31,8 @@ internal static class Extensions
         if (LlmConnection.Parse(builder.Configuration.GetConnectionString("llm")) is { } llm)
         {
             builder.Services.AddSingleton(llm);
-            builder.Services.AddHttpClient<LlmMember>(http => http.Timeout = TimeSpan.FromSeconds(60));
+            // One retry layer (the activity's); without the standard handler its 10 s attempt timeout no longer cuts the 60 s.
+            builder.Services.AddHttpClient<LlmMember>(http => http.Timeout = TimeSpan.FromSeconds(60)).WithoutRetries();
             builder.Services.AddTransient<ICommitteeMember>(sp => sp.GetRequiredService<LlmMember>());
         }
 
@@ -49,5 +50,20 @@ internal static class Extensions
         {
             builder.Services.AddHostedService<CatalogSyncStarter>();
         }
+    }
+}
+
+internal static class HttpClientBuilderRetries
+{
+    /// <summary>
+    /// Drops the service defaults' standard resilience handler: for a client used inside a Temporal activity, whose
+    /// retry policy is the one retry layer. The only way to remove it is still marked experimental (EXTEXP0001); it
+    /// is confined here so a change to it touches one line.
+    /// </summary>
+    public static IHttpClientBuilder WithoutRetries(this IHttpClientBuilder builder)
+    {
+#pragma warning disable EXTEXP0001
+        return builder.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
     }
 }

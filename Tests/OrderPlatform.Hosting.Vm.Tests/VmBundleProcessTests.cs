@@ -22,7 +22,7 @@ public sealed class VmBundleProcessTests
         }
         var services = await Bundles.ServicesAsync(output);
         Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "nginx"], services.Keys);
-        Assert.Equal("${API_KEY}", Bundles.Env(services["api"], "Api__Keys__0"));
+        Assert.Equal("${API_KEY}", Bundles.Env(services["api"], "Api__Clients__teamsbot__Keys__0"));
     }
 
     [Fact]

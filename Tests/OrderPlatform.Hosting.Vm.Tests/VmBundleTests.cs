@@ -34,7 +34,7 @@ public sealed partial class VmBundleTests
         Assert.Equal("Host=postgres;Port=5432;Username=postgres;Password=${POSTGRES_PASSWORD};Database=ordersdb", Bundles.Env(api, "ConnectionStrings__ordersdb"));
         Assert.Equal("redis:6379,password=${REDIS_PASSWORD}", Bundles.Env(api, "ConnectionStrings__redis"));
         Assert.Equal("temporal:7233", Bundles.Env(api, "ConnectionStrings__temporal"));
-        Assert.Equal("${API_KEY}", Bundles.Env(api, "Api__Keys__0"));
+        Assert.Equal("${API_KEY}", Bundles.Env(api, "Api__Clients__teamsbot__Keys__0"));
         Assert.Equal("8080", Bundles.Env(api, "HTTP_PORTS"));
         Assert.Equal("${REGISTRY:-localhost}/orderplatform-api:${TAG:-latest}", api["image"].ToString());
         Assert.Equal(["postgres", "redis", "storage", "temporal"], ((YamlMappingNode)api["depends_on"]).Children.Keys.Select(k => k.ToString()));
@@ -45,6 +45,8 @@ public sealed partial class VmBundleTests
         Assert.Equal("orderplatform:${STORAGE_ACCOUNT_KEY}", Bundles.Env(services["storage"], "AZURITE_ACCOUNTS"));
         Assert.Equal("http://api:8080", Bundles.Env(services["teamsbot"], "services__api__http__0"));
         Assert.Equal("${LLM}", Bundles.Env(services["worker"], "ConnectionStrings__llm"));
+        Assert.Equal("${NOTIFY_KEY}", Bundles.Env(services["worker"], "Notifications__ApiKey"));
+        Assert.Equal("${NOTIFY_KEY}", Bundles.Env(services["teamsbot"], "Notify__Key"));
         Assert.Equal("${REGISTRY:-localhost}/orderplatform-worker:${TAG:-latest}", services["worker"]["image"].ToString());
     }
 
@@ -60,7 +62,7 @@ public sealed partial class VmBundleTests
         var lines = template.Split('\n');
         foreach (var (variable, comment) in new[]
         {
-            ("API_KEY", "api-key (secret, generate:"), ("POSTGRES_PASSWORD", "postgres-password (secret, generate:"),
+            ("API_KEY", "api-key (secret, generate:"), ("NOTIFY_KEY", "notify-key (secret, generate:"), ("POSTGRES_PASSWORD", "postgres-password (secret, generate:"),
             ("REDIS_PASSWORD", "redis-password (secret, generate:"), ("BOT_APP_PASSWORD", "bot-app-password (secret)\n"),
             ("ZOHO_CLIENT_SECRET", "zoho-client-secret (secret)\n"), ("BOT_APP_ID", "bot-app-id (default: )\n"),
             ("LLM", "llm (secret)\n"), ("STORAGE_ACCOUNT_KEY", "Azurite account key (secret, generate:"),

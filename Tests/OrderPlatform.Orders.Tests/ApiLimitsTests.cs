@@ -69,8 +69,8 @@ public sealed class ApiLimitsTests(Infrastructure infrastructure)
     private static Dictionary<string, string?> Budget(int permits, string key0, string key1) => new()
     {
         ["Api:PermitsPerMinute"] = permits.ToString(CultureInfo.InvariantCulture),
-        ["Api:Keys:0"] = key0,
-        ["Api:Keys:1"] = key1,
+        ["Api:Clients:teamsbot:Keys:0"] = key0,
+        ["Api:Clients:operator:Keys:0"] = key1,
     };
 
     [Fact]

@@ -13,7 +13,9 @@ public sealed class ApiFixture(Infrastructure infrastructure) : IAsyncLifetime
 {
     public const long UploadLimit = 64 * 1024;
 
-    private readonly string _taskQueue = $"orders-api-{Guid.NewGuid():N}";
+    public string TaskQueue { get; } = $"orders-api-{Guid.NewGuid():N}";
+
+    public Infrastructure Infrastructure => infrastructure;
 
     public ApiHost Api { get; private set; } = null!;
 
@@ -21,9 +23,9 @@ public sealed class ApiFixture(Infrastructure infrastructure) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Worker = new WorkerHost(infrastructure, _taskQueue, zoho: null);
+        Worker = new WorkerHost(infrastructure, TaskQueue, zoho: null);
         await Worker.StartAsync();
-        Api = new ApiHost(infrastructure, _taskQueue, new Dictionary<string, string?> { ["Api:Upload:MaxFileBytes"] = UploadLimit.ToString() });
+        Api = new ApiHost(infrastructure, TaskQueue, new Dictionary<string, string?> { ["Api:Upload:MaxFileBytes"] = UploadLimit.ToString() });
     }
 
     public async ValueTask DisposeAsync()
@@ -177,9 +179,9 @@ public sealed class ApiTests(ApiFixture fixture, Infrastructure infrastructure) 
         var http = fixture.Api.CreateAuthorizedClient();
         var tenant = NewTenant();
         var caseId = $"CASE-{Guid.NewGuid():N}";
-        var inbox = new BlobServiceClient(infrastructure.Blobs).GetBlobContainerClient("inbox");
-        await inbox.CreateIfNotExistsAsync(cancellationToken: Ct);
-        var source = inbox.GetBlobClient($"{caseId}/Bestellung.xlsx");
+        var orders = new BlobServiceClient(infrastructure.Blobs).GetBlobContainerClient("orders");
+        await orders.CreateIfNotExistsAsync(cancellationToken: Ct);
+        var source = orders.GetBlobClient($"{tenant}/inbox/{caseId}/Bestellung.xlsx");
         await source.UploadAsync(new BinaryData(Workbooks.Order("10234", "PO-4", Workbooks.KnownLines)), Ct);
 
         var request = new WorkflowStartRequest(caseId, source.Uri.AbsoluteUri, tenant, "user-9", new TeamsReference("chat-1", "message-1", null));

@@ -142,4 +142,18 @@ public abstract class CaseStoreContract
         Assert.Equal(Enumerable.Reverse(ids), all.Items.Select(c => c.Id));
         Assert.Equal(0, (await store.ListAsync(new CaseQuery(tenant, CaseStatus.Completed), Ct)).Total);
     }
+
+    [Fact]
+    public async Task AListingLimitedToSomeTenantsNeverShowsAnotherTenantsCase()
+    {
+        var store = await StoreAsync();
+        var (mine, theirs) = ($"tenant-{Guid.NewGuid():N}", $"tenant-{Guid.NewGuid():N}");
+        var own = await store.CreateAsync(NewCase(mine), new("user-1", "receive", "mine"), Ct);
+        await store.CreateAsync(NewCase(theirs), new("user-1", "receive", "theirs"), Ct);
+
+        Assert.Equal(0, (await store.ListAsync(new CaseQuery(theirs, null, Tenants: [mine]), Ct)).Total);
+        var limited = await store.ListAsync(new CaseQuery(null, null, PageSize: 200, Tenants: [mine]), Ct);
+        Assert.Equal(own.Id, Assert.Single(limited.Items).Id);
+        Assert.Equal(1, limited.Total);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class ColumnCorrectionTests(WorkflowFixture fixture) : IClassFixtu
     /// Headers nobody knows and two columns of small whole numbers: the stock ("Feld 1") before the quantities
     /// ("Feld 2"), so the content member votes the stock column, unsure.
     /// </summary>
-    private static byte[] StockBeforeQuantity(string poNumber)
+    internal static byte[] StockBeforeQuantity(string poNumber)
     {
         List<object?[]> rows =
         [

@@ -13,6 +13,25 @@ public static class TestKeys
 {
     public const string Api = "test-api-key-do-not-log-3b9e";
     public const string Other = "second-api-key-do-not-log-77aa";
+
+    /// <summary>A partner's key, bound to <see cref="TenantA"/> only and without the bot's scope.</summary>
+    public const string PartnerA = "partner-a-key-do-not-log-51c0";
+    public const string TenantA = "tenant-a-of-partner";
+
+    /// <summary>The Api's clients as the AppHost configures the bot's, plus a second all-tenant key and the partner's.</summary>
+    public static void Configure(IDictionary<string, string?> settings)
+    {
+        settings["Api:Clients:teamsbot:Keys:0"] = Api;
+        settings["Api:Clients:teamsbot:Scopes:0"] = "orders";
+        settings["Api:Clients:teamsbot:Scopes:1"] = "bot";
+        settings["Api:Clients:teamsbot:Tenants:0"] = "*";
+        settings["Api:Clients:operator:Keys:0"] = Other;
+        settings["Api:Clients:operator:Scopes:0"] = "orders";
+        settings["Api:Clients:operator:Tenants:0"] = "*";
+        settings["Api:Clients:partner-a:Keys:0"] = PartnerA;
+        settings["Api:Clients:partner-a:Scopes:0"] = "orders";
+        settings["Api:Clients:partner-a:Tenants:0"] = TenantA;
+    }
 }
 
 /// <summary>
@@ -67,11 +86,13 @@ public sealed class ApiHost(Infrastructure infrastructure, string taskQueue, IDi
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var settings = infrastructure.ServiceSettings(taskQueue);
-        settings["Api:Keys:0"] = TestKeys.Api;
-        settings["Api:Keys:1"] = TestKeys.Other;
+        TestKeys.Configure(settings);
         // The budget is counted in the shared Redis per key, and every test uses the same keys: without a high limit
         // here the suite's own polling would make unrelated tests refuse each other.
         settings["Api:PermitsPerMinute"] = "100000";
+        // The suite shares one case store and many tests leave cases in Received on purpose; only the reconciler's own
+        // test, on a database of its own, turns it on.
+        settings["Api:Reconcile:Enabled"] = "false";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -10,7 +10,7 @@ namespace OrderPlatform.Orders.Tests;
 public static class OrderClient
 {
     public static async Task<HttpResponseMessage> UploadAsync(HttpClient http, byte[] file, string fileName, string tenantId,
-        string? idempotencyKey = null, string userId = "user-1")
+        string? idempotencyKey = null, string userId = "user-1", ConversationReference? conversation = null)
     {
         using var content = new MultipartFormDataContent();
         var part = new ByteArrayContent(file);
@@ -18,6 +18,11 @@ public static class OrderClient
         content.Add(part, "file", fileName);
         content.Add(new StringContent(tenantId), "tenantId");
         content.Add(new StringContent(userId), "userId");
+        if (conversation is not null)
+        {
+            content.Add(new StringContent(System.Text.Json.JsonSerializer.Serialize(conversation, CaseJson.Options)), "conversation");
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = content };
         if (idempotencyKey is not null)
         {

@@ -20,6 +20,7 @@ public sealed class BotApp : WebApplicationFactory<Program>
     public const string AppPassword = "test-app-password";
     public const string TenantId = "11111111-2222-3333-4444-555555555555";
     public const string ApiKey = "test-api-key";
+    public const string NotifyKey = "test-notify-key-not-the-api-key";
 
     private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
@@ -45,6 +46,7 @@ public sealed class BotApp : WebApplicationFactory<Program>
         ["Bot:RetryBaseDelay"] = "00:00:00.010",
         ["Bot:MaxFileBytes"] = "65536",
         ["Api:Key"] = ApiKey,
+        ["Notify:Key"] = NotifyKey,
         ["services:api:http:0"] = api.BaseUrl,
         // Never opened: these tests swap in an in-memory store; PostgresConversationStoreTests covers the real one.
         ["ConnectionStrings:ordersdb"] = "Host=127.0.0.1;Port=1;Database=unused",

@@ -15,6 +15,7 @@ public sealed class CardActionTests(BotFixture fixture) : IClassFixture<BotFixtu
     {
         var caseId = $"case-{Guid.NewGuid():N}";
         var userId = TestActivities.NewUserId();
+        fixture.Api.KnownCases[caseId] = (BotApp.TenantId, userId);
         var value = new JsonObject
         {
             ["action"] = new JsonObject
@@ -65,14 +66,16 @@ public sealed class CardActionTests(BotFixture fixture) : IClassFixture<BotFixtu
     public async Task AnExecuteForACaseNoLongerWaitingSaysSoInTheCard()
     {
         var caseId = $"case-{Guid.NewGuid():N}";
+        var userId = TestActivities.NewUserId();
         fixture.Api.ClosedCases[caseId] = true;
+        fixture.Api.KnownCases[caseId] = (BotApp.TenantId, userId);
         var value = new JsonObject
         {
             ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "corrections", ["data"] = new JsonObject { ["caseId"] = caseId } },
         };
 
         using var response = await _bot.PostActivityAsync(
-            TestActivities.Invoke(_connector.ServiceUrl, TestActivities.NewConversationId(), TestActivities.NewUserId(), value), _connector.MintToken());
+            TestActivities.Invoke(_connector.ServiceUrl, TestActivities.NewConversationId(), userId, value), _connector.MintToken());
 
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
         Assert.Equal(200, body["statusCode"]!.GetValue<int>());
@@ -98,7 +101,9 @@ public sealed class CardActionTests(BotFixture fixture) : IClassFixture<BotFixtu
     {
         var caseId = $"case-{Guid.NewGuid():N}";
         var conversationId = TestActivities.NewConversationId();
-        var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, TestActivities.NewUserId());
+        var userId = TestActivities.NewUserId();
+        fixture.Api.KnownCases[caseId] = (BotApp.TenantId, userId);
+        var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, userId);
         activity["replyToId"] = "card-activity-1";
         activity["value"] = new JsonObject { ["caseId"] = caseId, ["verb"] = "corrections", ["field:poNumber"] = "PO-7" };
 
@@ -111,5 +116,34 @@ public sealed class CardActionTests(BotFixture fixture) : IClassFixture<BotFixtu
         Assert.Contains("corrections for order", update.Body!["attachments"]![0]!["content"]!["body"]![0]!["text"]!.GetValue<string>());
         var (_, signal) = Assert.Single(fixture.Api.Signals, s => s.CaseId == caseId);
         Assert.Equal("PO-7", signal.Corrections!.Fields["poNumber"]);
+    }
+
+    [Fact]
+    public async Task AnotherUsersCaseCannotBeAnsweredFromACardOrAnOlderClient()
+    {
+        var caseId = $"case-{Guid.NewGuid():N}";
+        fixture.Api.KnownCases[caseId] = (BotApp.TenantId, TestActivities.NewUserId());
+        var intruder = TestActivities.NewUserId();
+        var execute = new JsonObject
+        {
+            ["action"] = new JsonObject
+            {
+                ["type"] = "Action.Execute", ["verb"] = "corrections",
+                ["data"] = new JsonObject { ["caseId"] = caseId, ["verb"] = "corrections", ["field:customer"] = "Mine now" },
+            },
+        };
+        var conversationId = TestActivities.NewConversationId();
+        var submit = TestActivities.Message(_connector.ServiceUrl, conversationId, intruder);
+        submit["value"] = new JsonObject { ["caseId"] = caseId, ["verb"] = "corrections", ["field:poNumber"] = "PO-X" };
+
+        using var invoke = await _bot.PostActivityAsync(
+            TestActivities.Invoke(_connector.ServiceUrl, TestActivities.NewConversationId(), intruder, execute), _connector.MintToken());
+        using var message = await _bot.PostActivityAsync(submit, _connector.MintToken());
+
+        var body = JsonNode.Parse(await invoke.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Contains("no longer waiting", body["value"]!["body"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, message.StatusCode);
+        await _connector.WaitForCallAsync(c => c.Path.Contains(conversationId));
+        Assert.DoesNotContain(fixture.Api.Signals, s => s.CaseId == caseId);
     }
 }

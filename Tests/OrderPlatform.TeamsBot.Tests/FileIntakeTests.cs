@@ -104,12 +104,24 @@ public sealed class FileIntakeTests(BotFixture fixture) : IClassFixture<BotFixtu
     [Fact]
     public async Task StatusAsksTheApiForTheCase()
     {
-        var first = await SendFileAsync("status.xlsx", fixture.Files.Add("status.xlsx", TestActivities.ExcelBytes()), "xlsx");
+        var userId = TestActivities.NewUserId();
+        var first = await SendFileAsync("status.xlsx", fixture.Files.Add("status.xlsx", TestActivities.ExcelBytes()), "xlsx", userId);
+        var caseId = fixture.Api.Orders.Single(o => first.Contains(o.CaseId, StringComparison.Ordinal)).CaseId;
+
+        var reply = await SendTextAsync($"status {caseId}", userId);
+
+        Assert.Equal($"Order {caseId}: AwaitingCorrections.", reply);
+    }
+
+    [Fact]
+    public async Task StatusOfAnotherUsersCaseReadsAsUnknown()
+    {
+        var first = await SendFileAsync("theirs.xlsx", fixture.Files.Add("theirs.xlsx", TestActivities.ExcelBytes()), "xlsx");
         var caseId = fixture.Api.Orders.Single(o => first.Contains(o.CaseId, StringComparison.Ordinal)).CaseId;
 
         var reply = await SendTextAsync($"status {caseId}");
 
-        Assert.Equal($"Order {caseId}: AwaitingCorrections.", reply);
+        Assert.Equal($"I don't know an order with case id {caseId}.", reply);
     }
 
     [Fact]
@@ -127,19 +139,19 @@ public sealed class FileIntakeTests(BotFixture fixture) : IClassFixture<BotFixtu
         Assert.Contains("Excel", reply);
     }
 
-    private async Task<string> SendTextAsync(string text)
+    private async Task<string> SendTextAsync(string text, string? userId = null)
     {
         var conversationId = TestActivities.NewConversationId();
-        var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, TestActivities.NewUserId(), text);
+        var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, userId ?? TestActivities.NewUserId(), text);
         using var response = await _bot.PostActivityAsync(activity, _connector.MintToken());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await _connector.WaitForCallAsync(c => c.Path.Contains(conversationId))).Body!["text"]!.GetValue<string>();
     }
 
-    private async Task<string> SendFileAsync(string name, string url, string fileType)
+    private async Task<string> SendFileAsync(string name, string url, string fileType, string? user = null)
     {
         var conversationId = TestActivities.NewConversationId();
-        var userId = TestActivities.NewUserId();
+        var userId = user ?? TestActivities.NewUserId();
         var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, userId,
             attachments: new JsonArray(TestActivities.FileAttachment(name, url, fileType)));
         using var response = await _bot.PostActivityAsync(activity, _connector.MintToken());

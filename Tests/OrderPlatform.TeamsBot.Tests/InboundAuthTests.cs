@@ -39,6 +39,27 @@ public sealed class InboundAuthTests(BotFixture fixture) : IClassFixture<BotFixt
         Assert.Contains("Excel", reply.Body!["text"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task AnActivityFromATenantOutsideTheAllowListIsRefusedWithAValidToken()
+    {
+        var conversationId = TestActivities.NewConversationId();
+        var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, TestActivities.NewUserId(), "help");
+        activity["channelData"]!["tenant"]!["id"] = "99999999-9999-9999-9999-999999999999";
+        var counts = new Dictionary<string, long>();
+        using var listener = _bot.ListenToAuthFailures(counts);
+
+        using var response = await _bot.PostActivityAsync(activity, _connector.MintToken());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        lock (counts)
+        {
+            Assert.Equal(1, counts.GetValueOrDefault("TenantNotAllowed"));
+        }
+
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Empty(_connector.CallsFor(conversationId));
+    }
+
     [Theory]
     [InlineData(SecurityAlgorithms.RsaSha384)]
     [InlineData(SecurityAlgorithms.RsaSha512)]

@@ -77,7 +77,7 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     }
 
     [Fact]
-    public async Task ANotificationWithoutTheApiKeyIsRefused()
+    public async Task ANotificationWithoutTheNotifyKeyIsRefused()
     {
         using var client = _bot.CreateClient();
         using var response = await client.PostAsJsonAsync("/api/notify/case-x",
@@ -174,14 +174,43 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     }
 
     [Fact]
-    public async Task TheOutboundTokenIsNeverSentToAHostOutsideTheTeamsAllowList()
+    public async Task AConversationNamedInTheRequestIsNeverUsedOnlyTheOneTheBotRecorded()
     {
-        var conversation = new ConversationReference("https://attacker.example.com/amer/", "msteams", "a:elsewhere", BotApp.TenantId,
-            TestActivities.NewUserId(), null, $"28:{BotApp.AppId}");
+        var (conversationId, userId) = await RecordConversationAsync();
+        var elsewhere = new ConversationReference("https://attacker.example.com/amer/", "msteams", "a:elsewhere", BotApp.TenantId,
+            userId, null, $"28:{BotApp.AppId}");
 
-        using var response = await NotifyAsync("case-elsewhere", new NotifyRequest(NotifyKinds.Message, conversation, Message: "hi"));
+        using var recorded = await NotifyAsync("case-elsewhere", new NotifyRequest(NotifyKinds.Message, elsewhere, Message: "where?"));
+        using var unknown = await NotifyAsync("case-elsewhere", new NotifyRequest(NotifyKinds.Message,
+            elsewhere with { UserId = TestActivities.NewUserId() }, Message: "where?"));
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+        Assert.Single(_connector.CallsFor(conversationId), c => c.Body?["text"]?.GetValue<string>() == "where?");
+        Assert.Empty(_connector.CallsFor("a:elsewhere"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheApiKeyIsNotANotifyKey()
+    {
+        var (conversationId, userId) = await RecordConversationAsync();
+        using var response = await NotifyAsync("case-k", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId,
+            Message: "with the wrong key"), BotApp.ApiKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain(_connector.CallsFor(conversationId), c => c.Body?["text"]?.GetValue<string>() == "with the wrong key");
+    }
+
+    [Fact]
+    public async Task ALargeBodyIsRefusedUnreadWithoutTheKeyAndAs413WithIt()
+    {
+        var big = new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: "29:x", Message: new string('x', 200_000));
+
+        using var anonymous = await NotifyAsync("case-big", big, key: null);
+        using var keyed = await NotifyAsync("case-big", big);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, keyed.StatusCode);
     }
 
     [Fact]
@@ -203,10 +232,14 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    private async Task<HttpResponseMessage> NotifyAsync(string caseId, NotifyRequest request)
+    private async Task<HttpResponseMessage> NotifyAsync(string caseId, NotifyRequest request, string? key = BotApp.NotifyKey)
     {
         using var client = _bot.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", BotApp.ApiKey);
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
         return await client.PostAsJsonAsync($"/api/notify/{caseId}", request, TestContext.Current.CancellationToken);
     }
 

@@ -84,7 +84,7 @@ public sealed class PostgresConversationStoreTests(PostgresFixture postgres) : I
         await connector.WaitForCallAsync(c => c.Path.Contains(conversationId));
 
         using var client = bot.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", BotApp.ApiKey);
+        client.DefaultRequestHeaders.Add("X-Api-Key", BotApp.NotifyKey);
         using var response = await client.PostAsJsonAsync("/api/notify/case-pg",
             new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "from postgres"), TestContext.Current.CancellationToken);
 

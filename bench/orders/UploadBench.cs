@@ -17,7 +17,7 @@ using OrderPlatform.TemporalDev;
 /// </summary>
 internal static class UploadBench
 {
-    private const string ApiKey = "bench-api-key";
+    private const string ApiKey = "bench-api-key-not-a-secret";
 
     /// <summary><paramref name="zohoRequestsPerMinute"/> is the Worker's client-side Zoho throttle (80 by default, as in production).</summary>
     public static async Task RunAsync(byte[] order, int single, int uploads, int concurrency, int zohoRequestsPerMinute)
@@ -42,7 +42,9 @@ internal static class UploadBench
             ["ConnectionStrings:temporal"] = temporal.Target,
             ["Temporal:Namespace"] = OrderWorkflow.DefaultNamespace,
             ["Temporal:TaskQueue"] = OrderWorkflow.DefaultTaskQueue,
-            ["Api:Keys:0"] = ApiKey,
+            ["Api:Clients:bench:Keys:0"] = ApiKey,
+            ["Api:Clients:bench:Scopes:0"] = "orders",
+            ["Api:Clients:bench:Tenants:0"] = "*",
             ["Api:PermitsPerMinute"] = "100000",
             ["Zoho:ClientId"] = FakeZoho.ClientId,
             ["Zoho:ClientSecret"] = FakeZoho.ClientSecret,

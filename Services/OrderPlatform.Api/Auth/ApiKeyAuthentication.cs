@@ -8,24 +8,20 @@ using Microsoft.Extensions.Options;
 
 namespace OrderPlatform.Api.Auth;
 
-/// <summary>
-/// Keys accepted in <c>X-Api-Key</c> (<c>Api:Keys:0</c>, <c>Api:Keys:1</c>, ... so a key can be rolled over) and the
-/// per-key request budget.
-/// </summary>
+/// <summary>The Api's callers (<c>Api:Clients:{name}</c>, see <see cref="ApiClient"/>) and the per-key request budget.</summary>
 public sealed class ApiOptions
 {
     public const string Section = "Api";
 
-    [MinLength(1, ErrorMessage = "Set at least one key in Api:Keys (the AppHost maps the api-key parameter to Api:Keys:0).")]
-    public string[] Keys { get; set; } = [];
+    public Dictionary<string, ApiClient> Clients { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     [Range(1, 100_000)]
     public int PermitsPerMinute { get; set; } = 600;
 }
 
 /// <summary>
-/// <c>X-Api-Key</c> compared in constant time against every configured key. The principal's name is the key's
-/// position (<c>key-0</c>), never the key, so logs do not carry the secret; <see cref="FingerprintClaim"/> (a truncated
+/// <c>X-Api-Key</c> compared in constant time against every configured key. The principal's name is the client's
+/// (<c>teamsbot</c>), never the key, so logs do not carry the secret; its scopes and tenants become claims; <see cref="FingerprintClaim"/> (a truncated
 /// SHA-256 of the key) names the key's rate-limit budget, which stays with the key when keys are reordered in a rollover.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
@@ -46,14 +42,18 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var bytes = Encoding.UTF8.GetBytes(presented);
-        var keys = api.Value.Keys;
-        for (var i = 0; i < keys.Length; i++)
+        foreach (var (name, client) in api.Value.Clients)
         {
-            if (keys[i].Length > 0 && CryptographicOperations.FixedTimeEquals(bytes, Encoding.UTF8.GetBytes(keys[i])))
+            if (client.Keys.Any(key => key.Length > 0 && CryptographicOperations.FixedTimeEquals(bytes, Encoding.UTF8.GetBytes(key))))
             {
                 var fingerprint = Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
-                var identity = new ClaimsIdentity(
-                    [new Claim(ClaimTypes.Name, $"key-{i}"), new Claim(FingerprintClaim, fingerprint)], SchemeName);
+                Claim[] claims =
+                [
+                    new(ClaimTypes.Name, name), new(FingerprintClaim, fingerprint),
+                    .. client.Scopes.Select(scope => new Claim(ApiCaller.ScopeClaim, scope)),
+                    .. client.Tenants.Select(tenant => new Claim(ApiCaller.TenantClaim, tenant)),
+                ];
+                var identity = new ClaimsIdentity(claims, SchemeName);
                 return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
             }
         }

@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Storage.Blobs;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
-using StackExchange.Redis;
 using Temporalio.Client;
 using Temporalio.Exceptions;
 
@@ -35,30 +37,20 @@ public sealed class TemporalOptions
 /// Creates the case and starts its workflow (workflow id = case id). Both steps tolerate a repeat, so a retried
 /// request that failed half-way finishes the job instead of failing on what the first attempt did.
 /// </summary>
-public sealed class OrderIntake(ICaseStore cases, ITemporalClient temporal, IConnectionMultiplexer redis,
+public sealed class OrderIntake(ICaseStore cases, ITemporalClient temporal, BlobServiceClient blobs,
     Microsoft.Extensions.Options.IOptions<TemporalOptions> options)
 {
-    private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
-
     public static string NewCaseId() => $"CASE-{Guid.CreateVersion7():N}";
 
-    public static string StatusUrl(string caseId) => $"/api/workflow/{Uri.EscapeDataString(caseId)}/status";
-
     /// <summary>
-    /// Binds an <c>Idempotency-Key</c> (per API key) to a case id in Redis for 24 hours; answers the id that owns it,
-    /// which is <paramref name="candidate"/> on first use.
+    /// The case id of an upload with an <c>Idempotency-Key</c>: derived from the client and the key, so a retry finds
+    /// the first attempt's case in the case store itself. No Redis claim to lose in an outage, and nothing that a
+    /// claim written before a crash could point at without a case behind it.
     /// </summary>
-    public async Task<string> ClaimAsync(string principal, string idempotencyKey, string candidate)
-    {
-        var key = new RedisKey($"orders:idempotency:{principal}:{idempotencyKey}");
-        var db = redis.GetDatabase();
-        if (await db.StringSetAsync(key, candidate, IdempotencyWindow, When.NotExists).ConfigureAwait(false))
-        {
-            return candidate;
-        }
+    public static string IdempotentCaseId(string client, string idempotencyKey) =>
+        $"CASE-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{client}\n{idempotencyKey}")), 0, 16)}";
 
-        return (string?)await db.StringGetAsync(key).ConfigureAwait(false) ?? candidate;
-    }
+    public static string StatusUrl(string caseId) => $"/api/workflow/{Uri.EscapeDataString(caseId)}/status";
 
     public async Task<CaseDocument> StartAsync(CaseDocument document, OrderWorkflowInput input, CancellationToken cancellationToken)
     {
@@ -71,8 +63,35 @@ public sealed class OrderIntake(ICaseStore cases, ITemporalClient temporal, ICon
         catch (CaseAlreadyExistsException)
         {
             stored = await cases.FindAsync(document.Id, cancellationToken).ConfigureAwait(false) ?? throw new CaseNotFoundException(document.Id);
+            if (stored.TenantId != document.TenantId)
+            {
+                // Another tenant's case: neither start it nor answer with it.
+                throw;
+            }
         }
 
+        await StartWorkflowAsync(input).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <summary>
+    /// Starts the workflow of a stored case that is still <see cref="CaseStatus.Received"/> (its first start failed, or
+    /// the process died between storing and starting); a no-op when the workflow exists already.
+    /// </summary>
+    public Task ResumeAsync(CaseDocument stored) => StartWorkflowAsync(InputFor(stored));
+
+    private OrderWorkflowInput InputFor(CaseDocument stored)
+    {
+        var file = stored.File ?? throw new InvalidOperationException($"Case {stored.Id} has no file to process.");
+        var name = file.BlobName.StartsWith($"{OrderBlobAddress.Container}/", StringComparison.Ordinal)
+            ? file.BlobName[(OrderBlobAddress.Container.Length + 1)..]
+            : file.BlobName;
+        var url = blobs.GetBlobContainerClient(OrderBlobAddress.Container).GetBlobClient(name).Uri.AbsoluteUri;
+        return new OrderWorkflowInput(stored.Id, stored.TenantId, stored.UserId, url, file.FileName, stored.Conversation, stored.Teams);
+    }
+
+    private async Task StartWorkflowAsync(OrderWorkflowInput input)
+    {
         try
         {
             // One run per case, ever: a repeated start of a finished case must not process the file a second time.
@@ -85,7 +104,5 @@ public sealed class OrderIntake(ICaseStore cases, ITemporalClient temporal, ICon
         {
             // The first attempt got this far; its workflow (running or finished) is the one the client wants.
         }
-
-        return stored;
     }
 }

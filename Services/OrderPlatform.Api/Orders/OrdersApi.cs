@@ -1,28 +1,29 @@
+using System.Security.Claims;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using OrderPlatform.Api.Auth;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 
 namespace OrderPlatform.Api.Orders;
 
-public static partial class OrdersApi
+public static class OrdersApi
 {
-    private const string Container = "orders";
+    private const string Container = OrderBlobAddress.Container;
 
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Orders").RequireAuthorization().RequireRateLimiting(ApiExtensions.PerKeyPolicy);
+        var api = app.MapGroup("/api").WithTags("Orders").RequireAuthorization(ApiScopes.Orders).RequireRateLimiting(ApiExtensions.PerKeyPolicy);
         api.MapPost("/orders", CreateOrderAsync).DisableAntiforgery()
             .WithSummary("Upload an order file (multipart: file, tenantId, userId, optional conversation JSON)");
         api.MapPost("/workflow/start", StartWorkflowAsync).WithSummary("Start a case for a file already in storage (original shape)");
         return api;
     }
 
-    public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> CreateOrderAsync(HttpContext context,
+    public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> CreateOrderAsync(HttpContext context, ClaimsPrincipal user,
         OrderIntake intake, ICaseStore cases, BlobServiceClient blobs, IOptions<UploadOptions> upload, CancellationToken ct)
     {
         var limits = upload.Value;
@@ -53,10 +54,15 @@ public static partial class OrdersApi
 
         var file = form.Files.GetFile("file");
         string tenantId = form["tenantId"].ToString(), userId = form["userId"].ToString();
-        if (file is null || file.Length == 0 || !SafeId().IsMatch(tenantId) || userId.Length is 0 or > 256)
+        if (file is null || file.Length == 0 || !OrderBlobAddress.IsSafeId(tenantId) || userId.Length is 0 or > 256)
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid upload",
-                "Send a non-empty file part named file, tenantId (letters, digits, '.', '_', '-') and userId.");
+                $"Send a non-empty file part named file, tenantId ({OrderBlobAddress.SafeIdRule}) and userId.");
+        }
+
+        if (!user.MayActFor(tenantId))
+        {
+            return NotForTenant(tenantId);
         }
 
         if (file.Length > limits.MaxFileBytes)
@@ -64,8 +70,10 @@ public static partial class OrdersApi
             return TooLarge(limits);
         }
 
+        // Only the bot says where results go: anyone else's conversation would make the bot post into a chat of the
+        // caller's choosing.
         ConversationReference? conversation = null;
-        if (form["conversation"].ToString() is { Length: > 0 } json)
+        if (form["conversation"].ToString() is { Length: > 0 } json && user.HasScope(ApiScopes.Bot))
         {
             try
             {
@@ -93,9 +101,15 @@ public static partial class OrdersApi
         var caseId = OrderIntake.NewCaseId();
         if (context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } idempotencyKey)
         {
-            caseId = await intake.ClaimAsync(context.User.Identity?.Name ?? "anonymous", idempotencyKey, caseId);
-            if (await cases.FindAsync(caseId, ct) is { } existing)
+            caseId = OrderIntake.IdempotentCaseId(user.Identity?.Name ?? "anonymous", idempotencyKey);
+            if (await cases.FindForAsync(user, caseId, ct) is { } existing)
             {
+                // The first attempt may have stored the case and then failed to start it: this retry starts it.
+                if (existing.Status == CaseStatus.Received)
+                {
+                    await intake.ResumeAsync(existing);
+                }
+
                 return Accepted(existing.Id, existing.Status);
             }
         }
@@ -118,32 +132,54 @@ public static partial class OrdersApi
             Conversation = conversation,
             File = new CaseFile(fileName, $"{Container}/{blobName}", extension, file.Length),
         };
-        var started = await intake.StartAsync(document, new OrderWorkflowInput(caseId, tenantId, userId, blob.Uri.AbsoluteUri, fileName, conversation), ct);
-        return Accepted(started.Id, started.Status);
+        return await StartAsync(intake, document, new OrderWorkflowInput(caseId, tenantId, userId, blob.Uri.AbsoluteUri, fileName, conversation), ct);
     }
 
     public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> StartWorkflowAsync(WorkflowStartRequest request,
-        OrderIntake intake, CancellationToken ct)
+        ClaimsPrincipal user, OrderIntake intake, BlobServiceClient blobs, CancellationToken ct)
     {
-        if (!SafeId().IsMatch(request.CaseId ?? "") || !SafeId().IsMatch(request.TenantId ?? "") || string.IsNullOrWhiteSpace(request.UserId)
-            || !Uri.TryCreate(request.BlobUrl, UriKind.Absolute, out var blobUri))
+        if (!OrderBlobAddress.IsSafeId(request.CaseId) || !OrderBlobAddress.IsSafeId(request.TenantId) || string.IsNullOrWhiteSpace(request.UserId))
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid start request",
-                "caseId and tenantId (letters, digits, '.', '_', '-'), userId and an absolute blobUrl are required.");
+                $"caseId and tenantId ({OrderBlobAddress.SafeIdRule}), userId and blobUrl are required.");
         }
 
-        var fileName = Path.GetFileName(Uri.UnescapeDataString(blobUri.AbsolutePath));
+        if (!user.MayActFor(request.TenantId))
+        {
+            return NotForTenant(request.TenantId);
+        }
+
+        // Never fetched: only a name in our own account under the tenant's folder is accepted (no SSRF through blobUrl).
+        if (OrderBlobAddress.Resolve(blobs.Uri, request.BlobUrl, request.TenantId, out var refusal) is not { } blobName)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid blobUrl", refusal);
+        }
+
+        var fileName = Path.GetFileName(blobName);
         var document = new CaseDocument
         {
-            Id = request.CaseId!,
-            TenantId = request.TenantId!,
+            Id = request.CaseId,
+            TenantId = request.TenantId,
             UserId = request.UserId,
             Teams = request.Teams,
-            File = new CaseFile(fileName, request.BlobUrl, Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant()),
+            File = new CaseFile(fileName, $"{Container}/{blobName}", Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant()),
         };
-        var input = new OrderWorkflowInput(request.CaseId!, request.TenantId!, request.UserId, request.BlobUrl, fileName, Teams: request.Teams);
-        var started = await intake.StartAsync(document, input, ct);
-        return Accepted(started.Id, started.Status);
+        var input = new OrderWorkflowInput(request.CaseId, request.TenantId, request.UserId, request.BlobUrl, fileName, Teams: request.Teams);
+        return await StartAsync(intake, document, input, ct);
+    }
+
+    private static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> StartAsync(OrderIntake intake, CaseDocument document,
+        OrderWorkflowInput input, CancellationToken ct)
+    {
+        try
+        {
+            var started = await intake.StartAsync(document, input, ct);
+            return Accepted(started.Id, started.Status);
+        }
+        catch (CaseAlreadyExistsException)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Case id taken", $"Case id {document.Id} is already in use; choose another.");
+        }
     }
 
     private static Accepted<OrderAccepted> Accepted(string caseId, CaseStatus status)
@@ -152,12 +188,12 @@ public static partial class OrdersApi
         return TypedResults.Accepted(url, new OrderAccepted(caseId, status, url));
     }
 
+    private static ProblemHttpResult NotForTenant(string tenantId) => Problem(StatusCodes.Status403Forbidden, "Tenant not allowed",
+        $"This API key may not act for tenant {tenantId}.");
+
     private static ProblemHttpResult TooLarge(UploadOptions limits) => Problem(StatusCodes.Status413PayloadTooLarge, "File too large",
         $"Order files may be at most {limits.MaxFileBytes / (1024 * 1024.0):0.#} MB.");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
-    private static partial Regex SafeId();
 }

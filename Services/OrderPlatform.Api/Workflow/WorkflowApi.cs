@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using OrderPlatform.Api.Auth;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using Temporalio.Client;
@@ -17,17 +19,19 @@ public static class WorkflowApi
 
     public static RouteGroupBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/workflow/{id}").WithTags("Workflow").RequireAuthorization().RequireRateLimiting(ApiExtensions.PerKeyPolicy);
+        var api = app.MapGroup("/api/workflow/{id}").WithTags("Workflow").RequireAuthorization(ApiScopes.Orders).RequireRateLimiting(ApiExtensions.PerKeyPolicy);
         api.MapGet("/status", GetStatusAsync).WithSummary("Case document and live workflow status");
-        api.MapPost("/signal", SignalAsync).WithSummary("Send corrections, approve or cancel to the waiting workflow");
+        // Every signal lands in the case's history, which Temporal caps: a body is bounded before it is read.
+        api.MapPost("/signal", SignalAsync).WithSummary("Send corrections, approve or cancel to the waiting workflow")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(SignalLimits.MaxBodyBytes));
         api.MapPost("/cancel", CancelAsync).WithSummary("Cancel the case at its next step");
         return api;
     }
 
-    public static async Task<Results<Ok<CaseStatusResponse>, ProblemHttpResult>> GetStatusAsync(string id, ICaseStore cases,
+    public static async Task<Results<Ok<CaseStatusResponse>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, ICaseStore cases,
         ITemporalClient temporal, ILogger<CaseStatusResponse> logger, CancellationToken ct)
     {
-        var document = await cases.FindAsync(id, ct);
+        var document = await cases.FindForAsync(user, id, ct);
         if (document is null)
         {
             return NotFound(id);
@@ -61,8 +65,8 @@ public static class WorkflowApi
         return TypedResults.Ok(new CaseStatusResponse(document.Id, document.Status, document.Step, live, document));
     }
 
-    public static async Task<Results<Accepted, ProblemHttpResult>> SignalAsync(string id, SignalRequest request, ICaseStore cases,
-        ITemporalClient temporal, CancellationToken ct)
+    public static async Task<Results<Accepted, ProblemHttpResult>> SignalAsync(string id, SignalRequest request, ClaimsPrincipal user,
+        ICaseStore cases, ITemporalClient temporal, CancellationToken ct)
     {
         if (!Known.Contains(request.Signal))
         {
@@ -76,17 +80,28 @@ public static class WorkflowApi
                 title: "Missing corrections");
         }
 
-        return await SendAsync(id, request, cases, temporal, ct);
+        if (SignalLimits.Check(request) is { } tooMuch)
+        {
+            return TypedResults.Problem(tooMuch, statusCode: StatusCodes.Status400BadRequest, title: "Signal too large");
+        }
+
+        return await SendAsync(id, request, user, cases, temporal, ct);
     }
 
-    public static Task<Results<Accepted, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, ICaseStore cases,
-        ITemporalClient temporal, CancellationToken ct) =>
-        SendAsync(id, new SignalRequest(SignalNames.Cancel, request?.UserId, Reason: request?.Reason), cases, temporal, ct);
-
-    private static async Task<Results<Accepted, ProblemHttpResult>> SendAsync(string id, SignalRequest request, ICaseStore cases,
-        ITemporalClient temporal, CancellationToken ct)
+    public static Task<Results<Accepted, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, ClaimsPrincipal user,
+        ICaseStore cases, ITemporalClient temporal, CancellationToken ct)
     {
-        var document = await cases.FindAsync(id, ct);
+        var signal = new SignalRequest(SignalNames.Cancel, request?.UserId, Reason: request?.Reason);
+        return SignalLimits.Check(signal) is { } tooMuch
+            ? Task.FromResult<Results<Accepted, ProblemHttpResult>>(
+                TypedResults.Problem(tooMuch, statusCode: StatusCodes.Status400BadRequest, title: "Signal too large"))
+            : SendAsync(id, signal, user, cases, temporal, ct);
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> SendAsync(string id, SignalRequest request, ClaimsPrincipal user,
+        ICaseStore cases, ITemporalClient temporal, CancellationToken ct)
+    {
+        var document = await cases.FindForAsync(user, id, ct);
         if (document is null)
         {
             return NotFound(id);

@@ -39,7 +39,8 @@ public sealed partial class CardActionHandler(OrdersClient orders, ILogger<CardA
         bool accepted;
         try
         {
-            accepted = await orders.SignalAsync(caseId, new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload), cancellationToken);
+            var signal = new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload, RequestId: activity.Id);
+            accepted = await orders.SignalOwnAsync(caseId, activity.TenantId, signal, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

@@ -87,7 +87,8 @@ public sealed partial class MessageHandler(
             return;
         }
 
-        var accepted = await orders.SignalAsync(caseId, new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload), cancellationToken);
+        var signal = new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload, RequestId: activity.Id);
+        var accepted = await orders.SignalOwnAsync(caseId, activity.TenantId, signal, cancellationToken);
         var card = accepted ? CorrectionCards.Confirmation(caseId) : CorrectionCards.Notice($"Order {caseId} is no longer waiting for corrections.");
         var update = new OutgoingActivity(ActivityTypes.Message, Attachments: [card]);
         if (activity.ReplyToId is { Length: > 0 } cardId && activity.ServiceUrl is { } serviceUrl && activity.Conversation?.Id is { } conversationId)
@@ -107,15 +108,15 @@ public sealed partial class MessageHandler(
         var answer = command switch
         {
             "help" or "?" => HelpText,
-            "status" when words.Length > 1 => await DescribeAsync(words[1], cancellationToken),
+            "status" when words.Length > 1 => await DescribeAsync(activity, words[1], cancellationToken),
             "status" => "Which order? Type **status** followed by the case id.",
             _ => "Send me an order as an Excel file, or type **help**.",
         };
         await ReplyAsync(activity, answer, cancellationToken);
     }
 
-    private async Task<string> DescribeAsync(string caseId, CancellationToken cancellationToken) =>
-        await orders.GetStatusAsync(caseId, cancellationToken) is { } status
+    private async Task<string> DescribeAsync(Activity activity, string caseId, CancellationToken cancellationToken) =>
+        await orders.GetOwnStatusAsync(caseId, activity.TenantId, activity.From?.Id, cancellationToken) is { } status
             ? $"Order {status.CaseId}: {status.Status}."
             : $"I don't know an order with case id {caseId}.";
 

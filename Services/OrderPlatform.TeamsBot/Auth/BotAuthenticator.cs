@@ -109,6 +109,11 @@ public sealed partial class BotAuthenticator(
                 : Record(AuthFailure.NotLoopback);
         }
 
+        if (!_options.AllowsTenant(activity.TenantId))
+        {
+            return Record(AuthFailure.TenantNotAllowed);
+        }
+
         if (!caller.FromBotService)
         {
             return null;

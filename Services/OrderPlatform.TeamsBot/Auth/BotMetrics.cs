@@ -44,4 +44,5 @@ public enum AuthFailure
     MissingEndorsement,
     ServiceUrlMismatch,
     NotLoopback,
+    TenantNotAllowed,
 }

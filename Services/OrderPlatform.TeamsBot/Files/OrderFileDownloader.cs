@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using OrderPlatform.ServiceDefaults.Outbound;
 using OrderPlatform.TeamsBot.Activities;
 
 namespace OrderPlatform.TeamsBot.Files;
@@ -18,11 +19,8 @@ public sealed class OrderFileDownloader(IOptions<BotOptions> options, IHostEnvir
 {
     private static readonly string[] Extensions = ["xlsx", "xlsm", "xls", "csv"];
     private readonly long _maxBytes = options.Value.MaxFileBytes;
-    private readonly HttpClient _http = new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-    })
+    // Loopback downloads exist only for the Agents Playground in Development.
+    private readonly HttpClient _http = new(OutboundHttp.CreateHandler(environment.IsDevelopment() || options.Value.AllowPrivateDownloadTargets))
     {
         Timeout = TimeSpan.FromSeconds(60),
     };
@@ -47,18 +45,23 @@ public sealed class OrderFileDownloader(IOptions<BotOptions> options, IHostEnvir
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is OutboundRefusedException)
+        {
+            return new DownloadResult(DownloadOutcome.UntrustedHost, name);
+        }
+
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             return new DownloadResult(DownloadOutcome.Failed, name);
         }
 
-        if (response.Content.Headers.ContentLength > _maxBytes)
-        {
-            return new DownloadResult(DownloadOutcome.TooLarge, name);
-        }
-
-        var buffer = await ReadCappedAsync(response.Content, cancellationToken);
+        var buffer = await OutboundHttp.ReadCappedAsync(response.Content, _maxBytes, cancellationToken);
         if (buffer is null)
         {
             return new DownloadResult(DownloadOutcome.TooLarge, name);
@@ -80,26 +83,6 @@ public sealed class OrderFileDownloader(IOptions<BotOptions> options, IHostEnvir
     private bool IsTrustedHost(Uri url) =>
         (url.Scheme == Uri.UriSchemeHttps && url.Host.EndsWith(".sharepoint.com", StringComparison.OrdinalIgnoreCase))
         || (environment.IsDevelopment() && url.IsLoopback);
-
-    private async Task<MemoryStream?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var source = await content.ReadAsStreamAsync(cancellationToken);
-        var target = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (target.Length + read > _maxBytes)
-            {
-                await target.DisposeAsync();
-                return null;
-            }
-
-            target.Write(chunk, 0, read);
-        }
-
-        return target;
-    }
 
     private static DownloadOutcome Classify(MemoryStream buffer, string fileType, MediaTypeHeaderValue? contentType)
     {

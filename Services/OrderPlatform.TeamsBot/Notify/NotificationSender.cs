@@ -10,7 +10,10 @@ namespace OrderPlatform.TeamsBot.Notify;
 
 public sealed record NotifyOutcome(NotifyResult? Result, bool NoConversation = false);
 
-/// <summary>Sends a case's result to the user's chat and records a block so later sends fail fast.</summary>
+/// <summary>
+/// Sends a case's result to the chat the bot recorded for (tenant, user) and records a block so later sends fail fast.
+/// A conversation reference in the request only names the tenant and user.
+/// </summary>
 public sealed partial class NotificationSender(
     IConversationStore conversations,
     ConnectorClient connector,
@@ -26,7 +29,9 @@ public sealed partial class NotificationSender(
             return Blocked();
         }
 
-        var conversation = request.Conversation ?? stored?.Reference;
+        // Only where the user last talked to the bot: a conversation (and its serviceUrl) named in the request would let
+        // whoever holds the notify key post into any chat, with the bot's token sent to the host it names.
+        var conversation = stored?.Reference;
         if (conversation is null)
         {
             return new NotifyOutcome(null, NoConversation: true);

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using OrderPlatform.Contracts;
 
 namespace OrderPlatform.TeamsBot.Notify;
@@ -8,14 +11,54 @@ public static class NotifyApi
     /// <summary>Proactive results for the Worker: <c>POST /api/notify/{caseId}</c> with <see cref="NotifyRequest"/>.</summary>
     public static RouteGroupBuilder MapNotifyApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/notify").WithTags("Notify").AddEndpointFilter<ApiKeyFilter>();
+        var api = app.MapGroup("/api/notify").WithTags("Notify");
         api.MapPost("/{caseId}", NotifyAsync);
         return api;
     }
 
-    public static async Task<Results<Ok<NotifyResult>, JsonHttpResult<NotifyResult>, NotFound, ValidationProblem, StatusCodeHttpResult>> NotifyAsync(
-        string caseId, NotifyRequest request, NotificationSender sender, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body itself: a bound parameter would be read (up to Kestrel's 30 MB) before any filter could look at
+    /// the key, so an unauthenticated caller could make the bot buffer large bodies.
+    /// </summary>
+    public static async Task<Results<Ok<NotifyResult>, JsonHttpResult<NotifyResult>, NotFound, ValidationProblem, UnauthorizedHttpResult,
+        StatusCodeHttpResult>> NotifyAsync(string caseId, HttpContext context, NotifyKey key, IOptions<NotifyOptions> options,
+        NotificationSender sender, CancellationToken cancellationToken)
     {
+        if (!key.Accepts(context.Request))
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        var limit = options.Value.MaxBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = limit;
+        }
+
+        NotifyRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<NotifyRequest>(cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON notify request."] });
+        }
+
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The body is empty."] });
+        }
+
         if (Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
@@ -55,7 +98,7 @@ public static class NotifyApi
 
         if (request.Conversation is null && (string.IsNullOrWhiteSpace(request.UserId) || request.TenantId is null))
         {
-            errors["conversation"] = ["Give the conversation reference, or the tenant and user ids the bot recorded."];
+            errors["conversation"] = ["Give the tenant and user ids the bot recorded (or the case's conversation reference, which names them)."];
         }
 
         return errors.Count == 0 ? null : errors;

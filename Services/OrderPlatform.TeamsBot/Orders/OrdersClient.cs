@@ -6,8 +6,13 @@ using OrderPlatform.Contracts;
 
 namespace OrderPlatform.TeamsBot.Orders;
 
-/// <summary>A case's status as <c>GET /api/workflow/{id}/status</c> reports it; only the members the bot shows.</summary>
-public sealed record CaseStatusView(string CaseId, string Status);
+/// <summary>A case's status as <c>GET /api/workflow/{id}/status</c> reports it; what the bot shows and checks.</summary>
+public sealed record CaseStatusView(string CaseId, string Status, string? TenantId, string? UserId)
+{
+    /// <summary>The bot acts for the Teams user: only the user who sent the order, in its tenant, may see or answer it.</summary>
+    public bool BelongsTo(string? tenantId, string? userId) =>
+        tenantId is { Length: > 0 } && userId is { Length: > 0 } && TenantId == tenantId && UserId == userId;
+}
 
 /// <summary>
 /// The platform Api as the bot uses it (base address <c>https+http://api</c> through service discovery, the
@@ -70,8 +75,17 @@ public sealed class OrdersClient(HttpClient http)
         response.EnsureSuccessStatusCode();
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
         var root = document.RootElement;
-        return new CaseStatusView(Text(root, "caseId") ?? caseId, Text(root, "status") ?? "unknown");
+        var owner = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("case", out var stored) ? stored : default;
+        return new CaseStatusView(Text(root, "caseId") ?? caseId, Text(root, "status") ?? "unknown", Text(owner, "tenantId"), Text(owner, "userId"));
     }
+
+    /// <summary>The case when it belongs to this Teams user; another user's case reads as unknown.</summary>
+    public async Task<CaseStatusView?> GetOwnStatusAsync(string caseId, string? tenantId, string? userId, CancellationToken cancellationToken) =>
+        await GetStatusAsync(caseId, cancellationToken) is { } view && view.BelongsTo(tenantId, userId) ? view : null;
+
+    /// <summary>Signals only a case of this Teams user (the bot's key may act for every tenant, so the bot checks).</summary>
+    public async Task<bool> SignalOwnAsync(string caseId, string? tenantId, SignalRequest signal, CancellationToken cancellationToken) =>
+        await GetOwnStatusAsync(caseId, tenantId, signal.UserId, cancellationToken) is not null && await SignalAsync(caseId, signal, cancellationToken);
 
     private static string? Text(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value)

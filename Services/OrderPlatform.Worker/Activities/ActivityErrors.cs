@@ -9,11 +9,12 @@ public static class ActivityErrors
     public const string ZohoRejected = "ZohoRejected";
     public const string CaseRejected = "CaseRejected";
     public const string MissingFile = "MissingFile";
+    public const string InvalidSource = "InvalidSource";
 
     /// <summary>Ours, plus the case store's refusals, which the SDK reports under the exception's type name.</summary>
     public static readonly string[] NonRetryable =
     [
-        BadSpreadsheet, ZohoRejected, CaseRejected, MissingFile,
+        BadSpreadsheet, ZohoRejected, CaseRejected, MissingFile, InvalidSource,
         nameof(Cases.InvalidCaseTransitionException), nameof(Cases.CaseNotFoundException),
     ];
 

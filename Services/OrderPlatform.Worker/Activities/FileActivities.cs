@@ -11,9 +11,9 @@ using Temporalio.Activities;
 namespace OrderPlatform.Worker.Activities;
 
 /// <summary>store-file and parse-excel.</summary>
-public sealed class FileActivities(BlobServiceClient blobs, OrderBlobs documents, IHttpClientFactory http, SpreadsheetParser parser, ICaseStore cases)
+public sealed class FileActivities(BlobServiceClient blobs, OrderBlobs documents, SpreadsheetParser parser, ICaseStore cases)
 {
-    public const string Container = "orders";
+    public const string Container = OrderBlobAddress.Container;
 
     /// <summary>The canonical name inside the <c>orders</c> container: <c>{tenant}/{caseId}/original.{ext}</c>.</summary>
     public static string BlobName(string tenantId, string caseId, string fileName)
@@ -23,19 +23,20 @@ public sealed class FileActivities(BlobServiceClient blobs, OrderBlobs documents
     }
 
     /// <summary>
-    /// Idempotent: copies the upload to its canonical blob when it lies elsewhere, then records size and SHA-256 on the
+    /// Idempotent: copies the upload to its canonical blob when it lies elsewhere in the tenant's folder, then records size and SHA-256 on the
     /// blob's metadata and the case. A retry finds the canonical blob and only hashes it again.
     /// </summary>
     [Activity("store-file")]
     public async Task<StoredFile> StoreFileAsync(OrderWorkflowInput input)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
+        var sourceName = CheckedSource(input);
         var container = blobs.GetBlobContainerClient(Container);
         await container.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         var target = container.GetBlobClient(BlobName(input.TenantId, input.CaseId, input.FileName));
         if (!(await target.ExistsAsync(ct).ConfigureAwait(false)).Value)
         {
-            await using var source = await OpenSourceAsync(input.BlobUrl, ct).ConfigureAwait(false);
+            await using var source = await OpenSourceAsync(container.GetBlobClient(sourceName), ct).ConfigureAwait(false);
             await target.UploadAsync(source, overwrite: false, ct).ConfigureAwait(false);
         }
 
@@ -88,33 +89,31 @@ public sealed class FileActivities(BlobServiceClient blobs, OrderBlobs documents
         return parsed;
     }
 
-    private async Task<Stream> OpenSourceAsync(string blobUrl, CancellationToken ct)
+    /// <summary>
+    /// The Api checked the request already; the Worker checks again because anyone who can reach Temporal can start a
+    /// workflow. A name outside the tenant's folder, or any other URL, fails the case at once: no retry makes it valid.
+    /// </summary>
+    private string CheckedSource(OrderWorkflowInput input)
     {
-        var uri = new Uri(blobUrl, UriKind.RelativeOrAbsolute);
-        if (!uri.IsAbsoluteUri || uri.AbsoluteUri.StartsWith(blobs.Uri.AbsoluteUri, StringComparison.OrdinalIgnoreCase))
+        if (!OrderBlobAddress.IsSafeId(input.CaseId) || !OrderBlobAddress.IsSafeId(input.TenantId))
         {
-            // Our own account: read it with our credentials rather than needing a SAS in the URL.
-            var path = uri.IsAbsoluteUri ? uri.AbsoluteUri[blobs.Uri.AbsoluteUri.Length..] : blobUrl;
-            var parts = Uri.UnescapeDataString(path.TrimStart('/')).Split('/', 2);
-            try
-            {
-                BlobDownloadStreamingResult download = await blobs.GetBlobContainerClient(parts[0]).GetBlobClient(parts[1])
-                    .DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
-                return download.Content;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                throw ActivityErrors.Permanent(ActivityErrors.MissingFile, "The uploaded file could not be found any more.", ex);
-            }
+            throw ActivityErrors.Permanent(ActivityErrors.InvalidSource, $"The case and tenant ids must be {OrderBlobAddress.SafeIdRule}.");
         }
 
-        var response = await http.CreateClient(nameof(FileActivities)).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            throw ActivityErrors.Permanent(ActivityErrors.MissingFile, "The file link no longer works.");
-        }
+        return OrderBlobAddress.Resolve(blobs.Uri, input.BlobUrl, input.TenantId, out var refusal)
+            ?? throw ActivityErrors.Permanent(ActivityErrors.InvalidSource, $"The order file cannot be read: {refusal}");
+    }
 
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+    private static async Task<Stream> OpenSourceAsync(BlobClient source, CancellationToken ct)
+    {
+        try
+        {
+            BlobDownloadStreamingResult download = await source.DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
+            return download.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw ActivityErrors.Permanent(ActivityErrors.MissingFile, "The uploaded file could not be found any more.", ex);
+        }
     }
 }

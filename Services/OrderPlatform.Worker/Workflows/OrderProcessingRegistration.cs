@@ -31,8 +31,10 @@ public static class OrderProcessingRegistration
         builder.Services.AddHostedService<CatalogSeeder>();
         builder.AddAzureBlobServiceClient("blobs");
         builder.Services.AddSingleton<OrderBlobs>();
-        builder.Services.AddHttpClient(nameof(FileActivities));
-        builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"));
+        // Inside an activity the activity's retry policy is the one retry layer: the service defaults' standard handler
+        // would resend each notification several times per attempt.
+        builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"))
+            .WithoutRetries();
         builder.Services.AddSingleton<INotificationPort, TeamsBotNotificationPort>();
 
         var temporalNamespace = builder.Configuration["Temporal:Namespace"] ?? OrderWorkflow.DefaultNamespace;

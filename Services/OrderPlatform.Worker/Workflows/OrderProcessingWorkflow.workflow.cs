@@ -37,6 +37,7 @@ public sealed class OrderProcessingWorkflow
     private static readonly ActivityOptions Files = new() { StartToCloseTimeout = TimeSpan.FromMinutes(2), RetryPolicy = Retry };
 
     private readonly Queue<SignalRequest> _answers = new();
+    private readonly HashSet<string> _seenRequests = [];
     private SignalRequest? _cancel;
     private CaseStatus _status = CaseStatus.Received;
     private string _step = "start";
@@ -52,14 +53,22 @@ public sealed class OrderProcessingWorkflow
     [WorkflowSignal(SignalNames.Corrections)]
     public Task CorrectionsAsync(SignalRequest signal)
     {
-        _answers.Enqueue(signal);
+        if (FirstDelivery(signal))
+        {
+            _answers.Enqueue(signal);
+        }
+
         return Task.CompletedTask;
     }
 
     [WorkflowSignal(SignalNames.Approve)]
     public Task ApproveAsync(SignalRequest signal)
     {
-        _answers.Enqueue(signal with { Signal = SignalNames.Approve });
+        if (FirstDelivery(signal))
+        {
+            _answers.Enqueue(signal with { Signal = SignalNames.Approve });
+        }
+
         return Task.CompletedTask;
     }
 
@@ -147,6 +156,13 @@ public sealed class OrderProcessingWorkflow
     /// <summary>Asks, waits for an answer, reminds once; null when the deadline passed or the case was cancelled.</summary>
     private async Task<SignalRequest?> AskAsync(string caseId, BlobRef questions, int count, WorkflowSettings settings)
     {
+        // Answers queued before this round's card went out were meant for an earlier round (a resent approve, a double
+        // click): they must not answer questions their sender has not seen. Histories recorded before kept them.
+        if (Workflow.Patched(Patches.DropStaleAnswers))
+        {
+            _answers.Clear();
+        }
+
         _questionCount = count;
         _questionsBlob = questions.BlobName;
         _dueAt = Workflow.UtcNow + settings.CorrectionsDeadline;
@@ -221,6 +237,9 @@ public sealed class OrderProcessingWorkflow
             await Workflow.ExecuteActivityAsync((CaseActivities a) => a.RecordEventAsync(caseId, "notify-user", $"{kind} notification failed"), Quick);
         }
     }
+
+    /// <summary>A signal whose request id was seen already is a resend (a client or connector retry) and is ignored.</summary>
+    private bool FirstDelivery(SignalRequest signal) => signal.RequestId is not { Length: > 0 } id || _seenRequests.Add(id);
 
     private sealed class CancelRequestedException : Exception;
 }

@@ -84,6 +84,12 @@ public sealed class ZohoTokenProvider(ZohoHttp http, IOptions<ZohoOptions> optio
         }
 
         var apiDomain = Uri.TryCreate(body?["api_domain"]?.ToString(), UriKind.Absolute, out var domain) ? domain : new Uri("https://www.zohoapis.eu");
+        if (!ZohoHttp.IsZohoApiDomain(apiDomain, _options.AccountsUrl))
+        {
+            logger.LogError("Zoho token response named an API host that is not Zoho's: {ApiHost}", apiDomain.Host);
+            throw new ZohoException(ZohoErrorKind.UnexpectedResponse, "The Zoho accounts server named an API host that is not Zoho's; no request was sent to it.", status);
+        }
+
         var expiresIn = body?["expires_in"]?.GetValue<int>() ?? 3600;
         var token = new ZohoAccessToken(accessToken, apiDomain, time.GetUtcNow().AddSeconds(expiresIn));
         logger.LogInformation("Zoho access token refreshed for {ApiHost}, valid {ExpiresIn}s", apiDomain.Host, expiresIn);

@@ -31,6 +31,9 @@ public sealed class FakeOrdersApi : IAsyncDisposable
     /// <summary>Cases known to the fake that do not wait for corrections: signals to them answer 409.</summary>
     public ConcurrentDictionary<string, bool> ClosedCases { get; } = new();
 
+    /// <summary>Cases the fake knows besides the uploaded ones, with the tenant and user they belong to.</summary>
+    public ConcurrentDictionary<string, (string TenantId, string UserId)> KnownCases { get; } = new();
+
     public static async Task<FakeOrdersApi> StartAsync()
     {
         var api = new FakeOrdersApi();
@@ -39,6 +42,9 @@ public sealed class FakeOrdersApi : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private static IResult Status(string id, string tenantId, string userId) =>
+        Results.Json(new { caseId = id, status = "AwaitingCorrections", @case = new { id, tenantId, userId } });
 
     private void Map(WebApplication app)
     {
@@ -78,8 +84,10 @@ public sealed class FakeOrdersApi : IAsyncDisposable
             return Results.Accepted();
         });
 
-        group.MapGet("/workflow/{id}/status", (string id) => _orders.ContainsKey(id)
-            ? Results.Json(new { caseId = id, status = "AwaitingCorrections" })
+        // The real Api answers the case document under "case"; the bot reads its tenant and user from there.
+        group.MapGet("/workflow/{id}/status", (string id) =>
+            _orders.TryGetValue(id, out var order) ? Status(id, order.TenantId, order.UserId)
+            : KnownCases.TryGetValue(id, out var known) ? Status(id, known.TenantId, known.UserId)
             : Results.NotFound());
     }
 }

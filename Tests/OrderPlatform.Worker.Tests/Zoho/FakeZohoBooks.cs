@@ -35,6 +35,9 @@ public sealed class FakeZohoBooks : IAsyncDisposable
 
     public int ExpiresIn { get; set; } = 3600;
 
+    /// <summary>What the token response names as <c>api_domain</c>; the fake's own address when null.</summary>
+    public string? ApiDomain { get; set; }
+
     /// <summary>The next create is stored at once but answered only after this delay (a timeout with a landed write).</summary>
     public TimeSpan? DelayNextCreateResponse { get; set; }
 
@@ -87,7 +90,7 @@ public sealed class FakeZohoBooks : IAsyncDisposable
 
             var token = $"1000.access-{Interlocked.Increment(ref _tokenCounter)}-secret";
             _validToken = token;
-            return Results.Json(new { access_token = token, api_domain = Address.ToString().TrimEnd('/'), token_type = "Bearer", expires_in = ExpiresIn });
+            return Results.Json(new { access_token = token, api_domain = ApiDomain ?? Address.ToString().TrimEnd('/'), token_type = "Bearer", expires_in = ExpiresIn });
         });
 
         var books = app.MapGroup("/books/v3").AddEndpointFilter(async (context, next) =>
