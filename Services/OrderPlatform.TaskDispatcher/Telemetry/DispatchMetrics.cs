@@ -63,5 +63,9 @@ public sealed class DispatchMetrics : IDisposable
 
     public void WebhookFailed() => _webhookFailures.Add(1);
 
+    /// <summary>ACI creates left in the tighter quota window, for the Aci backend's limiter.</summary>
+    public void ObserveCreatesRemaining(Func<int> remaining) =>
+        _meter.CreateObservableGauge("taskdispatch.aci.creates.remaining", remaining, "{create}", "ACI creates left in the current quota window");
+
     public void Dispose() => _meter.Dispose();
 }
