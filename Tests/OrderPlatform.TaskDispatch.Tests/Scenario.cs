@@ -65,13 +65,14 @@ public sealed class Scenario(Storage storage) : IAsyncDisposable
     }
 
     /// <summary>A dispatcher in this process, as the service's Program builds it (Kestrel on a free port).</summary>
-    public async Task<WebApplication> StartDispatcherAsync()
+    public async Task<WebApplication> StartDispatcherAsync(Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(Settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddServiceDefaults();
         builder.AddTaskDispatcher();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapDefaultEndpoints();
         await app.StartAsync(TestContext.Current.CancellationToken);
