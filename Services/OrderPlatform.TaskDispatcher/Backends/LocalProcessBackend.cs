@@ -11,8 +11,11 @@ namespace OrderPlatform.TaskDispatcher.Backends;
 /// </summary>
 public sealed class LocalProcessBackend(IOptions<LocalBackendOptions> options, TimeProvider time, ILogger<LocalProcessBackend> logger) : ITaskBackend
 {
-    // The shell records the exit code even when no dispatcher is left to see it; mv makes it appear whole.
-    private const string Wrapper = "exec </dev/null >/dev/null 2>&1; dir=\"$1\"; shift; \"$@\" >\"$dir/output.log\" 2>&1; echo $? >\"$dir/exitcode.tmp\"; mv \"$dir/exitcode.tmp\" \"$dir/exitcode\"";
+    // The shell writes its own pid once it runs (so a pid on file always names a shell whose command line shows the
+    // folder: no fork-to-exec window), and records the exit code even when no dispatcher is left; mv makes each whole.
+    private const string Wrapper = "exec </dev/null >/dev/null 2>&1; dir=\"$1\"; shift; echo $$ >\"$dir/pid.tmp\"; mv \"$dir/pid.tmp\" \"$dir/pid\"; "
+        + "\"$@\" >\"$dir/output.log\" 2>&1; echo $? >\"$dir/exitcode.tmp\"; mv \"$dir/exitcode.tmp\" \"$dir/exitcode\"";
+
     private readonly LocalBackendOptions _options = options.Value;
 
     public Task<TaskInstance?> GetAsync(string name, CancellationToken cancellationToken)
@@ -23,6 +26,7 @@ public sealed class LocalProcessBackend(IOptions<LocalBackendOptions> options, T
             return Task.FromResult<TaskInstance?>(null);
         }
 
+        // Until the shell has written its pid the run is Pending; the runner's time-out covers a shell that never starts.
         var started = File.Exists(Path.Combine(dir, "pid")) ? File.GetLastWriteTimeUtc(Path.Combine(dir, "pid")) : (DateTime?)null;
         var exitFile = Path.Combine(dir, "exitcode");
         TaskInstance instance;
@@ -77,7 +81,6 @@ public sealed class LocalProcessBackend(IOptions<LocalBackendOptions> options, T
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("setsid did not start.");
-        await File.WriteAllTextAsync(Path.Combine(dir, "pid"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         logger.LogInformation("Started {Name} as process {Pid}", request.Name, process.Id);
     }
 

@@ -85,42 +85,45 @@ public sealed class MessageLease : IAsyncDisposable
 
     private async Task RenewLoopAsync()
     {
-        var period = _visibility / 2;
+        var delay = _visibility / 2;
         while (!_stop.IsCancellationRequested && !Lost)
         {
-            await Task.Delay(period, _time, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (_stop.IsCancellationRequested)
             {
                 return;
             }
 
-            await RenewOnceAsync();
+            // After a failed renewal, try again well before the remaining half of V runs out.
+            delay = await RenewOnceAsync() ? _visibility / 2 : _visibility / 10;
         }
     }
 
-    private async Task RenewOnceAsync()
+    private async Task<bool> RenewOnceAsync()
     {
         await _gate.WaitAsync();
         try
         {
             if (_stop.IsCancellationRequested)
             {
-                return;
+                return true;
             }
 
             UpdateReceipt receipt = await _queue.UpdateMessageAsync(MessageId, _popReceipt, visibilityTimeout: _visibility);
             _popReceipt = receipt.PopReceipt;
             Renewals++;
+            return true;
         }
         catch (RequestFailedException ex) when (IsLeaseLost(ex))
         {
             _logger.LogWarning("Lease on message {MessageId} of {Queue} lost ({Status} {Code}); leaving it to its new holder", MessageId, _queue.Name, ex.Status, ex.ErrorCode);
             await _lost.CancelAsync();
+            return false;
         }
         catch (RequestFailedException ex)
         {
-            // 500/503: the service asks to back off; the next renewal is due at V/2 again, still before V.
             _logger.LogWarning("Renewing message {MessageId} of {Queue} failed ({Status}); retrying", MessageId, _queue.Name, ex.Status);
+            return false;
         }
         finally
         {

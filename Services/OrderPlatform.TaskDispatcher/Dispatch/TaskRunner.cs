@@ -73,6 +73,7 @@ public sealed class TaskRunner(
         finally
         {
             metrics.Running(-1);
+            activity?.SetTag("taskdispatch.lease.renewals", lease.Renewals);
         }
     }
 
