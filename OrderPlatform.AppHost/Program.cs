@@ -14,6 +14,13 @@ var zohoRefreshToken = builder.AddOptionalParameter("zoho-refresh-token", secret
 var zohoOrganizationId = builder.AddOptionalParameter("zoho-organization-id");
 // The LLM endpoint is a connection string to the worker; Aspire cannot reference an empty connection string.
 var llm = builder.AddOptionalParameter("llm", secret: true);
+var webhookSigningKey = builder.AddParameter("webhook-signing-key", new GenerateParameterDefault { MinLength = 32 }, secret: true, persist: true);
+// The ACI target of the task dispatcher; empty locally, where tasks run as local TaskWorker processes.
+var aciSubscriptionId = builder.AddOptionalParameter("aci-subscription-id");
+var aciResourceGroup = builder.AddOptionalParameter("aci-resource-group");
+var aciLocation = builder.AddOptionalParameter("aci-location");
+var aciIdentityId = builder.AddOptionalParameter("aci-identity-id");
+var aciRegistryServer = builder.AddOptionalParameter("aci-registry-server");
 
 // Backing services: official containers where an engine answers, local processes where none does.
 var postgres = builder.AddPostgres("postgres").WithDataVolume("orderplatform-postgres-data").WithLocalProcessFallback();
@@ -66,6 +73,22 @@ builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithEnvironment("Zoho__ClientSecret", zohoClientSecret)
     .WithEnvironment("Zoho__RefreshToken", zohoRefreshToken)
     .WithEnvironment("Zoho__OrganizationId", zohoOrganizationId)
+    .WithHttpHealthCheck("/health");
+
+// The task image: never started by the AppHost (the dispatcher starts one per task); published so its image is built.
+builder.AddProject<Projects.OrderPlatform_TaskWorker>("taskworker")
+    .WithReference(blobs)
+    .WithExplicitStart();
+
+builder.AddProject<Projects.OrderPlatform_TaskDispatcher>("taskdispatcher")
+    .WithConnectionStringsAndServiceDiscovery()
+    .WithReference(queues).WithReference(blobs).WaitFor(storage)
+    .WithEnvironment("TaskDispatch__Webhooks__SigningKey", webhookSigningKey)
+    .WithEnvironment("TaskDispatch__Aci__SubscriptionId", aciSubscriptionId)
+    .WithEnvironment("TaskDispatch__Aci__ResourceGroup", aciResourceGroup)
+    .WithEnvironment("TaskDispatch__Aci__Location", aciLocation)
+    .WithEnvironment("TaskDispatch__Aci__IdentityId", aciIdentityId)
+    .WithEnvironment("TaskDispatch__Aci__RegistryServer", aciRegistryServer)
     .WithHttpHealthCheck("/health");
 
 // The single-VM deployment: --operation publish --step vm-bundle --output-path DIR (infra/README.md).

@@ -20,7 +20,8 @@ internal sealed class ComposeModel(VmBundleOptions options, IReadOnlyList<VmServ
     /// <summary>Builds the services in model order, each after what it waits for only by <c>depends_on</c>.</summary>
     public async Task<List<ComposeService>> BuildAsync(IReadOnlyList<IResource> model, CancellationToken ct)
     {
-        foreach (var resource in model.Where(r => !r.IsExcludedFromPublish()))
+        // Explicitly started resources (the taskworker image) are no long-running service: compose would restart them forever.
+        foreach (var resource in model.Where(r => !r.IsExcludedFromPublish() && !r.Annotations.OfType<ExplicitStartupAnnotation>().Any()))
         {
             await AddAsync(resource, ct).ConfigureAwait(false);
         }

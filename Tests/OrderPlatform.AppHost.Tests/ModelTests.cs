@@ -12,7 +12,7 @@ namespace OrderPlatform.AppHost.Tests;
 public sealed class ModelTests
 {
     private static readonly string[] Architecture =
-        ["postgres", "ordersdb", "flowsdb", "redis", "storage", "blobs", "queues", "cosmos", "orders", "temporal", "api", "teamsbot", "worker"];
+        ["postgres", "ordersdb", "flowsdb", "redis", "storage", "blobs", "queues", "cosmos", "orders", "temporal", "api", "teamsbot", "worker", "taskdispatcher", "taskworker"];
 
     [Fact]
     public async Task TheModelHasTheArchitectureResources()
@@ -26,6 +26,7 @@ public sealed class ModelTests
     [InlineData("api", "ordersdb,postgres,redis,storage,temporal", "ordersdb,redis,blobs,queues,cosmos,temporal")]
     [InlineData("teamsbot", "api,ordersdb,postgres", "api,ordersdb")]
     [InlineData("worker", "ordersdb,postgres,storage,temporal", "ordersdb,blobs,cosmos,temporal,teamsbot")]
+    [InlineData("taskdispatcher", "storage", "queues,blobs")]
     public async Task EachServiceReferencesAndWaitsForItsBackingServices(string service, string waitsFor, string references)
     {
         // Waiting for a database is waiting for its server too (Aspire adds the parent).

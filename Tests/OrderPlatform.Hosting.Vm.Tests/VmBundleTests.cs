@@ -15,7 +15,7 @@ public sealed partial class VmBundleTests
     {
         var output = await PublishOrderPlatformAsync();
         var services = Bundles.Services(await Bundles.ReadAsync(output, "compose.yaml"), out var root);
-        Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "nginx"], services.Keys);
+        Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "taskdispatcher", "nginx"], services.Keys);
         foreach (var (name, service) in services)
         {
             Assert.True(service.Children.ContainsKey("healthcheck"), $"{name} has no healthcheck.");

@@ -1,0 +1,45 @@
+using Azure;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace OrderPlatform.TaskDispatcher.Dispatch;
+
+/// <summary>Finds the <c>*-tasks</c> queues (never <c>-poison</c>) and records their approximate depth.</summary>
+public sealed class QueueDiscovery(QueueServiceClient queues, IOptions<DispatcherOptions> options, DispatchMetrics metrics, TimeProvider time, ILogger<QueueDiscovery> logger)
+{
+    private readonly DispatcherOptions _options = options.Value;
+    private IReadOnlyList<QueueClient> _current = [];
+    private DateTimeOffset _due = DateTimeOffset.MinValue;
+
+    /// <summary>The queues to poll; refreshed every <see cref="DispatcherOptions.DiscoveryInterval"/>.</summary>
+    public async Task<IReadOnlyList<QueueClient>> QueuesAsync(CancellationToken cancellationToken)
+    {
+        if (time.GetUtcNow() < _due)
+        {
+            return _current;
+        }
+
+        try
+        {
+            var found = new List<QueueClient>();
+            await foreach (var item in queues.GetQueuesAsync(prefix: _options.QueuePrefix, cancellationToken: cancellationToken))
+            {
+                if (item.Name.EndsWith(_options.QueueSuffix, StringComparison.Ordinal) && !item.Name.EndsWith("-poison", StringComparison.Ordinal))
+                {
+                    var client = queues.GetQueueClient(item.Name);
+                    found.Add(client);
+                    metrics.QueueDepth(item.Name, (await client.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount);
+                }
+            }
+
+            _current = found;
+        }
+        catch (RequestFailedException ex)
+        {
+            logger.LogWarning("Listing queues failed ({Status}); keeping {Count} known queues", ex.Status, _current.Count);
+        }
+
+        _due = time.GetUtcNow() + _options.DiscoveryInterval;
+        return _current;
+    }
+}

@@ -1,0 +1,73 @@
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrderPlatform.TaskDispatcher.Backends;
+using OrderPlatform.TaskDispatcher.Backends.Aci;
+using OrderPlatform.TaskDispatcher.Completion;
+using OrderPlatform.TaskDispatcher.Dispatch;
+
+namespace OrderPlatform.TaskDispatcher;
+
+public static class Extensions
+{
+    /// <summary>Storage clients (ServiceDefaults' shared registration), the backend, completion and the polling loop.</summary>
+    public static void AddTaskDispatcher(this IHostApplicationBuilder builder)
+    {
+        builder.AddAzureQueueServiceClient("queues");
+        builder.AddAzureBlobServiceClient("blobs");
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<DispatcherOptions>().BindConfiguration(DispatcherOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LocalBackendOptions>().BindConfiguration(LocalBackendOptions.Section);
+
+        builder.Services.AddSingleton<DispatchMetrics>();
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(DispatchMetrics.Name))
+            .WithTracing(tracing => tracing.AddSource(DispatchMetrics.Name));
+
+        if (string.Equals(builder.Configuration[$"{DispatcherOptions.Section}:Backend"], "Aci", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.AddAciBackend();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ITaskBackend, LocalProcessBackend>();
+        }
+
+        builder.Services.AddSingleton<QueueDiscovery>();
+        builder.Services.AddSingleton<PoisonQueue>();
+        builder.Services.AddSingleton<TaskRunner>();
+        builder.Services.AddSingleton<CompletionRecorder>();
+
+        // Not from the client factory, whose defaults add ServiceDefaults' retries: one attempt per call (the outbox is
+        // the retry), and no redirects, since the allow-list vets the first address only.
+        builder.Services.AddSingleton(sp => new WebhookSender(
+            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetRequiredService<TimeProvider>()));
+
+        builder.Services.AddHostedService<DispatchLoop>();
+        builder.Services.AddHostedService<OutboxRetrier>();
+    }
+
+    /// <summary>ACI over ARM with a managed identity's tokens, the create-rate limiter and the janitor.</summary>
+    private static void AddAciBackend(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AciOptions>().BindConfiguration(AciOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        builder.Services.AddSingleton(sp =>
+        {
+            var aci = sp.GetRequiredService<IOptions<AciOptions>>().Value;
+            var limiter = new CreateRateLimiter(aci.CreatesPerFiveMinutes, aci.CreatesPerHour, sp.GetRequiredService<TimeProvider>());
+            sp.GetRequiredService<DispatchMetrics>().ObserveCreatesRemaining(() => limiter.Remaining);
+            return limiter;
+        });
+        // A plain client: ServiceDefaults' retries would repeat PUTs that count against the create quota; 429 is ours.
+        builder.Services.AddSingleton(sp => new AciBackend(new HttpClient { Timeout = TimeSpan.FromSeconds(60) }, sp.GetRequiredService<TokenCredential>(),
+            sp.GetRequiredService<IOptions<AciOptions>>(), sp.GetRequiredService<CreateRateLimiter>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AciBackend>>()));
+        builder.Services.AddSingleton<ITaskBackend>(sp => sp.GetRequiredService<AciBackend>());
+        builder.Services.AddSingleton<AciJanitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AciJanitor>());
+    }
+}

@@ -1,0 +1,31 @@
+namespace OrderPlatform.TaskDispatch.Tests;
+
+/// <summary>The dispatcher killed with SIGKILL mid-task: the next one adopts the run instead of starting another.</summary>
+public sealed class RestartTests(Storage storage)
+{
+    [Fact]
+    public async Task AKilledDispatchersRunIsAdoptedOnRestartAndTheMessageDeletedOnce()
+    {
+        await using var scenario = await new Scenario(storage).CreateAsync();
+        var dll = BuiltProgram.DispatcherDll();
+        var sent = await scenario.SendAsync(Scenario.Echo("adopt-1", delayMs: 4000));
+        using (var first = BuiltProgram.Start(dll, scenario.Settings))
+        {
+            await Storage.EventuallyAsync(() => Task.FromResult(scenario.Starts == 1), () => $"the first dispatcher to start the run:\n{first.Output}");
+            await first.KillAsync();
+        }
+
+        Assert.NotEmpty(scenario.RunPids());
+        using var second = BuiltProgram.Start(dll, scenario.Settings);
+        await Storage.EventuallyAsync(() => Task.FromResult(!scenario.Receiver.Calls.IsEmpty), () => $"the webhook:\n{second.Output}", 40);
+        await Storage.EventuallyAsync(async () => await scenario.ApproximateCountAsync(scenario.Queue) == 0, () => "the message to be deleted");
+        await Task.Delay(2500, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, scenario.Starts);
+        var call = Assert.Single(scenario.Receiver.Calls);
+        Assert.Equal((sent.MessageId, "succeeded", 2L), (call.IdempotencyKey, call.Report.Outcome, call.Report.DequeueCount));
+        Assert.Contains("Adopting", second.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await scenario.ApproximateCountAsync(scenario.Queue));
+        Assert.Empty(scenario.RunPids());
+    }
+}
