@@ -43,22 +43,9 @@ public sealed class TaskRunner(
 
         activity?.SetTag("task.type", run.Task.TaskType);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.LostToken);
-        var instance = await backend.GetAsync(run.Name, stop.Token);
-        if (instance is null && message.DequeueCount > _options.MaxDequeueCount)
+        if (!await StartOrAdoptAsync(run, stop.Token))
         {
-            // Earlier attempts crashed before starting anything: do not start it yet again.
-            await FailAsync(run, null, CompletionReport.Failed, stop.Token);
             return;
-        }
-
-        if (instance is null)
-        {
-            await backend.StartAsync(new TaskStartRequest(run.Name, run.Client, message.MessageId, run.Task.TaskType, run.Json), stop.Token);
-            metrics.Started(queue.Name, message.DequeueCount == 1 && message.InsertedOn is { } inserted ? time.GetUtcNow() - inserted : null);
-        }
-        else
-        {
-            logger.LogInformation("Adopting {Name} ({State}) for message {MessageId}, delivery {DequeueCount}", run.Name, instance.State, message.MessageId, message.DequeueCount);
         }
 
         metrics.Running(1);
@@ -75,6 +62,31 @@ public sealed class TaskRunner(
             metrics.Running(-1);
             activity?.SetTag("taskdispatch.lease.renewals", lease.Renewals);
         }
+    }
+
+    /// <summary>GET before start (spec §5): adopt whatever exists; false when the message was failed without a run.</summary>
+    private async Task<bool> StartOrAdoptAsync(TaskRun run, CancellationToken cancellationToken)
+    {
+        var message = run.Message;
+        var instance = await backend.GetAsync(run.Name, cancellationToken);
+        if (instance is null && message.DequeueCount > _options.MaxDequeueCount)
+        {
+            // Earlier attempts crashed before starting anything: do not start it yet again.
+            await FailAsync(run, null, CompletionReport.Failed, cancellationToken);
+            return false;
+        }
+
+        if (instance is null)
+        {
+            await backend.StartAsync(new TaskStartRequest(run.Name, run.Client, message.MessageId, run.Task.TaskType, run.Json), cancellationToken);
+            metrics.Started(run.Queue.Name, message.DequeueCount == 1 && message.InsertedOn is { } inserted ? time.GetUtcNow() - inserted : null);
+        }
+        else
+        {
+            logger.LogInformation("Adopting {Name} ({State}) for message {MessageId}, delivery {DequeueCount}", run.Name, instance.State, message.MessageId, message.DequeueCount);
+        }
+
+        return true;
     }
 
     private async Task FinishAsync(TaskRun run, CancellationToken cancellationToken)
