@@ -16,7 +16,7 @@ var llm = builder.AddOptionalParameter("llm", secret: true);
 // Backing services: official containers where an engine answers, local processes where none does.
 var postgres = builder.AddPostgres("postgres").WithDataVolume("orderplatform-postgres-data").WithLocalProcessFallback();
 var ordersDb = postgres.AddDatabase("ordersdb");
-postgres.AddDatabase("flowsdb");
+var flowsDb = postgres.AddDatabase("flowsdb");
 var redis = builder.AddRedis("redis").WithDataVolume("orderplatform-redis-data").WithTcpSchemeWhenPublished().WithLocalProcessFallback();
 var storage = builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher());
 var blobs = storage.AddBlobs("blobs");
@@ -60,6 +60,15 @@ builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithEnvironment("Zoho__ClientSecret", zohoClientSecret)
     .WithEnvironment("Zoho__RefreshToken", zohoRefreshToken)
     .WithEnvironment("Zoho__OrganizationId", zohoOrganizationId)
+    .WithHttpHealthCheck("/health");
+
+// Automation flows: webhooks from outside (external endpoint), runs in flowsdb, the work queue in Redis.
+builder.AddProject<Projects.OrderPlatform_FlowRunner>("flowrunner")
+    .WithConnectionStringsAndServiceDiscovery()
+    .WithExternalHttpEndpoints()
+    .WithReference(flowsDb).WaitFor(flowsDb)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("FlowRunner__Keys__0", apiKey)
     .WithHttpHealthCheck("/health");
 
 // The single-VM deployment: --operation publish --step vm-bundle --output-path DIR (infra/README.md).
