@@ -41,6 +41,8 @@ internal static class Extensions
         services.AddSingleton<SyncWaiter>();
         services.AddSingleton<PerKeyRateLimit>();
         services.AddHostedService<FlowWorker>();
+        services.AddSingleton<OrderPlatform.FlowRunner.Schedules.Scheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrderPlatform.FlowRunner.Schedules.Scheduler>());
         services.AddSingleton<Reaper>();
         services.AddHostedService(sp => sp.GetRequiredService<Reaper>());
 

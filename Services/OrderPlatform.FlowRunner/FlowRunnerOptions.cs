@@ -46,6 +46,12 @@ public sealed class FlowRunnerOptions
     [Range(1, 100)]
     public int MaxDeliveries { get; set; } = 5;
 
+    /// <summary>How often each replica looks for due schedules.</summary>
+    public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>With misfire <c>skip</c>, a fire time later than this is dropped rather than run.</summary>
+    public TimeSpan MisfireGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     public CodeLimits Code { get; set; } = new();
 
     public HttpStepOptions Http { get; set; } = new();

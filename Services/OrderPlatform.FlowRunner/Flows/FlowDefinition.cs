@@ -31,15 +31,41 @@ public sealed class FlowDefinition
     public IEnumerable<Step> AllSteps() => Steps.SelectMany(s => s.SelfAndNested());
 }
 
+/// <summary>
+/// The trigger: <c>webhook</c> (the default), or <c>schedule</c> with a <see cref="Schedule"/>; a scheduled flow's
+/// webhook routes stay open too (to test it, or to fire it by hand).
+/// </summary>
 public sealed class WebhookTrigger
 {
     public string Type { get; init; } = "webhook";
+
+    public ScheduleDefinition? Schedule { get; init; }
 
     /// <summary>Where a request's idempotency key is read: a header, or a path into the JSON body (<c>order.id</c>).</summary>
     public IdempotencyKeySource? IdempotencyKey { get; init; }
 
     /// <summary>When set, a request must carry <c>sha256=HEX(HMAC-SHA256(secret, raw body))</c> in this header.</summary>
     public string? SignatureHeader { get; init; }
+}
+
+/// <summary>
+/// <c>interval</c> (every <see cref="EverySeconds"/> from <see cref="Anchor"/>, default the Unix epoch) or <c>cron</c>
+/// (5 or 6 fields, in the IANA <see cref="TimeZone"/>). <see cref="Misfire"/>: <c>coalesce</c> (default: fire times
+/// missed while nothing ran become one run) or <c>skip</c> (missed fire times are dropped).
+/// </summary>
+public sealed class ScheduleDefinition
+{
+    public string Kind { get; init; } = "interval";
+
+    public int? EverySeconds { get; init; }
+
+    public DateTimeOffset? Anchor { get; init; }
+
+    public string? Cron { get; init; }
+
+    public string TimeZone { get; init; } = "UTC";
+
+    public string Misfire { get; init; } = "coalesce";
 }
 
 public sealed class IdempotencyKeySource

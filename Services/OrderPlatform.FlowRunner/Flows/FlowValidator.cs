@@ -88,9 +88,13 @@ public static partial class FlowValidator
             errors.Add($"schemaVersion: {flow.SchemaVersion} is not supported (use {FlowDefinition.CurrentSchemaVersion}).");
         }
 
-        if (flow.Trigger.Type != "webhook")
+        if (flow.Trigger.Type is not ("webhook" or "schedule"))
         {
-            errors.Add($"trigger.type: '{flow.Trigger.Type}' is not supported (use 'webhook').");
+            errors.Add($"trigger.type: '{flow.Trigger.Type}' is not supported (use 'webhook' or 'schedule').");
+        }
+        else if (flow.Trigger.Type == "schedule")
+        {
+            errors.AddRange(Schedules.ScheduleClock.Validate(flow.Trigger.Schedule));
         }
 
         if (flow.Settings.Concurrency is < 1 or > 1000)

@@ -20,8 +20,8 @@ public static class FlowsApi
         group.MapGet("/{flowId:guid}/export", Export);
         group.MapPut("/{flowId:guid}/draft", SaveDraft).Accepts<FlowDocument>("application/json");
         group.MapPost("/{flowId:guid}/publish", Publish);
-        group.MapPost("/{flowId:guid}/enable", (Guid flowId, FlowStore store, CancellationToken ct) => SetEnabled(flowId, true, store, ct));
-        group.MapPost("/{flowId:guid}/disable", (Guid flowId, FlowStore store, CancellationToken ct) => SetEnabled(flowId, false, store, ct));
+        group.MapPost("/{flowId:guid}/enable", (Guid flowId, FlowStore store, Schedules.Scheduler scheduler, CancellationToken ct) => SetEnabled(flowId, true, store, scheduler, ct));
+        group.MapPost("/{flowId:guid}/disable", (Guid flowId, FlowStore store, Schedules.Scheduler scheduler, CancellationToken ct) => SetEnabled(flowId, false, store, scheduler, ct));
         return group;
     }
 
@@ -64,18 +64,32 @@ public static class FlowsApi
         return await store.SaveDraftAsync(flowId, document.DisplayName, document.Definition, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
-    private static async Task<Results<Ok<Created>, ProblemHttpResult>> Publish(Guid flowId, FlowStore store, CancellationToken ct) =>
-        await store.PublishAsync(flowId, ct) is { } version
-            ? TypedResults.Ok(new Created(version))
-            : TypedResults.Problem(statusCode: 409, title: "Nothing to publish", detail: "The flow does not exist or has no draft (every draft is published already).");
+    private static async Task<Results<Ok<Created>, ProblemHttpResult>> Publish(Guid flowId, FlowStore store, Schedules.Scheduler scheduler, CancellationToken ct)
+    {
+        if (await store.PublishAsync(flowId, ct) is not { } version)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "Nothing to publish", detail: "The flow does not exist or has no draft (every draft is published already).");
+        }
 
-    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> SetEnabled(Guid flowId, bool enabled, FlowStore store, CancellationToken ct) =>
-        await store.SetEnabledAsync(flowId, enabled, ct) switch
+        await scheduler.SyncAsync(flowId, ct);
+        return TypedResults.Ok(new Created(version));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> SetEnabled(Guid flowId, bool enabled, FlowStore store, Schedules.Scheduler scheduler, CancellationToken ct)
+    {
+        var result = await store.SetEnabledAsync(flowId, enabled, ct);
+        if (result == true)
+        {
+            await scheduler.SyncAsync(flowId, ct);
+        }
+
+        return result switch
         {
             true => TypedResults.NoContent(),
             false => TypedResults.Problem(statusCode: 409, title: "Not published", detail: "Only a published flow can be enabled: publish its draft first."),
             null => TypedResults.NotFound(),
         };
+    }
 
     // Read by hand rather than bound, so malformed JSON gets a 400 saying where, not the framework's bare one.
     private static async Task<(FlowDocument?, ProblemHttpResult?)> ReadAsync(HttpRequest request, CancellationToken ct)
