@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OpenTelemetry.Metrics;
 using OrderPlatform.FlowRunner;
 using OrderPlatform.FlowRunner.Auth;
 using OrderPlatform.FlowRunner.Data;
@@ -43,6 +44,9 @@ internal static class Extensions
         services.AddHostedService<FlowWorker>();
         services.AddSingleton<OrderPlatform.FlowRunner.Schedules.Scheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<OrderPlatform.FlowRunner.Schedules.Scheduler>());
+        services.AddSingleton<OrderPlatform.FlowRunner.Metrics.QueueMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrderPlatform.FlowRunner.Metrics.QueueMetrics>());
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderPlatform.FlowRunner.Metrics.QueueMetrics.MeterName));
         services.AddSingleton<Reaper>();
         services.AddHostedService(sp => sp.GetRequiredService<Reaper>());
 

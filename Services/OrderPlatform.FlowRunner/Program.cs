@@ -1,4 +1,5 @@
 using OrderPlatform.FlowRunner.Flows;
+using OrderPlatform.FlowRunner.Metrics;
 using OrderPlatform.FlowRunner.Runs;
 using OrderPlatform.FlowRunner.Webhooks;
 
@@ -20,5 +21,6 @@ app.MapOpenApi().RequireAuthorization();
 app.MapFlowsApi();
 app.MapRunsApi();
 app.MapWebhooksApi();
+app.MapMetricsApi();
 
 app.Run();
