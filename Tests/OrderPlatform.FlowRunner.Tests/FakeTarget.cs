@@ -10,7 +10,7 @@ namespace OrderPlatform.FlowRunner.Tests;
 
 /// <summary>
 /// A tiny Kestrel app on 127.0.0.1 that http steps call: <c>/slow?ms=</c> (records how many calls overlap),
-/// <c>/hang</c> (never answers until the test ends), <c>/flaky/{key}?failures=</c> (500 that many times, then 200).
+/// <c>/hang</c> (never answers until the test ends), <c>/hang-once/{key}</c> (hangs on the first call only), <c>/flaky/{key}?failures=</c> (500 that many times, then 200).
 /// </summary>
 public sealed class FakeTarget : IAsyncDisposable
 {
@@ -50,6 +50,15 @@ public sealed class FakeTarget : IAsyncDisposable
         {
             await Task.Delay(Timeout.Infinite, ct);
             return Results.Ok();
+        });
+        app.MapGet("/hang-once/{key}", async (string key, CancellationToken ct) =>
+        {
+            if (fake._calls.AddOrUpdate(key, 1, (_, n) => n + 1) == 1)
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return Results.Ok(new { key, ok = true });
         });
         app.MapGet("/flaky/{key}", (string key, int failures) =>
             fake._calls.AddOrUpdate(key, 1, (_, n) => n + 1) <= failures ? Results.StatusCode(500) : Results.Ok(new { key, ok = true }));
