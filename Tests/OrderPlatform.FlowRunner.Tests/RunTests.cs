@@ -91,6 +91,16 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARunPastItsFlowTimeoutEndsTimedOut()
+    {
+        var flowId = await _host.CreateFlowAsync(Flow(Http("hang", new Uri(_target.Address, "/hang").ToString()))
+            .With("settings", new JsonObject { ["timeoutSeconds"] = 1 }));
+        var run = await _host.WaitForEndAsync(await _host.TriggerAsync(flowId), 15);
+        Assert.Equal(RunStatus.Timeout, run.Status);
+        Assert.InRange((run.FinishedAt - run.StartedAt)!.Value.TotalSeconds, 0.9, 5);
+    }
+
+    [Fact]
     public async Task ARetryableStepIsRetriedAndAContinuedFailureDoesNotFailTheRun()
     {
         var key = Guid.NewGuid().ToString("N");
