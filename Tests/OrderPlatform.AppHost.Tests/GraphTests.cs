@@ -19,7 +19,7 @@ public sealed class GraphTests
         var portsBefore = ProcessTable.ListeningPorts([Environment.ProcessId]);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.OrderPlatform_AppHost>(ct);
         var withLifetime = builder.Resources.Where(HasLifetime).Select(r => r.Name).ToArray();
-        Assert.Equal(13, withLifetime.Length);
+        Assert.Equal(14, withLifetime.Length);
         List<ProcessInfo> processes;
         HashSet<int> ports;
         var app = await TestApps.StartAsync(builder, withLifetime, ct, timeoutSeconds: 300);
