@@ -2,9 +2,11 @@ SignalHandling.StopOnSigIntEvenWhenInheritedIgnored();
 var builder = DistributedApplication.CreateBuilder(AppHostArguments.Parse(args)).AddResourceProgress();
 
 // Secrets and integration settings (architecture.md); the optional ones are empty locally (see OptionalParameters).
-// One secret per purpose: api-key is the bot's key for the Api; notify-key is the Worker's for the bot's /api/notify.
+// One secret per purpose: api-key is the bot's key for the Api; notify-key is the Worker's for the bot's /api/notify;
+// flowrunner-key is the operators' key for the FlowRunner's flows API.
 var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
 var notifyKey = builder.AddParameter("notify-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
+var flowRunnerKey = builder.AddParameter("flowrunner-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
 var botAppId = builder.AddOptionalParameter("bot-app-id");
 var botAppPassword = builder.AddOptionalParameter("bot-app-password", secret: true);
 var botTenantId = builder.AddOptionalParameter("bot-tenant-id");
@@ -25,7 +27,7 @@ var aciRegistryServer = builder.AddOptionalParameter("aci-registry-server");
 // Backing services: official containers where an engine answers, local processes where none does.
 var postgres = builder.AddPostgres("postgres").WithDataVolume("orderplatform-postgres-data").WithLocalProcessFallback();
 var ordersDb = postgres.AddDatabase("ordersdb");
-postgres.AddDatabase("flowsdb");
+var flowsDb = postgres.AddDatabase("flowsdb");
 var redis = builder.AddRedis("redis").WithDataVolume("orderplatform-redis-data").WithTcpSchemeWhenPublished().WithLocalProcessFallback();
 var storage = builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher());
 var blobs = storage.AddBlobs("blobs");
@@ -73,6 +75,15 @@ builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithEnvironment("Zoho__ClientSecret", zohoClientSecret)
     .WithEnvironment("Zoho__RefreshToken", zohoRefreshToken)
     .WithEnvironment("Zoho__OrganizationId", zohoOrganizationId)
+    .WithHttpHealthCheck("/health");
+
+// Automation flows: webhooks from outside (external endpoint), runs in flowsdb, the work queue in Redis.
+builder.AddProject<Projects.OrderPlatform_FlowRunner>("flowrunner")
+    .WithConnectionStringsAndServiceDiscovery()
+    .WithExternalHttpEndpoints()
+    .WithReference(flowsDb).WaitFor(flowsDb)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("FlowRunner__Keys__0", flowRunnerKey)
     .WithHttpHealthCheck("/health");
 
 // The task image: never started by the AppHost (the dispatcher starts one per task); published so its image is built.

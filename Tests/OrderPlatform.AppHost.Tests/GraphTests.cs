@@ -20,7 +20,7 @@ public sealed class GraphTests
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.OrderPlatform_AppHost>(ct);
         var withLifetime = builder.Resources.Where(HasLifetime).Select(r => r.Name).ToArray();
         // The taskworker is not among them: explicit start, the dispatcher runs it per task.
-        Assert.Equal(14, withLifetime.Length);
+        Assert.Equal(15, withLifetime.Length);
         List<ProcessInfo> processes;
         HashSet<int> ports;
         var app = await TestApps.StartAsync(builder, withLifetime, ct, timeoutSeconds: 300);

@@ -12,7 +12,7 @@ namespace OrderPlatform.AppHost.Tests;
 public sealed class ModelTests
 {
     private static readonly string[] Architecture =
-        ["postgres", "ordersdb", "flowsdb", "redis", "storage", "blobs", "queues", "cosmos", "orders", "temporal", "api", "teamsbot", "worker", "taskdispatcher", "taskworker"];
+        ["postgres", "ordersdb", "flowsdb", "redis", "storage", "blobs", "queues", "cosmos", "orders", "temporal", "api", "teamsbot", "worker", "flowrunner", "taskdispatcher", "taskworker"];
 
     [Fact]
     public async Task TheModelHasTheArchitectureResources()
@@ -26,6 +26,7 @@ public sealed class ModelTests
     [InlineData("api", "ordersdb,postgres,redis,storage,temporal", "ordersdb,redis,blobs,queues,cosmos,temporal")]
     [InlineData("teamsbot", "api,ordersdb,postgres", "api,ordersdb")]
     [InlineData("worker", "ordersdb,postgres,storage,temporal", "ordersdb,blobs,cosmos,temporal,teamsbot")]
+    [InlineData("flowrunner", "flowsdb,postgres,redis", "flowsdb,redis")]
     [InlineData("taskdispatcher", "storage", "queues,blobs")]
     public async Task EachServiceReferencesAndWaitsForItsBackingServices(string service, string waitsFor, string references)
     {
@@ -54,7 +55,7 @@ public sealed class ModelTests
             Assert.Empty(resource.Annotations.OfType<RunsAsLocalProcessAnnotation>());
         }
         Assert.IsType<ExecutableResource>(builder.Resources.Single(r => r.Name == "temporal"), exactMatch: false);
-        Assert.Empty(builder.Resources.Where(r => r.Name is "cosmos" or "api" or "teamsbot" or "worker").SelectMany(r => r.Annotations.OfType<LocalProcessAnnotation>()));
+        Assert.Empty(builder.Resources.Where(r => r.Name is "cosmos" or "api" or "teamsbot" or "worker" or "flowrunner").SelectMany(r => r.Annotations.OfType<LocalProcessAnnotation>()));
     }
 
     [Theory]

@@ -58,7 +58,7 @@ public sealed class ProcessHygieneTests
     internal static void AssertStartedTheBackingServices(List<ProcessInfo> processes, HashSet<int> ports, string console)
     {
         var commands = string.Join(Environment.NewLine, processes.Select(p => p.ToString()));
-        foreach (var program in new[] { "postgres", "redis-server", "azurite", "dcp", "OrderPlatform.Api", "OrderPlatform.Worker", "OrderPlatform.TeamsBot", "TemporalDev" })
+        foreach (var program in new[] { "postgres", "redis-server", "azurite", "dcp", "OrderPlatform.Api", "OrderPlatform.Worker", "OrderPlatform.TeamsBot", "OrderPlatform.FlowRunner", "TemporalDev" })
         {
             Assert.True(commands.Contains(program, StringComparison.Ordinal), $"No {program} among the AppHost's processes:{Environment.NewLine}{commands}{Environment.NewLine}{Tail(console)}");
         }

@@ -21,7 +21,7 @@ public sealed class VmBundleProcessTests
             Assert.True(File.Exists(Path.Combine(output, file)), $"The bundle has no {file}.");
         }
         var services = await Bundles.ServicesAsync(output);
-        Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "taskdispatcher", "nginx"], services.Keys);
+        Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "flowrunner", "taskdispatcher", "nginx"], services.Keys);
         Assert.Equal("${API_KEY}", Bundles.Env(services["api"], "Api__Clients__teamsbot__Keys__0"));
     }
 

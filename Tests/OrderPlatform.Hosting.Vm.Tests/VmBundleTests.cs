@@ -15,7 +15,7 @@ public sealed partial class VmBundleTests
     {
         var output = await PublishOrderPlatformAsync();
         var services = Bundles.Services(await Bundles.ReadAsync(output, "compose.yaml"), out var root);
-        Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "taskdispatcher", "nginx"], services.Keys);
+        Assert.Equal(["postgres", "redis", "storage", "temporal", "temporal-ui", "api", "teamsbot", "worker", "flowrunner", "taskdispatcher", "nginx"], services.Keys);
         foreach (var (name, service) in services)
         {
             Assert.True(service.Children.ContainsKey("healthcheck"), $"{name} has no healthcheck.");
@@ -117,8 +117,7 @@ public sealed partial class VmBundleTests
     {
         Assert.True(File.Exists(Nginx), "nginx is not installed: apt-get install -y nginx");
         var output = TestPaths.NewDirectory("vm-routes");
-        // No flow runner in the AppHost yet: a stand-in project gets its routes.
-        await Bundles.PublishAppHostAsync(output, b => b.AddProject("flowrunner", Models.ServiceProject("OrderPlatform.Api")).WithHttpEndpoint());
+        await Bundles.PublishAppHostAsync(output);
         var config = await Bundles.ReadAsync(output, "nginx.conf");
         foreach (var expected in new[]
         {

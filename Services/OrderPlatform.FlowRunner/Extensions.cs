@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+using OpenTelemetry.Metrics;
+using OrderPlatform.FlowRunner;
+using OrderPlatform.FlowRunner.Auth;
+using OrderPlatform.FlowRunner.Data;
+using OrderPlatform.FlowRunner.Flows;
+using OrderPlatform.FlowRunner.Queue;
+using OrderPlatform.FlowRunner.Runs;
+using OrderPlatform.FlowRunner.Steps;
+using OrderPlatform.FlowRunner.Webhooks;
+using OrderPlatform.FlowRunner.Workers;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class Extensions
+{
+    /// <summary>
+    /// The FlowRunner's dependencies from the AppHost's <c>ConnectionStrings__flowsdb</c> and <c>__redis</c>, the
+    /// migrator first (hosted services start in order, and before Kestrel listens), then workers and the reaper.
+    /// </summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        Required(builder, "flowsdb");
+        Required(builder, "redis");
+        builder.AddNpgsqlDataSource("flowsdb");
+        builder.AddRedisClient("redis");
+
+        var services = builder.Services;
+        services.AddOptions<FlowRunnerOptions>().BindConfiguration(FlowRunnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<Migrator>();
+        services.AddSingleton<FlowStore>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<RunQueries>();
+        services.AddSingleton<RunQueue>();
+        services.AddSingleton<RunSignals>();
+        services.AddSingleton<SsrfGuard>();
+        services.AddSingleton<HttpStepRunner>();
+        services.AddSingleton<CodeRunner>();
+        services.AddSingleton<StepEngine>();
+        services.AddSingleton<RunExecutor>();
+        services.AddSingleton<WebhookIngress>();
+        services.AddSingleton<SyncWaiter>();
+        services.AddSingleton<PerKeyRateLimit>();
+        services.AddHostedService<FlowWorker>();
+        services.AddSingleton<OrderPlatform.FlowRunner.Schedules.Scheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrderPlatform.FlowRunner.Schedules.Scheduler>());
+        services.AddSingleton<OrderPlatform.FlowRunner.Metrics.QueueMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrderPlatform.FlowRunner.Metrics.QueueMetrics>());
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderPlatform.FlowRunner.Metrics.QueueMetrics.MeterName));
+        services.AddSingleton<Reaper>();
+        services.AddHostedService(sp => sp.GetRequiredService<Reaper>());
+
+        services.AddAuthentication(ApiKeyHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        services.AddOpenApi();
+        return builder;
+    }
+
+    private static void Required(IHostApplicationBuilder builder, string name) =>
+        _ = builder.Configuration.GetConnectionString(name)
+            ?? throw new InvalidOperationException($"Connection string '{name}' is missing. Run through the AppHost or set ConnectionStrings__{name}.");
+}

@@ -1,0 +1,26 @@
+using OrderPlatform.FlowRunner.Flows;
+using OrderPlatform.FlowRunner.Metrics;
+using OrderPlatform.FlowRunner.Runs;
+using OrderPlatform.FlowRunner.Webhooks;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapOpenApi().RequireAuthorization();
+
+app.MapFlowsApi();
+app.MapRunsApi();
+app.MapWebhooksApi();
+app.MapMetricsApi();
+
+app.Run();

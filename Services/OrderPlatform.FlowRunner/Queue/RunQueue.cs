@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace OrderPlatform.FlowRunner.Queue;
+
+/// <summary>A delivered queue entry: the lane (stream) it came from, its stream id, and the run it names.</summary>
+public sealed record QueueEntry(string Lane, RedisValue EntryId, Guid RunId, int Throttles);
+
+/// <summary>
+/// The work queue: one Redis stream per priority lane (<c>sync</c> read before <c>async</c>) with one consumer group,
+/// a delayed ZSET (retry-at, throttled and paused runs) moved into the lanes by a Lua script, per-flow slot ZSETs, and
+/// a dead-letter stream. Only run ids travel; Postgres holds the runs. Every command is non-blocking (no XREADGROUP
+/// BLOCK on the shared multiplexer): idle workers poll with a backoff that a Pub/Sub wake cuts short.
+/// </summary>
+public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOptions> options)
+{
+    public const string SyncLane = "sync";
+    public const string AsyncLane = "async";
+    private const string Group = "workers";
+    private static readonly string[] Lanes = [SyncLane, AsyncLane];
+
+    // Due members "lane|runId|throttles" go to their lane's stream; atomic, so movers on every replica never double-move.
+    private static readonly LuaScript MoveDue = LuaScript.Prepare(
+        "local due = redis.call('ZRANGEBYSCORE', @delayed, '-inf', @now, 'LIMIT', 0, 500) " +
+        "for _, member in ipairs(due) do " +
+        "  local lane, run, throttles = string.match(member, '([^|]+)|([^|]+)|([^|]+)') " +
+        "  redis.call('XADD', @prefix .. ':lane:' .. lane, '*', 'run', run, 'throttles', throttles) " +
+        "  redis.call('ZREM', @delayed, member) " +
+        "end return #due");
+
+    // A slot is a member (run id) scored by its expiry; re-entrant for the same run (a requeued run keeps its slot).
+    private static readonly LuaScript Acquire = LuaScript.Prepare(
+        "redis.call('ZREMRANGEBYSCORE', @slots, '-inf', @now) " +
+        "if redis.call('ZSCORE', @slots, @run) then redis.call('ZADD', @slots, @expiry, @run) return 1 end " +
+        "if redis.call('ZCARD', @slots) < tonumber(@limit) then redis.call('ZADD', @slots, @expiry, @run) return 1 end " +
+        "return 0");
+
+    private string Prefix => options.Value.QueuePrefix;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public RedisChannel WakeChannel => RedisChannel.Literal($"{Prefix}:wake");
+
+    public string DeadLetterStream => $"{Prefix}:dead";
+
+    public async Task EnsureGroupsAsync()
+    {
+        foreach (var lane in Lanes)
+        {
+            try
+            {
+                await Db.StreamCreateConsumerGroupAsync(LaneKey(lane), Group, StreamPosition.Beginning, createStream: true).ConfigureAwait(false);
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // Another replica (or an earlier start) created it.
+            }
+        }
+    }
+
+    public async Task EnqueueAsync(Guid runId, bool sync)
+    {
+        await Db.StreamAddAsync(LaneKey(sync ? SyncLane : AsyncLane), [new("run", runId.ToString()), new("throttles", 0)]).ConfigureAwait(false);
+        await Db.PublishAsync(WakeChannel, "1", CommandFlags.FireAndForget).ConfigureAwait(false);
+    }
+
+    public Task DelayAsync(Guid runId, string lane, DateTimeOffset due, int throttles = 0) =>
+        Db.SortedSetAddAsync($"{Prefix}:delayed", $"{lane}|{runId}|{throttles}", due.ToUnixTimeMilliseconds());
+
+    /// <summary>The next new entry, sync lane first; null when both lanes are empty.</summary>
+    public async Task<QueueEntry?> ReadAsync(string consumer)
+    {
+        foreach (var lane in Lanes)
+        {
+            var entries = await Db.StreamReadGroupAsync(LaneKey(lane), Group, consumer, StreamPosition.NewMessages, count: 1).ConfigureAwait(false);
+            if (entries.Length > 0)
+            {
+                return ToEntry(lane, entries[0]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Entries delivered to a consumer that went quiet for <paramref name="minIdle"/> (it died between read and claim),
+    /// taken over with XAUTOCLAIM; with them each entry's delivery count, for dead-lettering.
+    /// </summary>
+    public async Task<List<(QueueEntry Entry, long Deliveries)>> ReclaimAsync(string consumer, TimeSpan minIdle)
+    {
+        var reclaimed = new List<(QueueEntry, long)>();
+        foreach (var lane in Lanes)
+        {
+            var result = await Db.StreamAutoClaimAsync(LaneKey(lane), Group, consumer, (long)minIdle.TotalMilliseconds, "0-0", 50).ConfigureAwait(false);
+            foreach (var entry in result.ClaimedEntries)
+            {
+                var pending = await Db.StreamPendingMessagesAsync(LaneKey(lane), Group, 1, consumer, entry.Id, entry.Id).ConfigureAwait(false);
+                reclaimed.Add((ToEntry(lane, entry), pending.Length > 0 ? pending[0].DeliveryCount : 1));
+            }
+        }
+
+        return reclaimed;
+    }
+
+    /// <summary>Acknowledged and deleted, so a lane's length is what waits or is in flight.</summary>
+    public async Task AckAsync(QueueEntry entry)
+    {
+        await Db.StreamAcknowledgeAsync(LaneKey(entry.Lane), Group, entry.EntryId).ConfigureAwait(false);
+        await Db.StreamDeleteAsync(LaneKey(entry.Lane), [entry.EntryId]).ConfigureAwait(false);
+    }
+
+    public async Task DeadLetterAsync(QueueEntry entry, string reason)
+    {
+        await Db.StreamAddAsync(DeadLetterStream, [new("run", entry.RunId.ToString()), new("lane", entry.Lane), new("reason", reason)]).ConfigureAwait(false);
+        await AckAsync(entry).ConfigureAwait(false);
+    }
+
+    public async Task<int> MoveDueAsync()
+    {
+        var moved = (int)await Db.ScriptEvaluateAsync(MoveDue, new
+        {
+            delayed = (RedisKey)$"{Prefix}:delayed",
+            now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            prefix = Prefix,
+        }).ConfigureAwait(false);
+        if (moved > 0)
+        {
+            await Db.PublishAsync(WakeChannel, "1", CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
+
+        return moved;
+    }
+
+    public async Task<bool> TryAcquireSlotAsync(Guid flowId, Guid runId, int limit, DateTimeOffset expiry) =>
+        (int)await Db.ScriptEvaluateAsync(Acquire, new
+        {
+            slots = (RedisKey)SlotsKey(flowId),
+            now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            run = runId.ToString(),
+            expiry = expiry.ToUnixTimeMilliseconds(),
+            limit,
+        }).ConfigureAwait(false) == 1;
+
+    public Task ReleaseSlotAsync(Guid flowId, Guid runId) => Db.SortedSetRemoveAsync(SlotsKey(flowId), runId.ToString());
+
+    public async Task<(long Sync, long Async, long Delayed, long Dead)> DepthsAsync() => (
+        await Db.StreamLengthAsync(LaneKey(SyncLane)).ConfigureAwait(false),
+        await Db.StreamLengthAsync(LaneKey(AsyncLane)).ConfigureAwait(false),
+        await Db.SortedSetLengthAsync($"{Prefix}:delayed").ConfigureAwait(false),
+        await Db.StreamLengthAsync(DeadLetterStream).ConfigureAwait(false));
+
+    private string LaneKey(string lane) => $"{Prefix}:lane:{lane}";
+
+    private string SlotsKey(Guid flowId) => $"{Prefix}:slots:{flowId}";
+
+    private static QueueEntry ToEntry(string lane, StreamEntry entry) =>
+        new(lane, entry.Id, Guid.Parse((string)entry["run"]!), entry["throttles"].TryParse(out int t) ? t : 0);
+}

@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace OrderPlatform.FlowRunner.Runs;
+
+public sealed record NewRun(Guid FlowId, Guid VersionId, bool Sync, string? IdempotencyKey, string Method, JsonObject Headers, JsonObject Query, string? ContentType, byte[] Body);
+
+public sealed record ClaimedRun(Guid Id, Guid FlowId, Guid VersionId, bool Sync, int Attempt);
+
+/// <summary>
+/// The run truth in Postgres. Every status change is one conditional UPDATE from the expected status (and, for a
+/// worker, its own lease), so a late or duplicate worker finds nothing to update and a terminal state is never
+/// overwritten.
+/// </summary>
+public sealed class RunStore(NpgsqlDataSource db, IOptions<FlowRunnerOptions> options)
+{
+    /// <summary>The run and its payload in one transaction; with an idempotency key already used, the earlier run's id.</summary>
+    public async Task<(Guid RunId, bool Created)> CreateAsync(NewRun run, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO flow_run (id, flow_id, flow_version_id, status, sync, idempotency_key) VALUES ($1, $2, $3, 'QUEUED', $4, $5) " +
+            "ON CONFLICT (flow_id, idempotency_key) DO NOTHING", connection, tx))
+        {
+            insert.Parameters.Add(new() { Value = id });
+            insert.Parameters.Add(new() { Value = run.FlowId });
+            insert.Parameters.Add(new() { Value = run.VersionId });
+            insert.Parameters.Add(new() { Value = run.Sync });
+            insert.Parameters.Add(new() { Value = (object?)run.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            if (await insert.ExecuteNonQueryAsync(ct) == 0)
+            {
+                await using var existing = new NpgsqlCommand("SELECT id FROM flow_run WHERE flow_id = $1 AND idempotency_key = $2", connection, tx)
+                { Parameters = { new() { Value = run.FlowId }, new() { Value = run.IdempotencyKey! } } };
+                return ((Guid)(await existing.ExecuteScalarAsync(ct))!, false);
+            }
+        }
+
+        await using (var payload = new NpgsqlCommand(
+            "INSERT INTO run_payload (run_id, method, headers, query, content_type, body) VALUES ($1, $2, $3, $4, $5, $6)", connection, tx))
+        {
+            payload.Parameters.Add(new() { Value = id });
+            payload.Parameters.Add(new() { Value = run.Method });
+            payload.Parameters.Add(new() { Value = run.Headers.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            payload.Parameters.Add(new() { Value = run.Query.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            payload.Parameters.Add(new() { Value = (object?)run.ContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            payload.Parameters.Add(new() { Value = run.Body });
+            await payload.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return (id, true);
+    }
+
+    /// <summary>QUEUED → RUNNING with this worker's lease; null when the run is not queued (done, canceled, taken).</summary>
+    public async Task<ClaimedRun?> ClaimAsync(Guid runId, string owner, TimeSpan flowTimeout, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE flow_run SET status = 'RUNNING', lease_owner = $2, lease_expires_at = now() + $3, attempt = attempt + 1, " +
+            "started_at = coalesce(started_at, now()), timeout_at = coalesce(timeout_at, now() + $4) " +
+            "WHERE id = $1 AND status = 'QUEUED' RETURNING flow_id, flow_version_id, sync, attempt");
+        command.Parameters.Add(new() { Value = runId });
+        command.Parameters.Add(new() { Value = owner });
+        command.Parameters.Add(new() { Value = options.Value.Lease });
+        command.Parameters.Add(new() { Value = flowTimeout });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new ClaimedRun(runId, reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2), reader.GetInt32(3)) : null;
+    }
+
+    /// <summary>Extends this worker's lease; false when the run was canceled, timed out or taken over.</summary>
+    public async Task<bool> RenewAsync(Guid runId, string owner, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE flow_run SET lease_expires_at = now() + $3 WHERE id = $1 AND status = 'RUNNING' AND lease_owner = $2", ct, runId, owner, options.Value.Lease) == 1;
+
+    /// <summary>RUNNING → a terminal status, only under this worker's lease.</summary>
+    public async Task<bool> FinishAsync(Guid runId, string owner, string status, string? failedStep, JsonNode? error, CancellationToken ct) =>
+        await ExecuteAsync(
+            "UPDATE flow_run SET status = $3, finished_at = now(), lease_owner = NULL, lease_expires_at = NULL, failed_step = $4, error = $5 " +
+            "WHERE id = $1 AND status = 'RUNNING' AND lease_owner = $2",
+            ct, runId, owner, status, (object?)failedStep ?? DBNull.Value, Jsonb(error)) == 1;
+
+    /// <summary>RUNNING → PAUSED until <paramref name="resumeAt"/> (a delay step), releasing the lease.</summary>
+    public async Task<bool> PauseAsync(Guid runId, string owner, DateTimeOffset resumeAt, CancellationToken ct) =>
+        await ExecuteAsync(
+            "UPDATE flow_run SET status = 'PAUSED', resume_at = $3, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND status = 'RUNNING' AND lease_owner = $2",
+            ct, runId, owner, resumeAt) == 1;
+
+    /// <summary>PAUSED → QUEUED once the resume time has come.</summary>
+    public async Task<bool> ResumeAsync(Guid runId, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE flow_run SET status = 'QUEUED', enqueued_at = now() WHERE id = $1 AND status = 'PAUSED' AND resume_at <= now()", ct, runId) == 1;
+
+    /// <summary>RUNNING → QUEUED by a worker giving a run back (shutdown) without a terminal status.</summary>
+    public async Task<bool> ReleaseAsync(Guid runId, string owner, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE flow_run SET status = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL, enqueued_at = now() WHERE id = $1 AND status = 'RUNNING' AND lease_owner = $2", ct, runId, owner) == 1;
+
+    /// <summary>{QUEUED, RUNNING, PAUSED} → CANCELED; false when the run is already terminal or unknown.</summary>
+    public async Task<bool> CancelAsync(Guid runId, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE flow_run SET status = 'CANCELED', finished_at = now(), lease_owner = NULL WHERE id = $1 AND status IN ('QUEUED', 'RUNNING', 'PAUSED')", ct, runId) == 1;
+
+    /// <summary>A run that was delivered too often without finishing: QUEUED → INTERNAL_ERROR (dead-lettered).</summary>
+    public async Task<bool> DeadLetterAsync(Guid runId, CancellationToken ct) =>
+        await ExecuteAsync(
+            "UPDATE flow_run SET status = 'INTERNAL_ERROR', finished_at = now(), error = $2 WHERE id = $1 AND status = 'QUEUED'",
+            ct, runId, Jsonb(new JsonObject { ["type"] = "DEAD_LETTERED", ["message"] = $"Delivered {options.Value.MaxDeliveries} times without finishing." })) == 1;
+
+    /// <summary>What a worker needs to decide about a delivered entry before claiming it.</summary>
+    public async Task<(string Status, int Attempt, Guid FlowId, Guid VersionId, DateTimeOffset? ResumeAt)?> PeekAsync(Guid runId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT status, attempt, flow_id, flow_version_id, resume_at FROM flow_run WHERE id = $1");
+        command.Parameters.Add(new() { Value = runId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (reader.GetString(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4))
+            : null;
+    }
+
+    /// <summary>The first respond step's reply, kept for the sync webhook waiting on it.</summary>
+    public async Task SetResponseAsync(Guid runId, JsonNode response, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE flow_run SET response = $2 WHERE id = $1 AND response IS NULL", ct, runId, Jsonb(response));
+
+    public async Task LogStepAsync(Guid runId, string step, int attempt, string status, DateTimeOffset started, JsonNode? input, JsonNode? output, JsonNode? error, CancellationToken ct) =>
+        await ExecuteAsync(
+            "INSERT INTO step_run (run_id, step_name, attempt, status, started_at, finished_at, input, output, error) VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8) " +
+            "ON CONFLICT (run_id, step_name, attempt) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, output = excluded.output, error = excluded.error",
+            ct, runId, step, attempt, status, started, Jsonb(input), Jsonb(output), Jsonb(error));
+
+    /// <summary>Outputs of the steps a run has finished (succeeded, or failed and continued past): replay skips them.</summary>
+    public async Task<Dictionary<string, JsonNode?>> CompletedStepsAsync(Guid runId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT step_name, output::text FROM step_run WHERE run_id = $1 AND status IN ('SUCCEEDED', 'CONTINUED')");
+        command.Parameters.Add(new() { Value = runId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var steps = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            steps[reader.GetString(0)] = reader.IsDBNull(1) ? null : JsonNode.Parse(reader.GetString(1));
+        }
+
+        return steps;
+    }
+
+    public async Task<string?> StatusAsync(Guid runId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT status FROM flow_run WHERE id = $1");
+        command.Parameters.Add(new() { Value = runId });
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    internal static object Jsonb(JsonNode? node) => node is null ? DBNull.Value : new NpgsqlParameter { Value = node.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb };
+
+    internal async Task<int> ExecuteAsync(string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = db.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        }
+
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+}
