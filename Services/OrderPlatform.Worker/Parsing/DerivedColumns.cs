@@ -7,6 +7,7 @@ namespace OrderPlatform.Worker.Parsing;
 internal static class DerivedColumns
 {
     private const double Share = 0.8;
+    private const int SampleRows = 200;
 
     public static void DemoteLineTotal(RawSheet sheet, TableCandidate table, List<int> rows, (string? Field, double Score)[] fields)
     {
@@ -17,6 +18,10 @@ internal static class DerivedColumns
             return;
         }
 
+        // A sample settles it; reading every row of a 50,000-line order five times over would not change the answer.
+        var sample = rows.Take(SampleRows).ToList();
+        var totals = Numbers(sheet, table.FirstColumn + price, sample);
+        var quantities = Numbers(sheet, table.FirstColumn + quantity, sample);
         for (var other = 0; other < fields.Length; other++)
         {
             if (other == quantity || other == price || fields[other].Field is not (null or OrderFields.LineTotal))
@@ -24,7 +29,7 @@ internal static class DerivedColumns
                 continue;
             }
 
-            if (IsProduct(sheet, table.FirstColumn, rows, price, quantity, other))
+            if (IsProduct(totals, quantities, Numbers(sheet, table.FirstColumn + other, sample)))
             {
                 fields[price] = (OrderFields.LineTotal, fields[price].Score);
                 fields[other] = (OrderFields.Price, 0.7);
@@ -33,15 +38,16 @@ internal static class DerivedColumns
         }
     }
 
+    private static double?[] Numbers(RawSheet sheet, int column, List<int> rows) =>
+        [.. rows.Select(r => SheetAnalyzer.PositiveNumber(sheet.Get(r, column)))];
+
     /// <summary>Most rows with all three numbers have total = quantity × factor (to the cent), and the factor is not 1.</summary>
-    private static bool IsProduct(RawSheet sheet, int firstColumn, List<int> rows, int total, int quantity, int factor)
+    private static bool IsProduct(double?[] totals, double?[] quantities, double?[] factors)
     {
         int compared = 0, equal = 0, ones = 0;
-        foreach (var r in rows)
+        for (var i = 0; i < totals.Length; i++)
         {
-            if (SheetAnalyzer.PositiveNumber(sheet.Get(r, firstColumn + total)) is not { } t
-                || SheetAnalyzer.PositiveNumber(sheet.Get(r, firstColumn + quantity)) is not { } q
-                || SheetAnalyzer.PositiveNumber(sheet.Get(r, firstColumn + factor)) is not { } f)
+            if (totals[i] is not { } t || quantities[i] is not { } q || factors[i] is not { } f)
             {
                 continue;
             }
