@@ -61,6 +61,40 @@ public sealed class PostgresConversationStoreTests(PostgresFixture postgres) : I
     }
 
     [Fact]
+    public async Task ReplicasStartingAtOnceOnAnEmptyDatabaseAllComeUpAndMigrateOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var round = 0; round < 3; round++)
+        {
+            var database = $"bot_replicas_{Guid.NewGuid():N}";
+            await using (var admin = NpgsqlDataSource.Create(postgres.ConnectionString))
+            {
+                await using var create = admin.CreateCommand($"CREATE DATABASE \"{database}\"");
+                await create.ExecuteNonQueryAsync(ct);
+            }
+
+            var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = database }.ConnectionString;
+            var sources = Enumerable.Range(0, 6).Select(_ => NpgsqlDataSource.Create(connection)).ToList();
+            try
+            {
+                var stores = sources.Select(source => new PostgresConversationStore(source)).ToList();
+                await Task.WhenAll(stores.Select(store => store.FindAsync(BotApp.TenantId, "29:nobody", ct)));
+                stores.ForEach(store => store.Dispose());
+
+                await using var count = sources[0].CreateCommand("SELECT count(*) FROM teamsbot_schema_migrations");
+                Assert.Equal(1L, await count.ExecuteScalarAsync(ct));
+            }
+            finally
+            {
+                foreach (var source in sources)
+                {
+                    await source.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task TheBotRemembersAChatInPostgresAndNotifiesItLater()
     {
         await using var connector = await FakeBotConnector.StartAsync();

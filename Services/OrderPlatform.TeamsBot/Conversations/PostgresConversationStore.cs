@@ -4,12 +4,15 @@ using OrderPlatform.Contracts;
 namespace OrderPlatform.TeamsBot.Conversations;
 
 /// <summary>
-/// Conversation references in the shared <c>ordersdb</c>, one row per (tenant, user). The table is created on first
-/// use so the bot needs no migration step of its own.
+/// Conversation references in the shared <c>ordersdb</c>, one row per (tenant, user). The schema is brought up to date
+/// on first use by <see cref="Migrations"/>, so the bot needs no migration step of its own.
 /// </summary>
 public sealed class PostgresConversationStore(NpgsqlDataSource dataSource) : IConversationStore, IDisposable
 {
-    private const string Schema = """
+    /// <summary>Versioned steps, applied once each in order; a change to the table is a new entry, never an edit.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
         CREATE TABLE IF NOT EXISTS teamsbot_conversations (
             tenant_id          text        NOT NULL,
             user_id            text        NOT NULL,
@@ -22,7 +25,8 @@ public sealed class PostgresConversationStore(NpgsqlDataSource dataSource) : ICo
             blocked_at         timestamptz NULL,
             updated_at         timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (tenant_id, user_id))
-        """;
+        """,
+    ];
 
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -89,6 +93,35 @@ public sealed class PostgresConversationStore(NpgsqlDataSource dataSource) : ICo
 
     public void Dispose() => _schemaGate.Dispose();
 
+    /// <summary>
+    /// Two replicas starting on an empty database both ran CREATE TABLE IF NOT EXISTS, which is not safe concurrently
+    /// (one fails on pg_type's unique index). A transaction-scoped advisory lock lets one migrate while the other waits
+    /// and then finds nothing left to do.
+    /// </summary>
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var setup = new NpgsqlCommand("""
+            SELECT pg_advisory_xact_lock(hashtext('teamsbot_schema_migrations'));
+            CREATE TABLE IF NOT EXISTS teamsbot_schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            """, connection, transaction))
+        {
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var current = new NpgsqlCommand("SELECT COALESCE(max(version), 0) FROM teamsbot_schema_migrations", connection, transaction);
+        var applied = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        for (var version = applied + 1; version <= Migrations.Length; version++)
+        {
+            await using var step = new NpgsqlCommand(
+                $"{Migrations[version - 1]};\nINSERT INTO teamsbot_schema_migrations (version) VALUES ({version})", connection, transaction);
+            await step.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
         if (_schemaReady)
@@ -101,8 +134,7 @@ public sealed class PostgresConversationStore(NpgsqlDataSource dataSource) : ICo
         {
             if (!_schemaReady)
             {
-                await using var command = dataSource.CreateCommand(Schema);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await MigrateAsync(cancellationToken);
                 _schemaReady = true;
             }
         }
