@@ -18,11 +18,26 @@ public static class OutboundHttp
     /// so a name that resolves to 127.0.0.1, 10.x, 169.254.169.254 (instance metadata) or fd00::/8 is refused even
     /// when it changes between the check and the connection.
     /// </summary>
-    public static SocketsHttpHandler CreateHandler(bool allowPrivateTargets) => new()
+    public static SocketsHttpHandler CreateHandler(bool allowPrivateTargets) =>
+        CreateHandler(allowPrivateTargets ? (_, _) => true : (_, _) => false);
+
+    /// <summary>
+    /// The same, allowing a private address only when <paramref name="allowedPrivateTargets"/> names its host, the
+    /// address itself or a CIDR block holding it (an automation step calling a service on the private network).
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(IReadOnlyCollection<string> allowedPrivateTargets) =>
+        CreateHandler((host, address) => allowedPrivateTargets.Any(entry =>
+            string.Equals(entry, host, StringComparison.OrdinalIgnoreCase)
+            || (IPNetwork.TryParse(entry, out var network) && network.Contains(address))
+            || (IPAddress.TryParse(entry, out var single) && single.Equals(address))));
+
+    private static SocketsHttpHandler CreateHandler(Func<string, IPAddress, bool> allowPrivate) => new()
     {
         AllowAutoRedirect = false,
+        // Through a proxy the connect step would check the proxy's address, not the target's.
+        UseProxy = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowPrivateTargets, ct),
+        ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
     };
 
     /// <summary>Loopback, private (RFC 1918, CGNAT, unique-local), link-local, unspecified and multicast addresses.</summary>
@@ -48,7 +63,8 @@ public static class OutboundHttp
         return b[0] is 0 or 10 or 127 || b[0] >= 224
             || (b[0] == 169 && b[1] == 254)
             || (b[0] == 172 && b[1] is >= 16 and <= 31)
-            || (b[0] == 192 && b[1] == 168)
+            || (b[0] == 192 && (b[1] == 168 || (b[1] == 0 && b[2] is 0 or 2)))
+            || (b[0] == 198 && b[1] is 18 or 19)
             || (b[0] == 100 && b[1] is >= 64 and <= 127);
     }
 
@@ -79,12 +95,12 @@ public static class OutboundHttp
         return target;
     }
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowPrivateTargets, CancellationToken ct)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, Func<string, IPAddress, bool> allowPrivate, CancellationToken ct)
     {
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(endpoint.Host, ct).ConfigureAwait(false);
-        var allowed = addresses.Where(a => allowPrivateTargets || !IsPrivate(a)).ToArray();
+        var allowed = addresses.Where(a => !IsPrivate(a) || allowPrivate(endpoint.Host, a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a)).ToArray();
         if (allowed.Length == 0)
         {
             // The host is named, never the addresses: they would tell a caller what our network looks like.

@@ -33,7 +33,6 @@ internal static class Extensions
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RunQueue>();
         services.AddSingleton<RunSignals>();
-        services.AddSingleton<SsrfGuard>();
         services.AddSingleton<HttpStepRunner>();
         services.AddSingleton<CodeRunner>();
         services.AddSingleton<StepEngine>();

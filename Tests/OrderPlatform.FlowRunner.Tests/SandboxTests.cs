@@ -1,5 +1,6 @@
 using System.Net;
 using OrderPlatform.FlowRunner.Runs;
+using OrderPlatform.ServiceDefaults.Outbound;
 using OrderPlatform.FlowRunner.Steps;
 using static OrderPlatform.FlowRunner.Tests.Flows;
 
@@ -64,6 +65,6 @@ public sealed class SandboxTests(Infrastructure infrastructure) : IAsyncLifetime
     public void TheGuardKnowsWhichAddressesArePrivate(string address, bool restricted)
     {
         var ip = IPAddress.Parse(address);
-        Assert.Equal(restricted, SsrfGuard.IsRestricted(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip));
+        Assert.Equal(restricted, OutboundHttp.IsPrivate(ip));
     }
 }

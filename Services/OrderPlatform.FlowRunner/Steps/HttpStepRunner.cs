@@ -3,17 +3,19 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using OrderPlatform.ServiceDefaults.Outbound;
 
 namespace OrderPlatform.FlowRunner.Steps;
 
 /// <summary>
-/// The http step: one request through the <see cref="SsrfGuard"/>, with its own timeout and a response size cap. Its
+/// The http step: one request through <see cref="OutboundHttp"/> (no redirects; private, loopback and link-local targets
+/// only when <c>FlowRunner:Http:AllowedPrivateTargets</c> names them), with its own timeout and a response size cap. Its
 /// output is <c>{ status, headers, body }</c> (body parsed when JSON). Not the resilient factory client on purpose:
 /// retries are the step's <c>retryOnFailure</c>, visible in the step log, not hidden inside one attempt.
 /// </summary>
-public sealed class HttpStepRunner(SsrfGuard guard, IOptions<FlowRunnerOptions> options) : IDisposable
+public sealed class HttpStepRunner(IOptions<FlowRunnerOptions> options) : IDisposable
 {
-    private readonly HttpClient _client = new(guard.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _client = new(OutboundHttp.CreateHandler(options.Value.Http.AllowedPrivateTargets)) { Timeout = Timeout.InfiniteTimeSpan };
 
     public async Task<JsonNode> RunAsync(string method, string url, IReadOnlyDictionary<string, string>? headers, JsonNode? body, int? timeoutSeconds, CancellationToken ct)
     {
@@ -67,9 +69,9 @@ public sealed class HttpStepRunner(SsrfGuard guard, IOptions<FlowRunnerOptions> 
         {
             for (Exception? inner = e; inner is not null; inner = inner.InnerException)
             {
-                if (inner is StepFailure failure)
+                if (inner is OutboundRefusedException refused)
                 {
-                    throw failure;
+                    throw new StepFailure("SSRF_BLOCKED", $"{refused.Message} Private, loopback and link-local targets need an entry in FlowRunner:Http:AllowedPrivateTargets.");
                 }
             }
 
@@ -82,20 +84,8 @@ public sealed class HttpStepRunner(SsrfGuard guard, IOptions<FlowRunnerOptions> 
     private async Task<byte[]> ReadLimitedAsync(HttpContent content, CancellationToken ct)
     {
         var limit = options.Value.Http.MaxResponseBytes;
-        await using var stream = await content.ReadAsStreamAsync(ct);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw new StepFailure("HTTP_RESPONSE_TOO_LARGE", $"The response is over {limit} bytes.");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
+        using var buffer = await OutboundHttp.ReadCappedAsync(content, limit, ct)
+            ?? throw new StepFailure("HTTP_RESPONSE_TOO_LARGE", $"The response is over {limit} bytes.");
         return buffer.ToArray();
     }
 
