@@ -14,6 +14,8 @@ public sealed class SandboxTests(Infrastructure infrastructure) : IAsyncLifetime
     public async ValueTask InitializeAsync() => _host = await FlowRunnerHost.StartAsync(infrastructure, new Dictionary<string, string?>
     {
         ["FlowRunner:Code:MemoryBytes"] = "33554432",
+        // On a loaded CI machine 5 s of wall clock can run out before 32 MB are allocated; the limit under test decides.
+        ["FlowRunner:Code:Timeout"] = "00:00:30",
         ["FlowRunner:WorkerConcurrency"] = "2",
     });
 
