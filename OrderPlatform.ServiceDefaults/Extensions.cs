@@ -47,6 +47,7 @@ public static class ServiceDefaultsExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new NoRootClientSpansSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>
                     !context.Request.Path.StartsWithSegments(HealthEndpointPath)
