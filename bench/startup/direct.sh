@@ -75,6 +75,7 @@ pg_port=$(free_port); redis_port=$(free_port); blob_port=$(free_port); queue_por
 temporal_port=$(free_port); api_port=$(free_port); bot_port=$(free_port); worker_port=$(free_port)
 logs=$data/logs; mkdir -p "$logs" "$data/azurite" "$data/redis" "$data/temporal"
 api_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+notify_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 (umask 077; printf 'port %s\nbind 127.0.0.1\nrequirepass %s\ndir %s\nsave 60 1\nappendonly no\n' "$redis_port" "$password" "$data/redis" > "$data/redis.conf")
 account="AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
@@ -121,14 +122,15 @@ project() {
 project api Services/OrderPlatform.Api "$api_dll" "$api_port" \
   ConnectionStrings__ordersdb="$ordersdb" ConnectionStrings__redis="127.0.0.1:$redis_port,password=$password" \
   ConnectionStrings__blobs="$blobs" ConnectionStrings__queues="$queues" ConnectionStrings__cosmos= \
-  ConnectionStrings__temporal="127.0.0.1:$temporal_port" Api__Keys__0="$api_key"
+  ConnectionStrings__temporal="127.0.0.1:$temporal_port" Api__Clients__teamsbot__Keys__0="$api_key" \
+  Api__Clients__teamsbot__Scopes__0=orders Api__Clients__teamsbot__Scopes__1=bot Api__Clients__teamsbot__Tenants__0="*"
 project teamsbot Services/OrderPlatform.TeamsBot "$bot_dll" "$bot_port" \
   services__api__http__0="http://localhost:$api_port" ConnectionStrings__ordersdb="$ordersdb" \
-  Api__Key="$api_key" Bot__AppId= Bot__AppPassword= Bot__TenantId=
+  Api__Key="$api_key" Notify__Key="$notify_key" Bot__AppId= Bot__AppPassword= Bot__TenantId=
 project worker Services/OrderPlatform.Worker "$worker_dll" "$worker_port" \
   ConnectionStrings__ordersdb="$ordersdb" ConnectionStrings__blobs="$blobs" ConnectionStrings__cosmos= \
   ConnectionStrings__temporal="127.0.0.1:$temporal_port" services__teamsbot__http__0="http://localhost:$bot_port" \
-  ConnectionStrings__llm= Api__Key="$api_key" Zoho__ClientId= Zoho__ClientSecret= Zoho__RefreshToken= Zoho__OrganizationId=
+  ConnectionStrings__llm= Notifications__ApiKey="$notify_key" Zoho__ClientId= Zoho__ClientSecret= Zoho__RefreshToken= Zoho__OrganizationId=
 
 # Each waiter polls every 20 ms and reports when its process answers; the run is done when all four have.
 wait_for() {
