@@ -27,8 +27,6 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
     /// <summary>Cosmos DB's limit on one item.</summary>
     public const int MaxItemBytes = 2 * 1024 * 1024;
 
-    private const int MaxAppendAttempts = 8;
-
     private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
 
     private Container Cases => client.GetContainer(options.Database, options.Container);
@@ -94,7 +92,7 @@ public sealed class CosmosCaseStore(CosmosClient client, CosmosCaseStoreOptions 
                 await WriteAsync(current, current with { Events = [.. current.Events, next] }, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (CaseConcurrencyException) when (attempt < MaxAppendAttempts)
+            catch (CaseConcurrencyException) when (attempt < CaseStoreExtensions.MaxAttempts)
             {
                 await Task.Delay(CaseStoreExtensions.Backoff(attempt), cancellationToken).ConfigureAwait(false);
             }

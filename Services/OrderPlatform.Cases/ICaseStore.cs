@@ -34,13 +34,19 @@ public interface ICaseStore
 
 public static class CaseStoreExtensions
 {
-    private const int MaxAttempts = 8;
+    /// <summary>
+    /// Optimistic writers that collide take turns: with N writers on one case each round lets at least one through,
+    /// so the last may need N attempts. The bound is set well past the contention a case sees (the Worker, a user's
+    /// signals, the reconciler) rather than at it: 8 attempts let the last of ten concurrent writers fail on a slow store.
+    /// </summary>
+    public const int MaxAttempts = 24;
 
     /// <summary>
-    /// Grows with the attempt and is jittered, so writers that collided once do not come back in lockstep and collide
-    /// again (a fixed step let the last of ten concurrent writers run out of attempts on a slower store).
+    /// Exponential with full jitter, capped at a second: writers that collided once do not come back in lockstep, and
+    /// a long queue of writers spreads out instead of hammering the store (24 attempts wait at most ~20 s in all).
     /// </summary>
-    public static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds((20 * attempt) + Random.Shared.Next(0, 30 * attempt));
+    public static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(10 + Random.Shared.Next(0, (int)Math.Min(1000, 20 * Math.Pow(2, Math.Min(attempt, 10)))));
 
     /// <summary>Read, change, write; on a concurrent write it reads again and reapplies <paramref name="change"/>.</summary>
     public static async Task<CaseDocument> UpdateAsync(this ICaseStore store, string caseId, Func<CaseDocument, CaseDocument> change,
