@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OrderPlatform.Tests;
 using OrderPlatform.FlowRunner.Runs;
 
 namespace OrderPlatform.FlowRunner.Tests;
@@ -13,11 +13,9 @@ namespace OrderPlatform.FlowRunner.Tests;
 /// The real FlowRunner on Kestrel (a loopback port) over the shared Postgres and Redis, with its own database and queue
 /// prefix, short leases and retry backoffs; <paramref name="extra"/> overrides settings.
 /// </summary>
-public sealed class FlowRunnerHost(string database, string redis, IDictionary<string, string?>? extra = null) : WebApplicationFactory<FlowRunnerOptions>
+public sealed class FlowRunnerHost(string database, string redis, IDictionary<string, string?>? extra = null) : LoopbackFactory<FlowRunnerOptions>
 {
     public const string Key = "flowrunner-test-key-do-not-log-51c2";
-    private readonly Lock _gate = new();
-    private bool _listening;
 
     public string Database { get; } = database;
 
@@ -89,19 +87,6 @@ public sealed class FlowRunnerHost(string database, string redis, IDictionary<st
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
-    }
-
-    private void EnsureListening()
-    {
-        lock (_gate)
-        {
-            if (!_listening)
-            {
-                UseKestrel(0);
-                StartServer();
-                _listening = true;
-            }
-        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

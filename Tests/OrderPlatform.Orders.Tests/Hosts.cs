@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrderPlatform.Cases;
+using OrderPlatform.Tests;
 using OrderPlatform.Worker.Catalog;
 using OrderPlatform.Worker.Workflows;
 
@@ -39,11 +40,8 @@ public static class TestKeys
 /// a public Api type because TemporalDev also declares a public <c>Program</c>.
 /// </summary>
 public sealed class ApiHost(Infrastructure infrastructure, string taskQueue, IDictionary<string, string?>? extra = null)
-    : WebApplicationFactory<OrderPlatform.Api.Auth.ApiOptions>
+    : LoopbackFactory<OrderPlatform.Api.Auth.ApiOptions>
 {
-    private readonly Lock _gate = new();
-    private bool _listening;
-
     public HttpClient CreateAuthorizedClient(string key = TestKeys.Api)
     {
         var client = CreateHttpClient();
@@ -67,19 +65,6 @@ public sealed class ApiHost(Infrastructure infrastructure, string taskQueue, IDi
         {
             EnsureListening();
             return Services.GetRequiredService<ICaseStore>();
-        }
-    }
-
-    private void EnsureListening()
-    {
-        lock (_gate)
-        {
-            if (!_listening)
-            {
-                UseKestrel(0);
-                StartServer();
-                _listening = true;
-            }
         }
     }
 
