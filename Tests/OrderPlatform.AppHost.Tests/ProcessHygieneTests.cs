@@ -39,25 +39,20 @@ public sealed class ProcessHygieneTests
         }
         // Issue 10's goal is 10 s. With 15 resources on two cores loaded by the other suites, DCP's controller or a
         // last port takes 10.2-12.9 s, so the bound is 20 s and the report gives the figure (the goal is not met there).
-        var dcp = processes.Where(p => p.Command.Contains("dcp start-apiserver", StringComparison.Ordinal) || p.Command.Contains("dcp run-controllers", StringComparison.Ordinal)).ToList();
-        var (left, took) = await AppHostProcess.WaitGoneAsync([.. processes.Except(dcp)], ports, TimeSpan.FromSeconds(20));
-
+        var (left, took) = await AppHostProcess.WaitGoneAsync(processes, ports, TimeSpan.FromSeconds(20));
         var report = $"{launch} {signal} (group: {group}): {processes.Count} processes, ports {string.Join(',', ports.Order())}";
         if (left.Count > 0)
         {
             // How long it does take, for the report (then the disposal kills whatever is still there).
-            var (stillLeft, tookAll) = await AppHostProcess.WaitGoneAsync(processes, ports, TimeSpan.FromSeconds(50));
+            var (stillLeft, tookAll) = await AppHostProcess.WaitGoneAsync(processes, ports, TimeSpan.FromSeconds(40));
             report += stillLeft.Count == 0 ? $"; all gone only after {(took + tookAll).TotalMilliseconds:F0} ms" : "; still there after 60 s";
         }
         else
         {
             report += $"; all gone after {took.TotalMilliseconds:F0} ms";
         }
-        var (dcpLeft, dcpTook) = await AppHostProcess.WaitGoneAsync(dcp, [], TimeSpan.FromSeconds(20) - took);
-        report += $"; DCP itself gone after {(took + dcpTook).TotalMilliseconds:F0} ms";
         TestContext.Current.TestOutputHelper?.WriteLine(report);
         Assert.True(left.Count == 0, $"{report}. Still there 20 s after {signal}:{Environment.NewLine}{string.Join(Environment.NewLine, left)}{Environment.NewLine}{Tail(apphost.Console)}");
-        Assert.True(dcpLeft.Count == 0, $"{report}. DCP still there 20 s after {signal}:{Environment.NewLine}{string.Join(Environment.NewLine, dcpLeft)}");
     }
 
     internal static void AssertStartedTheBackingServices(List<ProcessInfo> processes, HashSet<int> ports, string console)
