@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The floor for the AppHost's start-up: starts what it starts without a container engine (postgres, redis-server,
-# azurite, the embedded Temporal dev server, and the Api, TeamsBot and Worker projects) directly and all at once,
+# azurite, the embedded Temporal dev server, and the Api, TeamsBot, Worker, FlowRunner and TaskDispatcher projects)
+# directly and all at once,
 # waits until each answers (pg_isready, PING, an HTTP reply from each Azurite service and from Temporal's gRPC port,
 # and /health returning 200 from each project), prints one line with the elapsed time, then stops them.
 #
@@ -29,8 +30,10 @@ dll() { echo "$root/$1/bin/$configuration/net10.0/$2.dll"; }
 api_dll=$(dll Services/OrderPlatform.Api OrderPlatform.Api)
 bot_dll=$(dll Services/OrderPlatform.TeamsBot OrderPlatform.TeamsBot)
 worker_dll=$(dll Services/OrderPlatform.Worker OrderPlatform.Worker)
+flow_dll=$(dll Services/OrderPlatform.FlowRunner OrderPlatform.FlowRunner)
+dispatcher_dll=$(dll Services/OrderPlatform.TaskDispatcher OrderPlatform.TaskDispatcher)
 temporal_dll=$(dll OrderPlatform.AppHost OrderPlatform.TemporalDev)
-for f in "$api_dll" "$bot_dll" "$worker_dll" "$temporal_dll"; do
+for f in "$api_dll" "$bot_dll" "$worker_dll" "$flow_dll" "$dispatcher_dll" "$temporal_dll"; do
   [ -f "$f" ] || { echo "$f is missing: dotnet build OrderPlatform.AppHost -c $configuration" >&2; exit 1; }
 done
 tools=${ORDERPLATFORM_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/orderplatform/tools}
@@ -73,9 +76,12 @@ prepare
 password=$(cat "$data/password")
 pg_port=$(free_port); redis_port=$(free_port); blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port)
 temporal_port=$(free_port); api_port=$(free_port); bot_port=$(free_port); worker_port=$(free_port)
+flow_port=$(free_port); dispatcher_port=$(free_port)
 logs=$data/logs; mkdir -p "$logs" "$data/azurite" "$data/redis" "$data/temporal"
 api_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 notify_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+flow_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+signing_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 (umask 077; printf 'port %s\nbind 127.0.0.1\nrequirepass %s\ndir %s\nsave 60 1\nappendonly no\n' "$redis_port" "$password" "$data/redis" > "$data/redis.conf")
 account="AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
@@ -131,8 +137,15 @@ project worker Services/OrderPlatform.Worker "$worker_dll" "$worker_port" \
   ConnectionStrings__ordersdb="$ordersdb" ConnectionStrings__blobs="$blobs" ConnectionStrings__cosmos= \
   ConnectionStrings__temporal="127.0.0.1:$temporal_port" services__teamsbot__http__0="http://localhost:$bot_port" \
   ConnectionStrings__llm= Notifications__ApiKey="$notify_key" Zoho__ClientId= Zoho__ClientSecret= Zoho__RefreshToken= Zoho__OrganizationId=
+project flowrunner Services/OrderPlatform.FlowRunner "$flow_dll" "$flow_port" \
+  ConnectionStrings__flowsdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$password;Database=flowsdb" \
+  ConnectionStrings__redis="127.0.0.1:$redis_port,password=$password" FlowRunner__Keys__0="$flow_key"
+project taskdispatcher Services/OrderPlatform.TaskDispatcher "$dispatcher_dll" "$dispatcher_port" \
+  ConnectionStrings__queues="$queues" ConnectionStrings__blobs="$blobs" TaskDispatch__Webhooks__SigningKey="$signing_key" \
+  TaskDispatch__Aci__SubscriptionId= TaskDispatch__Aci__ResourceGroup= TaskDispatch__Aci__Location= \
+  TaskDispatch__Aci__IdentityId= TaskDispatch__Aci__RegistryServer=
 
-# Each waiter polls every 20 ms and reports when its process answers; the run is done when all four have.
+# Each waiter polls every 20 ms and reports when its process answers; the run is done when all have.
 wait_for() {
   local name=$1; shift
   local deadline=$(( $(now_ms) + 120000 ))
@@ -150,6 +163,8 @@ wait_for temporal curl -s --max-time 2 -o /dev/null --http2-prior-knowledge "htt
 wait_for api curl -sf --max-time 2 -o /dev/null "http://localhost:$api_port/health" & waiters+=($!)
 wait_for teamsbot curl -sf --max-time 2 -o /dev/null "http://localhost:$bot_port/health" & waiters+=($!)
 wait_for worker curl -sf --max-time 2 -o /dev/null "http://localhost:$worker_port/health" & waiters+=($!)
+wait_for flowrunner curl -sf --max-time 2 -o /dev/null "http://localhost:$flow_port/health" & waiters+=($!)
+wait_for taskdispatcher curl -sf --max-time 2 -o /dev/null "http://localhost:$dispatcher_port/health" & waiters+=($!)
 failed=0
 for w in "${waiters[@]}"; do wait "$w" || failed=1; done
 [ "$failed" = 0 ] || exit 1
