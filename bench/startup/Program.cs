@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 
 // Start-up benchmark: the AppHost (already built) from process start to "All N resources are running and healthy",
 // against bench/startup/direct.sh, which starts the same processes (postgres, redis, azurite, Temporal, Api,
-// TeamsBot, Worker, FlowRunner, TaskDispatcher) directly and in parallel and waits until each answers. Runs alternate between the two so a busy
-// machine slows both alike. Both keep their data between runs (one unmeasured warm-up run each prepares it), as a
+// TeamsBot, Worker, FlowRunner, TaskDispatcher) directly and in parallel and waits until each answers. Runs alternate
+// between the two so a busy machine slows both alike. Both keep their data between runs (one unmeasured warm-up run each prepares it), as a
 // developer's second F5 does. Also: the time to the dashboard's login URL, and from SIGINT (Ctrl+C) to the last
 // process of the run gone.
 //
