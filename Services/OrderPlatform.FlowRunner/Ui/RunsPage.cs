@@ -93,7 +93,7 @@ public static class RunsPage
 
         var body = RunsPageViews.Run(run, lineage, await runs.StepsAsync(runId, ct), await runs.TriggerAsync(runId, ct),
             notice is null ? null : Notices.GetValueOrDefault(notice), Csrf(user) ?? "");
-        return Page($"Run {runId.ToString()[..8]}", body, Csrf(user));
+        return Page($"Run {runId.ToString()[^12..]}", body, Csrf(user));
     }
 
     private static async Task<IResult> Cancel(Guid runId, RunCommands commands, CancellationToken ct) =>
@@ -118,7 +118,8 @@ public static class RunsPage
         };
     }
 
-    // Clickjacking (the buttons), caching of run data, sniffing and referrers; the page runs no script, so CSP allows none.
+    // Clickjacking (the buttons), caching of run data, sniffing and referrers (same-origin, not no-referrer: with that,
+    // browsers post "Origin: null"); the page runs no script, so the CSP allows none.
     private static async ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var headers = context.HttpContext.Response.Headers;
@@ -126,7 +127,7 @@ public static class RunsPage
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "no-referrer";
+        headers["Referrer-Policy"] = "same-origin";
         return await next(context);
     }
 

@@ -119,7 +119,8 @@ public static class RunsPageViews
 
     private static string Json(JsonNode? node) => Redaction.Redact(node)?.ToJsonString(Pretty) ?? "null";
 
-    private static string Short(Guid id) => id.ToString()[..8];
+    // The tail: run ids are v7 GUIDs, whose head is the same timestamp for runs created close together.
+    private static string Short(Guid id) => id.ToString()[^12..];
 
     private static string Duration(DateTimeOffset? started, DateTimeOffset? finished)
     {
