@@ -11,44 +11,49 @@ namespace OrderPlatform.FlowRunner.Tests.Ui;
 /// run and rerun a failed one. Screenshots go to <c>TestResults/screenshots</c> under the test output folder and are
 /// attached to the test result.
 /// </summary>
-public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : IAsyncLifetime
+public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : TargetedHostTests(infrastructure)
 {
     /// <summary>Debian's Chromium (Playwright cannot download its own browser here); <c>CHROMIUM_PATH</c> overrides it.</summary>
     private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
-    private FlowRunnerHost _host = null!;
-    private FakeTarget _target = null!;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}; install it with: sudo apt-get install -y chromium");
         }
 
-        _target = await FakeTarget.StartAsync();
-        _host = await FlowRunnerHost.StartAsync(infrastructure, new Dictionary<string, string?> { ["FlowRunner:Http:AllowedPrivateTargets:0"] = "127.0.0.1" });
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"], Timeout = 60_000 });
+        try
+        {
+            await base.InitializeAsync();
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"], Timeout = 60_000 });
+        }
+        catch
+        {
+            // Whatever started before the failure stops now: no host, target or browser outlives the test.
+            await DisposeAsync();
+            throw;
+        }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_browser is not null)
         {
             await _browser.CloseAsync();
+            _browser = null;
         }
 
         _playwright?.Dispose();
-        await _host.DisposeAsync();
-        await _target.DisposeAsync();
+        _playwright = null;
+        await base.DisposeAsync();
     }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task ASignedInUserSeesRunsOpensATimelineCancelsARunningRunAndRerunsAFailedOne()
@@ -57,12 +62,12 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : IAsync
         var key = Guid.NewGuid().ToString("N");
         var failing = await CreateFlowAsync(name, Flow(
             Code("prepare", "return { user: 'ann', token: input.password.length };", new JsonObject { ["password"] = "hunter2-secret" }),
-            Http("flaky", new Uri(_target.Address, $"/flaky/{key}?failures=1").ToString())));
-        var failed = await _host.WaitForEndAsync(await _host.TriggerAsync(failing));
+            Http("flaky", Url($"/flaky/{key}?failures=1"))));
+        var failed = await Host.WaitForEndAsync(await Host.TriggerAsync(failing));
         Assert.Equal(RunStatus.Failed, failed.Status);
-        var hanging = await CreateFlowAsync("Waits forever", Flow(Http("hang", new Uri(_target.Address, "/hang").ToString())));
-        var running = await _host.TriggerAsync(hanging);
-        await _host.WaitForStatusAsync(running, s => s == RunStatus.Running);
+        var hanging = await CreateFlowAsync("Waits forever", Flow(Http("hang", Url("/hang"))));
+        var running = await Host.TriggerAsync(hanging);
+        await Host.WaitForStatusAsync(running, s => s == RunStatus.Running);
 
         var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 }, BaseURL = BaseUrl() });
         context.SetDefaultTimeout(30_000);
@@ -96,7 +101,7 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : IAsync
             await page.WaitForURLAsync("**/ui/runs/*?notice=rerun");
             var rerunId = Guid.Parse(new Uri(page.Url).AbsolutePath.Split('/')[^1]);
             Assert.Equal(failed.Id, await RerunOfAsync(rerunId));
-            Assert.Equal(RunStatus.Succeeded, (await _host.WaitForEndAsync(rerunId)).Status);
+            Assert.Equal(RunStatus.Succeeded, (await Host.WaitForEndAsync(rerunId)).Status);
             await page.ClickAsync("a.refresh");
             Assert.Equal("SUCCEEDED", await page.Locator("dl.summary .status").TextContentAsync());
             Assert.Contains("reused", await page.Locator("tr[data-step='prepare']").TextContentAsync());
@@ -105,7 +110,7 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : IAsync
             await page.ClickAsync("button.cancel");
             await page.WaitForURLAsync($"**/ui/runs/{running}?notice=canceled");
             Assert.Equal("CANCELED", await page.Locator("dl.summary .status").TextContentAsync());
-            Assert.Equal(RunStatus.Canceled, (await _host.WaitForEndAsync(running, 5)).Status);
+            Assert.Equal(RunStatus.Canceled, (await Host.WaitForEndAsync(running, 5)).Status);
             await ScreenshotAsync(page, "flowrunner-run-canceled");
 
             Assert.Equal(0, dialogs);
@@ -120,13 +125,13 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : IAsync
 
     private string BaseUrl()
     {
-        using var client = _host.Anonymous();
+        using var client = Host.Anonymous();
         return client.BaseAddress!.ToString();
     }
 
     private async Task<Guid> CreateFlowAsync(string displayName, JsonObject definition)
     {
-        using var api = _host.Api();
+        using var api = Host.Api();
         var response = await api.PostAsJsonAsync("/api/v1/flows", new JsonObject { ["displayName"] = displayName, ["definition"] = definition }, Ct);
         var id = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!.GetValue<Guid>();
         (await api.PostAsync($"/api/v1/flows/{id}/publish", null, Ct)).EnsureSuccessStatusCode();
@@ -136,7 +141,7 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : IAsync
 
     private async Task<Guid?> RerunOfAsync(Guid runId)
     {
-        await using var connection = new Npgsql.NpgsqlConnection(_host.Database);
+        await using var connection = new Npgsql.NpgsqlConnection(Host.Database);
         await connection.OpenAsync(Ct);
         await using var command = new Npgsql.NpgsqlCommand($"SELECT rerun_of FROM flow_run WHERE id = '{runId}'", connection);
         return await command.ExecuteScalarAsync(Ct) as Guid?;
