@@ -102,6 +102,32 @@ public sealed class RerunTests(Infrastructure infrastructure) : TargetedHostTest
     }
 
     [Fact]
+    public async Task ARunCanceledWhilePausedIsRerunFromItsDelayAndADraftOnlyFlowHasNoLatestVersion()
+    {
+        // The pause logs the delay done at once; the rerun must not reuse a delay the run never got past.
+        var flowId = await Host.CreateFlowAsync(Flow(Code("before", "return 1;"), Delay("wait", 60), Code("after", "return 2;")));
+        var runId = await Host.TriggerAsync(flowId);
+        await Host.WaitForStatusAsync(runId, s => s == RunStatus.Paused);
+        using var api = Host.Api();
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync($"/api/v1/runs/{runId}/cancel", null, Ct)).StatusCode);
+        var response = await RerunAsync(api, runId, RerunStrategy.FromFailedStep);
+        var rerunId = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["runId"]!.GetValue<Guid>();
+        await Host.WaitForStatusAsync(rerunId, s => s == RunStatus.Paused);
+        Assert.Equal(1, await Host.ScalarAsync($"SELECT count(*) FROM step_run WHERE run_id = '{rerunId}' AND reused_from IS NOT NULL AND step_name = 'before'"));
+        Assert.Equal(0, await Host.ScalarAsync($"SELECT count(*) FROM step_run WHERE run_id = '{rerunId}' AND reused_from IS NOT NULL AND step_name <> 'before'"));
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync($"/api/v1/runs/{rerunId}/cancel", null, Ct)).StatusCode);
+
+        var draftOnly = await Host.CreateFlowAsync(Flow(Code("broken", "throw new Error('no');")), publish: false);
+        using var client = Host.Anonymous();
+        using var hook = await client.PostAsJsonAsync($"/api/v1/webhooks/{draftOnly}/draft", new { }, Ct);
+        var failed = await Host.WaitForEndAsync(Guid.Parse(hook.Headers.GetValues("x-webhook-id").Single()));
+        var refused = await RerunAsync(api, failed.Id, RerunStrategy.OnLatestVersion);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("no published version", await refused.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.Created, (await RerunAsync(api, failed.Id, RerunStrategy.FromFailedStep)).StatusCode);
+    }
+
+    [Fact]
     public async Task RerunNeedsAValidKeyAKnownRunAndAStrategyAndNeverTakesTheRunsPageCookie()
     {
         var flowId = await Host.CreateFlowAsync(Flow(Code("broken", "throw new Error('no');")));
