@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrderPlatform.FlowRunner.Runs;
 
 namespace OrderPlatform.FlowRunner.Ui;
@@ -28,7 +29,7 @@ public static class RunsPage
 
     public static IServiceCollection AddRunsPage(this IServiceCollection services)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UiSessions>();
         services.AddSingleton<RunsPageQueries>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, UiSessionHandler>(UiSessionHandler.SchemeName, null);
