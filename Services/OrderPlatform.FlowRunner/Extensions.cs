@@ -7,6 +7,7 @@ using OrderPlatform.FlowRunner.Flows;
 using OrderPlatform.FlowRunner.Queue;
 using OrderPlatform.FlowRunner.Runs;
 using OrderPlatform.FlowRunner.Steps;
+using OrderPlatform.FlowRunner.Ui;
 using OrderPlatform.FlowRunner.Webhooks;
 using OrderPlatform.FlowRunner.Workers;
 
@@ -31,6 +32,8 @@ internal static class Extensions
         services.AddSingleton<FlowStore>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<RerunStore>();
+        services.AddSingleton<RunCommands>();
         services.AddSingleton<RunQueue>();
         services.AddSingleton<RunSignals>();
         services.AddSingleton<HttpStepRunner>();
@@ -51,6 +54,7 @@ internal static class Extensions
 
         services.AddAuthentication(ApiKeyHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        services.AddRunsPage();
         services.AddAuthorization();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);

@@ -1,6 +1,7 @@
 using OrderPlatform.FlowRunner.Flows;
 using OrderPlatform.FlowRunner.Metrics;
 using OrderPlatform.FlowRunner.Runs;
+using OrderPlatform.FlowRunner.Ui;
 using OrderPlatform.FlowRunner.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,5 +23,6 @@ app.MapFlowsApi();
 app.MapRunsApi();
 app.MapWebhooksApi();
 app.MapMetricsApi();
+app.MapRunsPage();
 
 app.Run();

@@ -40,6 +40,13 @@ public sealed class FlowRunnerHost(string database, string redis, IDictionary<st
         return CreateClient();
     }
 
+    /// <summary>A client that follows no redirect and keeps no cookie: responses as a browser gets them (the runs page's tests).</summary>
+    public HttpClient NoRedirects()
+    {
+        using var probe = Anonymous();
+        return new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = probe.BaseAddress };
+    }
+
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Creates, publishes and enables a flow; returns its id.</summary>

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OrderPlatform.FlowRunner.Queue;
 
 namespace OrderPlatform.FlowRunner.Runs;
 
-/// <summary>Run history, a run's step log, and cancel, under <c>/api/v1/runs</c> (API key, per-key limit).</summary>
+/// <summary>Run history, a run's step log, cancel and rerun, under <c>/api/v1/runs</c> (API key, per-key limit).</summary>
 public static class RunsApi
 {
     public sealed record RunDetail(RunSummary Run, List<StepLog> Steps);
@@ -14,6 +13,7 @@ public static class RunsApi
         group.MapGet("/", List);
         group.MapGet("/{runId:guid}", Get);
         group.MapPost("/{runId:guid}/cancel", Cancel);
+        group.MapRerun();
         return group;
     }
 
@@ -24,13 +24,10 @@ public static class RunsApi
         await queries.GetAsync(runId, ct) is { } run ? TypedResults.Ok(new RunDetail(run, await queries.StepsAsync(runId, ct))) : TypedResults.NotFound();
 
     /// <summary>Queued, paused or running → CANCELED; a running run is stopped by its worker at once (Pub/Sub) or at its next heartbeat.</summary>
-    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Cancel(Guid runId, RunStore runs, RunQueries queries, RunSignals signals, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Cancel(Guid runId, RunCommands commands, RunQueries queries, CancellationToken ct)
     {
-        if (await runs.CancelAsync(runId, ct))
+        if (await commands.CancelAsync(runId, ct))
         {
-            signals.CancelLocal(runId);
-            await signals.PublishCancelAsync(runId);
-            await signals.PublishDoneAsync(runId);
             return TypedResults.NoContent();
         }
 
