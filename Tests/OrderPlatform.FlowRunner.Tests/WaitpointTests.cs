@@ -126,13 +126,23 @@ public sealed class WaitpointTests(Infrastructure infrastructure) : IAsyncLifeti
         Assert.Equal("after-restart", (await second.Get<RunQueries>().StepsAsync(runId, Ct)).Single(s => s.Name == "after").Output!["decision"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task AWaitStepInsideALoopIsRefusedWithA400()
+    [Theory]
+    [InlineData("nested", "must be a top-level step")]
+    [InlineData("unknownWaitpoint", "{{waitpoints.nope}} names no wait-for-webhook step")]
+    [InlineData("unnamedConnection", "name the connection: {{connections.<name>}}")]
+    [InlineData("reservedName", "reserved 'trigger', 'connections', 'waitpoints'")]
+    public async Task WaitpointAndConnectionMistakesGetA400NamingThem(string mistake, string expected)
     {
+        var flow = mistake switch
+        {
+            "nested" => Flow(new JsonObject { ["type"] = "loop", ["name"] = "each", ["items"] = "{{trigger.body.items}}", ["steps"] = new JsonArray(Wait("inner")) }),
+            "unknownWaitpoint" => Flow(Code("announce", "return input;", new JsonObject { ["u"] = "{{waitpoints.nope.resumeUrl}}" }), Wait("approve")),
+            "unnamedConnection" => Flow(Code("all", "return input;", new JsonObject { ["c"] = "{{connections}}" })),
+            _ => Flow(Wait("connections")),
+        };
         using var api = _host.Api();
-        var loop = new JsonObject { ["type"] = "loop", ["name"] = "each", ["items"] = "{{trigger.body.items}}", ["steps"] = new JsonArray(Wait("inner")) };
-        var response = await api.PostAsJsonAsync("/api/v1/flows", new JsonObject { ["displayName"] = "bad", ["definition"] = Flow(loop) }, Ct);
+        var response = await api.PostAsJsonAsync("/api/v1/flows", new JsonObject { ["displayName"] = "bad", ["definition"] = flow }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("must be a top-level step", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Contains(expected, (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["detail"]!.GetValue<string>());
     }
 }
