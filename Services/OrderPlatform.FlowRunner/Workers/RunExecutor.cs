@@ -104,20 +104,7 @@ public sealed class RunExecutor(
         var heartbeat = HeartbeatAsync(run.Id, runCts, lost, heartbeatStop.Token);
         try
         {
-            var secrets = await connections.LoadAsync(Connections.ConnectionReferences.Of(definition), stopping);
-            var state = new JsonObject
-            {
-                ["trigger"] = await queries.TriggerAsync(run.Id, stopping),
-                [Flows.FlowValidator.WaitpointsRoot] = waitpoints.UrlsFor(run.Id, definition),
-                [Flows.FlowValidator.ConnectionsRoot] = secrets.Values,
-            };
-            var completed = await runs.CompletedStepsAsync(run.Id, stopping);
-            var context = new RunContext(run.Id, state, completed, async response =>
-            {
-                await runs.SetResponseAsync(run.Id, response, CancellationToken.None);
-                await signals.PublishDoneAsync(run.Id);
-            })
-            { Connections = secrets, Scrubber = new Connections.SecretScrubber(secrets.Values) };
+            var context = await ContextAsync(run, definition, stopping);
             await engine.RunListAsync(definition.Steps, context, "", runCts.Token);
             await FinishAsync(run, RunStatus.Succeeded, null, null);
         }
@@ -161,6 +148,25 @@ public sealed class RunExecutor(
             await heartbeatStop.CancelAsync();
             await heartbeat;
         }
+    }
+
+    // What templates resolve against (the trigger, resume URLs, the connections the flow names) and the replay log.
+    private async Task<RunContext> ContextAsync(ClaimedRun run, FlowDefinition definition, CancellationToken ct)
+    {
+        var secrets = await connections.LoadAsync(Connections.ConnectionReferences.Of(definition), ct);
+        var state = new JsonObject
+        {
+            ["trigger"] = await queries.TriggerAsync(run.Id, ct),
+            [Flows.FlowValidator.WaitpointsRoot] = waitpoints.UrlsFor(run.Id, definition),
+            [Flows.FlowValidator.ConnectionsRoot] = secrets.Values,
+        };
+        var completed = await runs.CompletedStepsAsync(run.Id, ct);
+        return new RunContext(run.Id, state, completed, async response =>
+        {
+            await runs.SetResponseAsync(run.Id, response, CancellationToken.None);
+            await signals.PublishDoneAsync(run.Id);
+        })
+        { Connections = secrets, Scrubber = new Connections.SecretScrubber(secrets.Values) };
     }
 
     // A delay is done once paused (logged SUCCEEDED, replay skips it); a waitpoint is WAITING and runs again on resume.
