@@ -62,7 +62,7 @@ public sealed class WaitpointTests(Infrastructure infrastructure) : IAsyncLifeti
     [Fact]
     public async Task AResumeThatBeatsThePauseIsPickedUpWhenTheRunReachesTheStep()
     {
-        var flowId = await _host.CreateFlowAsync(Flow(Delay("busy", 2), Wait("approve"), Code("after", "return input.d;", new JsonObject { ["d"] = "{{approve.body.decision}}" })));
+        var flowId = await _host.CreateFlowAsync(Flow(Delay("busy", 4), Wait("approve"), Code("after", "return input.d;", new JsonObject { ["d"] = "{{approve.body.decision}}" })));
         var runId = await _host.TriggerAsync(flowId);
         await _host.WaitForStatusAsync(runId, s => s == RunStatus.Running);
 
