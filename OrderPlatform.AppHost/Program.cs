@@ -7,6 +7,8 @@ var builder = DistributedApplication.CreateBuilder(AppHostArguments.Parse(args))
 var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
 var notifyKey = builder.AddParameter("notify-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
 var flowRunnerKey = builder.AddParameter("flowrunner-key", new GenerateParameterDefault { MinLength = 22 }, secret: true, persist: true);
+// Encrypts the FlowRunner's connections at rest and signs its resume URLs; rotating it makes both unreadable.
+var flowRunnerSecretsKey = builder.AddParameter("flowrunner-secrets-key", new GenerateParameterDefault { MinLength = 32 }, secret: true, persist: true);
 var botAppId = builder.AddOptionalParameter("bot-app-id");
 var botAppPassword = builder.AddOptionalParameter("bot-app-password", secret: true);
 var botTenantId = builder.AddOptionalParameter("bot-tenant-id");
@@ -77,13 +79,16 @@ builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithEnvironment("Zoho__OrganizationId", zohoOrganizationId)
     .WithHttpHealthCheck("/health");
 
-// Automation flows: webhooks from outside (external endpoint), runs in flowsdb, the work queue in Redis.
+// Automation flows: webhooks from outside (external endpoint), runs in flowsdb, the work queue in Redis, large bodies
+// and step outputs in blobs.
 builder.AddProject<Projects.OrderPlatform_FlowRunner>("flowrunner")
     .WithConnectionStringsAndServiceDiscovery()
     .WithExternalHttpEndpoints()
     .WithReference(flowsDb).WaitFor(flowsDb)
     .WithReference(redis).WaitFor(redis)
+    .WithReference(blobs).WaitFor(storage)
     .WithEnvironment("FlowRunner__Keys__0", flowRunnerKey)
+    .WithEnvironment("FlowRunner__Connections__Key", flowRunnerSecretsKey)
     .WithHttpHealthCheck("/health");
 
 // The task image: never started by the AppHost (the dispatcher starts one per task); published so its image is built.

@@ -16,7 +16,7 @@ namespace Microsoft.Extensions.Hosting;
 internal static class Extensions
 {
     /// <summary>
-    /// The FlowRunner's dependencies from the AppHost's <c>ConnectionStrings__flowsdb</c> and <c>__redis</c>, the
+    /// The FlowRunner's dependencies from the AppHost's <c>ConnectionStrings__flowsdb</c>, <c>__redis</c> and <c>__blobs</c>, the
     /// migrator first (hosted services start in order, and before Kestrel listens), then workers and the reaper.
     /// </summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
@@ -25,10 +25,16 @@ internal static class Extensions
         Required(builder, "redis");
         builder.AddNpgsqlDataSource("flowsdb");
         builder.AddRedisClient("redis");
+        builder.AddAzureBlobServiceClient("blobs");
 
         var services = builder.Services;
         services.AddOptions<FlowRunnerOptions>().BindConfiguration(FlowRunnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<FlowRunnerOptions>, OrderPlatform.FlowRunner.Connections.ConnectionsKeyValidator>();
         services.AddHostedService<Migrator>();
+        services.AddSingleton<OrderPlatform.FlowRunner.Blobs.RunBlobs>();
+        services.AddSingleton<OrderPlatform.FlowRunner.Connections.SecretProtector>();
+        services.AddSingleton<OrderPlatform.FlowRunner.Connections.ConnectionStore>();
+        services.AddSingleton<OrderPlatform.FlowRunner.Waitpoints.WaitpointStore>();
         services.AddSingleton<FlowStore>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunQueries>();

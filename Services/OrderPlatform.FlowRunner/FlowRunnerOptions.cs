@@ -52,6 +52,16 @@ public sealed class FlowRunnerOptions
     /// <summary>With misfire <c>skip</c>, a fire time later than this is dropped rather than run.</summary>
     public TimeSpan MisfireGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Where this service is reached from outside (<c>https://flows.example.com</c>), for absolute resume URLs of
+    /// wait-for-webhook steps; without it they are paths (<c>/api/v1/flow-runs/...</c>).
+    /// </summary>
+    public Uri? PublicUrl { get; set; }
+
+    public Connections.ConnectionsOptions Connections { get; set; } = new();
+
+    public Blobs.BlobOptions Blobs { get; set; } = new();
+
     public CodeLimits Code { get; set; } = new();
 
     public HttpStepOptions Http { get; set; } = new();

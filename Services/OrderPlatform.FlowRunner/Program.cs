@@ -1,7 +1,9 @@
+using OrderPlatform.FlowRunner.Connections;
 using OrderPlatform.FlowRunner.Flows;
 using OrderPlatform.FlowRunner.Metrics;
 using OrderPlatform.FlowRunner.Runs;
 using OrderPlatform.FlowRunner.Ui;
+using OrderPlatform.FlowRunner.Waitpoints;
 using OrderPlatform.FlowRunner.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +24,8 @@ app.MapOpenApi().RequireAuthorization();
 app.MapFlowsApi();
 app.MapRunsApi();
 app.MapWebhooksApi();
+app.MapConnectionsApi();
+app.MapWaitpointsApi();
 app.MapMetricsApi();
 app.MapRunsPage();
 

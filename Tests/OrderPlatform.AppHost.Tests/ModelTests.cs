@@ -26,7 +26,7 @@ public sealed class ModelTests
     [InlineData("api", "ordersdb,postgres,redis,storage,temporal", "ordersdb,redis,blobs,queues,cosmos,temporal")]
     [InlineData("teamsbot", "api,ordersdb,postgres", "api,ordersdb")]
     [InlineData("worker", "ordersdb,postgres,storage,temporal", "ordersdb,blobs,cosmos,temporal,teamsbot")]
-    [InlineData("flowrunner", "flowsdb,postgres,redis", "flowsdb,redis")]
+    [InlineData("flowrunner", "flowsdb,postgres,redis,storage", "flowsdb,redis,blobs")]
     [InlineData("taskdispatcher", "storage", "queues,blobs")]
     public async Task EachServiceReferencesAndWaitsForItsBackingServices(string service, string waitsFor, string references)
     {

@@ -27,6 +27,9 @@ public sealed class CrashTests(Infrastructure infrastructure)
         var clock = Stopwatch.StartNew();
         void Mark(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {what}");
         var port = FreePort();
+        settings["ConnectionStrings:blobs"] = infrastructure.Blobs;
+        settings["FlowRunner:Blobs:Container"] = FlowRunnerHost.ContainerFor(database);
+        settings["FlowRunner:Connections:Key"] = FlowRunnerHost.SecretsKey;
         using var child = StartChild(database, infrastructure.Redis, port, settings);
         try
         {

@@ -10,14 +10,23 @@ using OrderPlatform.FlowRunner.Runs;
 namespace OrderPlatform.FlowRunner.Tests;
 
 /// <summary>
-/// The real FlowRunner on Kestrel (a loopback port) over the shared Postgres and Redis, with its own database and queue
-/// prefix, short leases and retry backoffs; <paramref name="extra"/> overrides settings.
+/// The real FlowRunner on Kestrel (a loopback port) over the shared Postgres, Redis and Azurite, with its own database,
+/// queue prefix and blob container (named after the database, so a second host on the same database shares it), short
+/// leases and retry backoffs; <paramref name="extra"/> overrides settings. Everything it logs is kept in <see cref="Logs"/>.
 /// </summary>
 public sealed class FlowRunnerHost(string database, string redis, IDictionary<string, string?>? extra = null) : LoopbackFactory<FlowRunnerOptions>
 {
     public const string Key = "flowrunner-test-key-do-not-log-51c2";
+    public const string SecretsKey = "flowrunner-test-secrets-key-0123456789-abcdef";
 
     public string Database { get; } = database;
+
+    public string Container { get; } = ContainerFor(database);
+
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
+
+    /// <summary>The blob container of the hosts on <paramref name="database"/>.</summary>
+    public static string ContainerFor(string database) => new NpgsqlConnectionStringBuilder(database).Database!.Replace('_', '-');
 
     public static async Task<FlowRunnerHost> StartAsync(Infrastructure infrastructure, IDictionary<string, string?>? extra = null)
     {
@@ -102,6 +111,9 @@ public sealed class FlowRunnerHost(string database, string redis, IDictionary<st
         {
             ["ConnectionStrings:flowsdb"] = Database,
             ["ConnectionStrings:redis"] = redis,
+            ["ConnectionStrings:blobs"] = Infrastructure.SharedBlobs,
+            ["FlowRunner:Blobs:Container"] = Container,
+            ["FlowRunner:Connections:Key"] = SecretsKey,
             ["FlowRunner:Keys:0"] = Key,
             ["FlowRunner:PermitsPerMinute"] = "100000",
             ["FlowRunner:QueuePrefix"] = "fr-" + Guid.NewGuid().ToString("N")[..10],
@@ -122,6 +134,6 @@ public sealed class FlowRunnerHost(string database, string redis, IDictionary<st
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(new CapturingLoggerProvider(Logs)));
     }
 }

@@ -22,5 +22,8 @@ public static class Flows
     public static JsonObject Http(string name, string url, bool retry = false, bool continueOnFailure = false) =>
         new() { ["type"] = "http", ["name"] = name, ["url"] = url, ["retryOnFailure"] = retry, ["continueOnFailure"] = continueOnFailure };
 
+    public static JsonObject Wait(string name, int timeoutSeconds = 3600) =>
+        new() { ["type"] = "wait-for-webhook", ["name"] = name, ["timeoutSeconds"] = timeoutSeconds };
+
     public static JsonObject Delay(string name, double seconds) => new() { ["type"] = "delay", ["name"] = name, ["seconds"] = seconds };
 }

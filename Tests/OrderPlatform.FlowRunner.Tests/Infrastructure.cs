@@ -7,8 +7,9 @@ using Npgsql;
 namespace OrderPlatform.FlowRunner.Tests;
 
 /// <summary>
-/// One real Postgres and Redis (local processes through Aspire.Hosting.Testing) for the assembly. Each FlowRunner host
-/// gets a database and a Redis key prefix of its own, so hosts with different settings never run each other's runs.
+/// One real Postgres, Redis and Azurite (local processes through Aspire.Hosting.Testing) for the assembly. Each FlowRunner
+/// host gets a database, a Redis key prefix and a blob container of its own, so hosts with different settings never run
+/// each other's runs.
 /// </summary>
 public sealed class Infrastructure : IAsyncLifetime
 {
@@ -18,15 +19,23 @@ public sealed class Infrastructure : IAsyncLifetime
 
     public string Redis { get; private set; } = "";
 
+    public string Blobs { get; private set; } = "";
+
+    /// <summary>The assembly's Azurite, for hosts built without the fixture at hand.</summary>
+    public static string SharedBlobs { get; private set; } = "";
+
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
         var builder = OrderPlatform.Tests.TestApps.CreateBuilder();
         builder.AddPostgres("postgres").WithLocalProcessFallback().AddDatabase("flowsdb");
         builder.AddRedis("redis").WithLocalProcessFallback();
-        _app = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["flowsdb", "redis"], ct);
+        builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher()).AddBlobs("blobs");
+        _app = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["flowsdb", "redis", "storage"], ct);
         Server = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "postgres", ct);
         Redis = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "redis", ct);
+        Blobs = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "blobs", ct);
+        SharedBlobs = Blobs;
     }
 
     public async ValueTask DisposeAsync()

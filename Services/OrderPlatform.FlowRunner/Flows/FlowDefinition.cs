@@ -81,6 +81,17 @@ public sealed class FlowSettings
     public int? Concurrency { get; init; }
 
     public int? TimeoutSeconds { get; init; }
+
+    /// <summary>A second limit per value of a template over the trigger (a customer id): runs with the same value share it.</summary>
+    public ConcurrencyKey? ConcurrencyKey { get; init; }
+}
+
+/// <summary><c>{ "value": "{{trigger.body.customerId}}", "limit": 1 }</c>; a limit of 1 makes each key sequential.</summary>
+public sealed class ConcurrencyKey
+{
+    public string Value { get; init; } = "";
+
+    public int Limit { get; init; } = 1;
 }
 
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
@@ -90,9 +101,10 @@ public sealed class FlowSettings
 [JsonDerivedType(typeof(LoopStep), "loop")]
 [JsonDerivedType(typeof(DelayStep), "delay")]
 [JsonDerivedType(typeof(RespondStep), "respond")]
+[JsonDerivedType(typeof(WaitForWebhookStep), "wait-for-webhook")]
 public abstract class Step
 {
-    public static readonly string[] Types = ["http", "code", "router", "loop", "delay", "respond"];
+    public static readonly string[] Types = ["http", "code", "router", "loop", "delay", "respond", "wait-for-webhook"];
 
     public string Name { get; init; } = "";
 
@@ -181,4 +193,15 @@ public sealed class RespondStep : Step
     public JsonNode? Body { get; init; }
 
     public Dictionary<string, string>? Headers { get; init; }
+}
+
+/// <summary>
+/// Pauses the run until its resume URL (<c>{{waitpoints.name.resumeUrl}}</c>, known to earlier steps) is called; the
+/// request (<c>method, headers, query, body</c>) becomes the output. Past <see cref="TimeoutSeconds"/> the step fails.
+/// </summary>
+public sealed class WaitForWebhookStep : Step
+{
+    public const int DefaultTimeoutSeconds = 30 * 24 * 3600;
+
+    public int TimeoutSeconds { get; init; } = DefaultTimeoutSeconds;
 }

@@ -17,6 +17,10 @@ public static partial class FlowValidator
         "exists", "notExists", "isTrue", "isFalse", "listContains",
     ];
 
+    /// <summary>Template roots that are not steps: decrypted connections, and the flow's own resume URLs.</summary>
+    public const string ConnectionsRoot = "connections";
+    public const string WaitpointsRoot = "waitpoints";
+
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
 
     public static (FlowDefinition? Flow, List<string> Errors) Parse(JsonNode? json)
@@ -107,12 +111,18 @@ public static partial class FlowValidator
             errors.Add("settings.timeoutSeconds: must be between 1 and 86400.");
         }
 
+        ValidateConcurrencyKey(flow.Settings.ConcurrencyKey, errors);
         if (flow.Steps.Count == 0)
         {
             errors.Add("steps: a flow needs at least one step.");
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal) { "trigger" };
+        foreach (var nested in flow.AllSteps().Except(flow.Steps).OfType<WaitForWebhookStep>())
+        {
+            errors.Add($"step '{nested.Name}': wait-for-webhook pauses the whole run, so it must be a top-level step (not inside a router or loop).");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal) { "trigger", ConnectionsRoot, WaitpointsRoot };
         foreach (var step in flow.AllSteps())
         {
             if (!NamePattern().IsMatch(step.Name))
@@ -121,14 +131,34 @@ public static partial class FlowValidator
             }
             else if (!names.Add(step.Name))
             {
-                errors.Add($"step '{step.Name}': the name is used twice (or is the reserved 'trigger').");
+                errors.Add($"step '{step.Name}': the name is used twice (or is one of the reserved 'trigger', 'connections', 'waitpoints').");
             }
         }
 
         foreach (var step in flow.AllSteps())
         {
             ValidateStep(step, errors);
-            CheckTemplates(step, names, errors);
+            CheckTemplates(step, names, flow, errors);
+        }
+    }
+
+    private static void ValidateConcurrencyKey(ConcurrencyKey? key, List<string> errors)
+    {
+        if (key?.Limit is < 1 or > 1000)
+        {
+            errors.Add("settings.concurrencyKey.limit: must be between 1 and 1000 (1 runs each key sequentially).");
+        }
+
+        try
+        {
+            if (key is not null && (!key.Value.Contains("{{", StringComparison.Ordinal) || Template.Roots(JsonValue.Create(key.Value)).Any(r => r != "trigger")))
+            {
+                errors.Add("settings.concurrencyKey.value: a template over the trigger is required (e.g. \"{{trigger.body.customerId}}\").");
+            }
+        }
+        catch (TemplateException e)
+        {
+            errors.Add($"settings.concurrencyKey.value: {e.Message}");
         }
     }
 
@@ -168,6 +198,9 @@ public static partial class FlowValidator
                 break;
             case RespondStep respond when respond.Status is < 100 or > 599:
                 errors.Add($"{at}: status {respond.Status} is not an HTTP status.");
+                break;
+            case WaitForWebhookStep wait when wait.TimeoutSeconds is < 1 or > WaitForWebhookStep.DefaultTimeoutSeconds:
+                errors.Add($"{at}: timeoutSeconds must be between 1 and {WaitForWebhookStep.DefaultTimeoutSeconds} (30 days).");
                 break;
         }
     }
@@ -211,12 +244,12 @@ public static partial class FlowValidator
         }
     }
 
-    private static void CheckTemplates(Step step, HashSet<string> names, List<string> errors)
+    private static void CheckTemplates(Step step, HashSet<string> names, FlowDefinition flow, List<string> errors)
     {
         JsonNode? values;
         try
         {
-            values = JsonSerializer.SerializeToNode<object>(ShallowValues(step), FlowDefinition.Json);
+            values = TemplatedValues(step);
         }
         catch (JsonException e)
         {
@@ -226,11 +259,19 @@ public static partial class FlowValidator
 
         try
         {
-            foreach (var root in Template.Roots(values).Distinct())
+            foreach (var (root, member) in Template.References(values).Distinct())
             {
                 if (!names.Contains(root))
                 {
-                    errors.Add($"step '{step.Name}': template refers to '{root}', which is neither 'trigger' nor a step of this flow.");
+                    errors.Add($"step '{step.Name}': template refers to '{root}', which is neither 'trigger', 'connections', 'waitpoints' nor a step of this flow.");
+                }
+                else if (root == ConnectionsRoot && member is null)
+                {
+                    errors.Add($"step '{step.Name}': name the connection: {{{{connections.<name>}}}}.");
+                }
+                else if (root == WaitpointsRoot && !flow.Steps.OfType<WaitForWebhookStep>().Any(w => w.Name == member))
+                {
+                    errors.Add($"step '{step.Name}': {{{{waitpoints.{member}}}}} names no wait-for-webhook step of this flow.");
                 }
             }
         }
@@ -240,7 +281,9 @@ public static partial class FlowValidator
         }
     }
 
-    // The step's own templated values, not its nested steps' (those are checked as steps themselves).
+    /// <summary>The step's own templated values as JSON, not its nested steps' (those are steps themselves).</summary>
+    internal static JsonNode? TemplatedValues(Step step) => JsonSerializer.SerializeToNode<object>(ShallowValues(step), FlowDefinition.Json);
+
     private static object ShallowValues(Step step) => step switch
     {
         HttpStep s => new { s.Url, s.Headers, s.Body },

@@ -8,7 +8,7 @@ public sealed record QueueEntry(string Lane, RedisValue EntryId, Guid RunId, int
 
 /// <summary>
 /// The work queue: one Redis stream per priority lane (<c>sync</c> read before <c>async</c>) with one consumer group,
-/// a delayed ZSET (retry-at, throttled and paused runs) moved into the lanes by a Lua script, per-flow slot ZSETs, and
+/// a delayed ZSET (retry-at, throttled and paused runs) moved into the lanes by a Lua script, per-flow and per-key slot ZSETs, and
 /// a dead-letter stream. Only run ids travel; Postgres holds the runs. Every command is non-blocking (no XREADGROUP
 /// BLOCK on the shared multiplexer): idle workers poll with a backoff that a Pub/Sub wake cuts short.
 /// </summary>
@@ -28,12 +28,15 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
         "  redis.call('ZREM', @delayed, member) " +
         "end return #due");
 
-    // A slot is a member (run id) scored by its expiry; re-entrant for the same run (a requeued run keeps its slot).
-    private static readonly LuaScript Acquire = LuaScript.Prepare(
-        "redis.call('ZREMRANGEBYSCORE', @slots, '-inf', @now) " +
-        "if redis.call('ZSCORE', @slots, @run) then redis.call('ZADD', @slots, @expiry, @run) return 1 end " +
-        "if redis.call('ZCARD', @slots) < tonumber(@limit) then redis.call('ZADD', @slots, @expiry, @run) return 1 end " +
-        "return 0");
+    // A slot is a member (run id) scored by its expiry; re-entrant for the same run (a requeued run keeps its slot). All
+    // of a run's slot sets (its flow's, its concurrency key's) are taken at once or none is, so two workers never each
+    // hold half of what the other needs. KEYS are the sets; ARGV: now, run, expiry, then one limit per set.
+    private const string AcquireAll =
+        "for i, set in ipairs(KEYS) do " +
+        "  redis.call('ZREMRANGEBYSCORE', set, '-inf', ARGV[1]) " +
+        "  if not redis.call('ZSCORE', set, ARGV[2]) and redis.call('ZCARD', set) >= tonumber(ARGV[3 + i]) then return 0 end " +
+        "end " +
+        "for _, set in ipairs(KEYS) do redis.call('ZADD', set, ARGV[3], ARGV[2]) end return 1";
 
     private string Prefix => options.Value.QueuePrefix;
 
@@ -131,17 +134,31 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
         return moved;
     }
 
-    public async Task<bool> TryAcquireSlotAsync(Guid flowId, Guid runId, int limit, DateTimeOffset expiry) =>
-        (int)await Db.ScriptEvaluateAsync(Acquire, new
-        {
-            slots = (RedisKey)SlotsKey(flowId),
-            now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            run = runId.ToString(),
-            expiry = expiry.ToUnixTimeMilliseconds(),
-            limit,
-        }).ConfigureAwait(false) == 1;
+    public Task<bool> TryAcquireSlotAsync(Guid flowId, Guid runId, int limit, DateTimeOffset expiry) =>
+        TryAcquireSlotsAsync([(FlowSlots(flowId), limit)], runId, expiry);
 
-    public Task ReleaseSlotAsync(Guid flowId, Guid runId) => Db.SortedSetRemoveAsync(SlotsKey(flowId), runId.ToString());
+    public Task ReleaseSlotAsync(Guid flowId, Guid runId) => ReleaseSlotsAsync([FlowSlots(flowId)], runId);
+
+    /// <summary>The slot set of a flow (its <c>concurrency</c>).</summary>
+    public string FlowSlots(Guid flowId) => SlotsKey(flowId);
+
+    /// <summary>The slot set of one concurrency-key value of a flow; the value is hashed (it may be long, or personal data).</summary>
+    public string KeySlots(Guid flowId, string key) =>
+        $"{SlotsKey(flowId)}:key:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32]}";
+
+    public async Task<bool> TryAcquireSlotsAsync(IReadOnlyList<(string Set, int Limit)> slots, Guid runId, DateTimeOffset expiry)
+    {
+        RedisValue[] args = [DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), runId.ToString(), expiry.ToUnixTimeMilliseconds(), .. slots.Select(s => (RedisValue)s.Limit)];
+        return (int)await Db.ScriptEvaluateAsync(AcquireAll, [.. slots.Select(s => (RedisKey)s.Set)], args).ConfigureAwait(false) == 1;
+    }
+
+    public async Task ReleaseSlotsAsync(IEnumerable<string> sets, Guid runId)
+    {
+        foreach (var set in sets)
+        {
+            await Db.SortedSetRemoveAsync(set, runId.ToString()).ConfigureAwait(false);
+        }
+    }
 
     public async Task<(long Sync, long Async, long Delayed, long Dead)> DepthsAsync() => (
         await Db.StreamLengthAsync(LaneKey(SyncLane)).ConfigureAwait(false),

@@ -14,7 +14,7 @@ public sealed record StepLog(string Name, int Attempt, string Status, DateTimeOf
 public sealed record RequeuedRun(Guid Id, bool Sync);
 
 /// <summary>Reads of runs (history, a run's steps, its trigger payload) and the reaper's batch transitions.</summary>
-public sealed class RunQueries(NpgsqlDataSource db)
+public sealed class RunQueries(NpgsqlDataSource db, Blobs.RunBlobs blobs)
 {
     private const string SummaryColumns =
         "id, flow_id, flow_version_id, status, sync, attempt, created_at, started_at, finished_at, failed_step, error::text, response::text";
@@ -43,14 +43,27 @@ public sealed class RunQueries(NpgsqlDataSource db)
     public async Task<List<StepLog>> StepsAsync(Guid runId, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            "SELECT step_name, attempt, status, started_at, finished_at, input::text, output::text, error::text FROM step_run WHERE run_id = $1 ORDER BY started_at, attempt");
+            "SELECT step_name, attempt, status, started_at, finished_at, input::text, output::text, error::text, output_blob FROM step_run WHERE run_id = $1 ORDER BY started_at, attempt");
         command.Parameters.Add(new() { Value = runId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
         var steps = new List<StepLog>();
-        while (await reader.ReadAsync(ct))
+        var offloaded = new List<(int Index, string Blob)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            steps.Add(new(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
-                Json(reader, 5), Json(reader, 6), Json(reader, 7)));
+            while (await reader.ReadAsync(ct))
+            {
+                steps.Add(new(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
+                    Json(reader, 5), Json(reader, 6), Json(reader, 7)));
+                if (!reader.IsDBNull(8))
+                {
+                    offloaded.Add((steps.Count - 1, reader.GetString(8)));
+                }
+            }
+        }
+
+        // Outputs over the inline limit come back from blob storage, so a run reads the same whatever its size.
+        foreach (var (index, blob) in offloaded)
+        {
+            steps[index] = steps[index] with { Output = await blobs.LoadAsync(null, blob, ct) };
         }
 
         return steps;
@@ -59,7 +72,7 @@ public sealed class RunQueries(NpgsqlDataSource db)
     /// <summary>The trigger's state as templates see it: <c>{ method, headers, query, body }</c>, body parsed when JSON.</summary>
     public async Task<JsonObject> TriggerAsync(Guid runId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT method, headers::text, query::text, content_type, body FROM run_payload WHERE run_id = $1");
+        await using var command = db.CreateCommand("SELECT method, headers::text, query::text, content_type, body, body_blob FROM run_payload WHERE run_id = $1");
         command.Parameters.Add(new() { Value = runId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -67,7 +80,7 @@ public sealed class RunQueries(NpgsqlDataSource db)
             return [];
         }
 
-        var body = (byte[])reader[4];
+        var body = reader.IsDBNull(5) ? (byte[])reader[4] : (await blobs.GetAsync(reader.GetString(5), ct)).ToArray();
         return new JsonObject
         {
             ["method"] = reader.GetString(0),
@@ -113,7 +126,7 @@ public sealed class RunQueries(NpgsqlDataSource db)
         return runs;
     }
 
-    private static JsonNode? ParseBody(string? contentType, byte[] body)
+    internal static JsonNode? ParseBody(string? contentType, byte[] body)
     {
         if (body.Length == 0)
         {

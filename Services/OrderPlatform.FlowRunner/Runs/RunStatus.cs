@@ -20,9 +20,13 @@ public static class RunStatus
     public static bool IsTerminal(string status) => !NonTerminal.Contains(status);
 }
 
-/// <summary>A step log row's status: <c>CONTINUED</c> is a failure the flow went past (continueOnFailure).</summary>
+/// <summary>
+/// A step log row's status: <c>CONTINUED</c> is a failure the flow went past (continueOnFailure); <c>WAITING</c> a
+/// wait-for-webhook step whose run is paused (not finished, so replay runs it again).
+/// </summary>
 public static class StepStatus
 {
+    public const string Waiting = "WAITING";
     public const string Succeeded = "SUCCEEDED";
     public const string Failed = "FAILED";
     public const string Continued = "CONTINUED";

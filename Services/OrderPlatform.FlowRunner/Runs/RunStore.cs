@@ -14,12 +14,22 @@ public sealed record ClaimedRun(Guid Id, Guid FlowId, Guid VersionId, bool Sync,
 /// worker, its own lease), so a late or duplicate worker finds nothing to update and a terminal state is never
 /// overwritten.
 /// </summary>
-public sealed class RunStore(NpgsqlDataSource db, IOptions<FlowRunnerOptions> options)
+public sealed class RunStore(NpgsqlDataSource db, Blobs.RunBlobs blobs, IOptions<FlowRunnerOptions> options)
 {
-    /// <summary>The run and its payload in one transaction; with an idempotency key already used, the earlier run's id.</summary>
+    /// <summary>
+    /// The run and its payload in one transaction; with an idempotency key already used, the earlier run's id. A body
+    /// over <c>Blobs:InlineBodyBytes</c> is uploaded first, so the committed row never names a missing blob.
+    /// </summary>
     public async Task<(Guid RunId, bool Created)> CreateAsync(NewRun run, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
+        string? bodyBlob = null;
+        if (run.Body.Length > blobs.Limits.InlineBodyBytes)
+        {
+            bodyBlob = $"runs/{id}/trigger";
+            await blobs.PutAsync(bodyBlob, new BinaryData(run.Body), run.ContentType, ct);
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using (var insert = new NpgsqlCommand(
@@ -40,14 +50,15 @@ public sealed class RunStore(NpgsqlDataSource db, IOptions<FlowRunnerOptions> op
         }
 
         await using (var payload = new NpgsqlCommand(
-            "INSERT INTO run_payload (run_id, method, headers, query, content_type, body) VALUES ($1, $2, $3, $4, $5, $6)", connection, tx))
+            "INSERT INTO run_payload (run_id, method, headers, query, content_type, body, body_blob) VALUES ($1, $2, $3, $4, $5, $6, $7)", connection, tx))
         {
             payload.Parameters.Add(new() { Value = id });
             payload.Parameters.Add(new() { Value = run.Method });
             payload.Parameters.Add(new() { Value = run.Headers.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
             payload.Parameters.Add(new() { Value = run.Query.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
             payload.Parameters.Add(new() { Value = (object?)run.ContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            payload.Parameters.Add(new() { Value = run.Body });
+            payload.Parameters.Add(new() { Value = bodyBlob is null ? run.Body : [] });
+            payload.Parameters.Add(new() { Value = (object?)bodyBlob ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             await payload.ExecuteNonQueryAsync(ct);
         }
 
@@ -87,9 +98,21 @@ public sealed class RunStore(NpgsqlDataSource db, IOptions<FlowRunnerOptions> op
             "UPDATE flow_run SET status = 'PAUSED', resume_at = $3, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND status = 'RUNNING' AND lease_owner = $2",
             ct, runId, owner, resumeAt) == 1;
 
-    /// <summary>PAUSED → QUEUED once the resume time has come.</summary>
+    /// <summary>
+    /// PAUSED → QUEUED once the resume time has come. The flow timeout counts execution, not waiting: the next claim
+    /// starts a fresh one.
+    /// </summary>
     public async Task<bool> ResumeAsync(Guid runId, CancellationToken ct) =>
-        await ExecuteAsync("UPDATE flow_run SET status = 'QUEUED', enqueued_at = now() WHERE id = $1 AND status = 'PAUSED' AND resume_at <= now()", ct, runId) == 1;
+        await ExecuteAsync("UPDATE flow_run SET status = 'QUEUED', enqueued_at = now(), timeout_at = NULL WHERE id = $1 AND status = 'PAUSED' AND resume_at <= now()", ct, runId) == 1;
+
+    /// <summary>PAUSED → QUEUED now (its waitpoint was completed); the run's sync flag, or null when it was not paused.</summary>
+    public async Task<bool?> WakeAsync(Guid runId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE flow_run SET status = 'QUEUED', enqueued_at = now(), timeout_at = NULL WHERE id = $1 AND status = 'PAUSED' RETURNING sync");
+        command.Parameters.Add(new() { Value = runId });
+        return await command.ExecuteScalarAsync(ct) as bool?;
+    }
 
     /// <summary>RUNNING → QUEUED by a worker giving a run back (shutdown) without a terminal status.</summary>
     public async Task<bool> ReleaseAsync(Guid runId, string owner, CancellationToken ct) =>
@@ -120,22 +143,35 @@ public sealed class RunStore(NpgsqlDataSource db, IOptions<FlowRunnerOptions> op
     public async Task SetResponseAsync(Guid runId, JsonNode response, CancellationToken ct) =>
         await ExecuteAsync("UPDATE flow_run SET response = $2 WHERE id = $1 AND response IS NULL", ct, runId, Jsonb(response));
 
-    public async Task LogStepAsync(Guid runId, string step, int attempt, string status, DateTimeOffset started, JsonNode? input, JsonNode? output, JsonNode? error, CancellationToken ct) =>
+    /// <summary>One attempt of a step; an output over <c>Blobs:InlineOutputBytes</c> goes to a blob the row names.</summary>
+    public async Task LogStepAsync(Guid runId, string step, int attempt, string status, DateTimeOffset started, JsonNode? input, JsonNode? output, JsonNode? error, CancellationToken ct)
+    {
+        var (inline, blob) = await blobs.OffloadAsync($"runs/{runId}/steps/{step}/{attempt}.json", output, blobs.Limits.InlineOutputBytes, ct);
         await ExecuteAsync(
-            "INSERT INTO step_run (run_id, step_name, attempt, status, started_at, finished_at, input, output, error) VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8) " +
-            "ON CONFLICT (run_id, step_name, attempt) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, output = excluded.output, error = excluded.error",
-            ct, runId, step, attempt, status, started, Jsonb(input), Jsonb(output), Jsonb(error));
+            "INSERT INTO step_run (run_id, step_name, attempt, status, started_at, finished_at, input, output, error, output_blob) VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9) " +
+            "ON CONFLICT (run_id, step_name, attempt) DO UPDATE SET status = excluded.status, finished_at = excluded.finished_at, output = excluded.output, " +
+            "error = excluded.error, output_blob = excluded.output_blob",
+            ct, runId, step, attempt, status, started, Jsonb(input), Jsonb(inline), Jsonb(error), (object?)blob ?? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+    }
 
     /// <summary>Outputs of the steps a run has finished (succeeded, or failed and continued past): replay skips them.</summary>
     public async Task<Dictionary<string, JsonNode?>> CompletedStepsAsync(Guid runId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT step_name, output::text FROM step_run WHERE run_id = $1 AND status IN ('SUCCEEDED', 'CONTINUED')");
+        await using var command = db.CreateCommand("SELECT step_name, output::text, output_blob FROM step_run WHERE run_id = $1 AND status IN ('SUCCEEDED', 'CONTINUED')");
         command.Parameters.Add(new() { Value = runId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var steps = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(ct))
+        var rows = new List<(string Name, JsonNode? Inline, string? Blob)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            steps[reader.GetString(0)] = reader.IsDBNull(1) ? null : JsonNode.Parse(reader.GetString(1));
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : JsonNode.Parse(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+        }
+
+        var steps = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var (name, inline, blob) in rows)
+        {
+            steps[name] = await blobs.LoadAsync(inline, blob, ct);
         }
 
         return steps;

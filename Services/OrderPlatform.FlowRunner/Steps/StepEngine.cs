@@ -18,25 +18,37 @@ public sealed class RunContext(Guid runId, JsonObject state, IReadOnlyDictionary
     public IReadOnlyDictionary<string, JsonNode?> Completed { get; } = completed;
 
     public Func<JsonObject, Task> Respond { get; } = respond;
+
+    /// <summary>The connections the flow names, decrypted (also under <c>connections</c> in <see cref="State"/>).</summary>
+    public Connections.RunConnections Connections { get; init; } = OrderPlatform.FlowRunner.Connections.RunConnections.None;
+
+    /// <summary>Applied to everything the run logs or answers.</summary>
+    public Connections.SecretScrubber Scrubber { get; init; } = OrderPlatform.FlowRunner.Connections.SecretScrubber.None;
 }
 
-/// <summary>A delay long enough to pause the run (release the worker) rather than wait in process.</summary>
-public sealed class PauseRequested(string step, DateTimeOffset resumeAt) : Exception($"Paused until {resumeAt:O}.")
+/// <summary>
+/// The run pauses (releasing the worker) until <see cref="ResumeAt"/> at the latest: a long delay, which is done by then
+/// (<see cref="Completes"/>), or a waitpoint, whose step runs again on resume to pick up the request or fail.
+/// </summary>
+public sealed class PauseRequested(string step, DateTimeOffset resumeAt, bool completes = true) : Exception($"Paused until {resumeAt:O}.")
 {
     public string Step { get; } = step;
 
     public DateTimeOffset ResumeAt { get; } = resumeAt;
+
+    public bool Completes { get; } = completes;
 }
 
 /// <summary>
 /// Executes steps in order with the per-step policy (retry with 2^n·base backoff up to 4 attempts for retryable
 /// failures, continue-on-failure) and logs each attempt to <c>step_run</c> before moving on.
 /// </summary>
-public sealed class StepEngine(HttpStepRunner http, CodeRunner code, RunStore runs, IOptions<FlowRunnerOptions> options)
+public sealed class StepEngine(HttpStepRunner http, CodeRunner code, RunStore runs, Waitpoints.WaitpointStore waitpoints, IOptions<FlowRunnerOptions> options)
 {
     private const int MaxAttempts = 4;
     private static readonly TimeSpan InlineDelayLimit = TimeSpan.FromSeconds(5);
     private static readonly string[] SecretHeaders = ["authorization", "cookie", "x-api-key", "proxy-authorization"];
+    private const string Secret = Flows.FlowValidator.ConnectionsRoot;
 
     public async Task RunListAsync(IEnumerable<Step> steps, RunContext run, string prefix, CancellationToken ct)
     {
@@ -58,15 +70,17 @@ public sealed class StepEngine(HttpStepRunner http, CodeRunner code, RunStore ru
         for (var attempt = 1; ; attempt++)
         {
             var started = DateTimeOffset.UtcNow;
-            var input = LoggedInput(step, run.State);
+            var input = run.Scrubber.Scrub(LoggedInput(step, run.State));
             try
             {
+                CheckConnections(step, run.Connections);
                 var output = await ExecuteAsync(step, logName, run, topLevel, ct);
-                await runs.LogStepAsync(run.RunId, logName, attempt, StepStatus.Succeeded, started, input, output, null, CancellationToken.None);
+                await runs.LogStepAsync(run.RunId, logName, attempt, StepStatus.Succeeded, started, input, run.Scrubber.Scrub(output), null, CancellationToken.None);
                 return output;
             }
-            catch (StepFailure failure)
+            catch (StepFailure raw)
             {
+                var failure = new StepFailure(raw.Type, run.Scrubber.Scrub(raw.Message), raw.Retryable, raw.RunStatus);
                 var error = new JsonObject { ["type"] = failure.Type, ["message"] = failure.Message, ["runStatus"] = failure.RunStatus };
                 var retry = step.RetryOnFailure && failure.Retryable && attempt < MaxAttempts;
                 var last = !retry && step.ContinueOnFailure;
@@ -117,8 +131,12 @@ public sealed class StepEngine(HttpStepRunner http, CodeRunner code, RunStore ru
                     ["headers"] = Template.Resolve(s.Headers is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(s.Headers), state),
                     ["body"] = Template.Resolve(s.Body, state),
                 };
-                await run.Respond(response);
+                await run.Respond((JsonObject)run.Scrubber.Scrub(response)!);
                 return response;
+            case WaitForWebhookStep s:
+                return topLevel
+                    ? await waitpoints.EnterAsync(run.RunId, s, ct)
+                    : throw new StepFailure("WAITPOINT_NESTED", $"wait-for-webhook '{s.Name}' must be a top-level step.");
             default:
                 throw new StepFailure("UNKNOWN_STEP", $"Step type {step.GetType().Name} has no executor.");
         }
@@ -180,7 +198,23 @@ public sealed class StepEngine(HttpStepRunner http, CodeRunner code, RunStore ru
         }
     }
 
-    // What the step log shows as input: resolved values, secrets in headers redacted, long values cut at 2 KB.
+    private static void CheckConnections(Step step, Connections.RunConnections connections)
+    {
+        foreach (var name in Connections.ConnectionReferences.Of(step))
+        {
+            if (connections.Unreadable.Contains(name))
+            {
+                throw new StepFailure("CONNECTION_UNREADABLE", $"Connection '{name}' does not decrypt with the current FlowRunner:Connections:Key; put it again.");
+            }
+
+            if (!connections.Values.ContainsKey(name))
+            {
+                throw new StepFailure("CONNECTION_NOT_FOUND", $"Connection '{name}' does not exist; create it with PUT /api/v1/connections/{name}.");
+            }
+        }
+    }
+
+    // What the step log shows as input: resolved values, connections and secret headers redacted, long values cut at 2 KB.
     private static JsonNode? LoggedInput(Step step, JsonObject state)
     {
         JsonNode? input = step switch
@@ -188,12 +222,12 @@ public sealed class StepEngine(HttpStepRunner http, CodeRunner code, RunStore ru
             HttpStep s => new JsonObject
             {
                 ["method"] = s.Method,
-                ["url"] = Template.ResolveText(s.Url, state),
+                ["url"] = Template.ResolveText(s.Url, state, Secret),
                 ["headers"] = new JsonObject((s.Headers ?? []).Select(h => KeyValuePair.Create(h.Key,
-                    (JsonNode?)(SecretHeaders.Contains(h.Key.ToLowerInvariant()) ? "**REDACTED**" : Template.ResolveText(h.Value, state))))),
-                ["body"] = Template.Resolve(s.Body, state),
+                    (JsonNode?)(SecretHeaders.Contains(h.Key.ToLowerInvariant()) ? Template.Redacted : Template.ResolveText(h.Value, state, Secret))))),
+                ["body"] = Template.Resolve(s.Body, state, Secret),
             },
-            CodeStep s => Template.Resolve(s.Input, state),
+            CodeStep s => Template.Resolve(s.Input, state, Secret),
             _ => null,
         };
         var text = input?.ToJsonString();

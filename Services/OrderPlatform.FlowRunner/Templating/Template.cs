@@ -22,26 +22,36 @@ public static class Template
 
     private sealed record Token(string Root, IReadOnlyList<object> Path) : Part;
 
-    /// <summary>The roots every template in <paramref name="value"/> refers to; throws on a broken template.</summary>
-    public static IEnumerable<string> Roots(JsonNode? value) => Strings(value).SelectMany(s => Parse(s).OfType<Token>().Select(t => t.Root));
+    /// <summary>What a token resolving to a redacted root shows instead of its value.</summary>
+    public const string Redacted = "**REDACTED**";
 
-    /// <summary>A copy of <paramref name="value"/> with every template resolved against <paramref name="state"/>.</summary>
-    public static JsonNode? Resolve(JsonNode? value, JsonObject state) => value switch
+    /// <summary>The roots every template in <paramref name="value"/> refers to; throws on a broken template.</summary>
+    public static IEnumerable<string> Roots(JsonNode? value) => References(value).Select(r => r.Root);
+
+    /// <summary>Each token's root and first member (<c>connections.crm</c> → ("connections", "crm")); throws on a broken template.</summary>
+    public static IEnumerable<(string Root, string? Member)> References(JsonNode? value) =>
+        Strings(value).SelectMany(s => Parse(s).OfType<Token>().Select(t => (t.Root, t.Path.Count > 0 ? t.Path[0] as string : null)));
+
+    /// <summary>
+    /// A copy of <paramref name="value"/> with every template resolved against <paramref name="state"/>; tokens under the
+    /// root <paramref name="redact"/> become <see cref="Redacted"/> (what step logs show for connections).
+    /// </summary>
+    public static JsonNode? Resolve(JsonNode? value, JsonObject state, string? redact = null) => value switch
     {
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value, state)))),
-        JsonArray a => new JsonArray([.. a.Select(i => Resolve(i, state))]),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => ResolveString(v.GetValue<string>(), state),
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value, state, redact)))),
+        JsonArray a => new JsonArray([.. a.Select(i => Resolve(i, state, redact))]),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => ResolveString(v.GetValue<string>(), state, redact),
         _ => value?.DeepClone(),
     };
 
-    public static string ResolveText(string text, JsonObject state) => ResolveString(text, state) switch
+    public static string ResolveText(string text, JsonObject state, string? redact = null) => ResolveString(text, state, redact) switch
     {
         null => "",
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         var node => node.ToJsonString(),
     };
 
-    private static JsonNode? ResolveString(string text, JsonObject state)
+    private static JsonNode? ResolveString(string text, JsonObject state, string? redact)
     {
         if (!text.Contains("{{", StringComparison.Ordinal))
         {
@@ -51,7 +61,7 @@ public static class Template
         var parts = Parse(text);
         if (parts is [Token lone])
         {
-            return Lookup(lone, state)?.DeepClone();
+            return Lookup(lone, state, redact)?.DeepClone();
         }
 
         var builder = new StringBuilder();
@@ -60,7 +70,7 @@ public static class Template
             builder.Append(part switch
             {
                 Literal l => l.Text,
-                Token t => Lookup(t, state) switch
+                Token t => Lookup(t, state, redact) switch
                 {
                     null => "",
                     JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
@@ -73,8 +83,13 @@ public static class Template
         return JsonValue.Create(builder.ToString());
     }
 
-    private static JsonNode? Lookup(Token token, JsonObject state)
+    private static JsonNode? Lookup(Token token, JsonObject state, string? redact)
     {
+        if (token.Root == redact)
+        {
+            return JsonValue.Create(Redacted);
+        }
+
         var node = state[token.Root];
         foreach (var segment in token.Path)
         {

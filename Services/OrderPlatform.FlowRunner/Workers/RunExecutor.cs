@@ -15,7 +15,7 @@ namespace OrderPlatform.FlowRunner.Workers;
 /// </summary>
 public sealed class RunExecutor(
     RunStore runs, RunQueries queries, FlowStore flows, RunQueue queue, RunSignals signals, StepEngine engine,
-    IOptions<FlowRunnerOptions> options, ILogger<RunExecutor> logger)
+    Connections.ConnectionStore connections, Waitpoints.WaitpointStore waitpoints, IOptions<FlowRunnerOptions> options, ILogger<RunExecutor> logger)
 {
     private readonly ConcurrentDictionary<Guid, (FlowDefinition Definition, long Expires)> _definitions = new();
 
@@ -47,9 +47,8 @@ public sealed class RunExecutor(
 
         var definition = await DefinitionAsync(run.VersionId, stopping);
         var timeout = definition.Settings.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : options.Value.FlowTimeout;
-        var limit = definition.Settings.Concurrency;
-        var flowId = run.FlowId;
-        if (limit is { } l && !await queue.TryAcquireSlotAsync(flowId, entry.RunId, l, DateTimeOffset.UtcNow + timeout + TimeSpan.FromMinutes(1)))
+        var slots = await SlotsAsync(entry.RunId, run.FlowId, definition, stopping);
+        if (slots.Count > 0 && !await queue.TryAcquireSlotsAsync(slots, entry.RunId, DateTimeOffset.UtcNow + timeout + TimeSpan.FromMinutes(1)))
         {
             // Throttled: back on the delayed set with a growing wait (50 ms, 100 ms, ... capped at 5 s).
             var wait = TimeSpan.FromMilliseconds(Math.Min(5000, 50 * Math.Pow(2, Math.Min(entry.Throttles, 10))));
@@ -69,11 +68,29 @@ public sealed class RunExecutor(
         }
         finally
         {
-            if (limit is not null)
+            if (slots.Count > 0)
             {
-                await queue.ReleaseSlotAsync(flowId, entry.RunId);
+                await queue.ReleaseSlotsAsync(slots.Select(s => s.Set), entry.RunId);
             }
         }
+    }
+
+    // The flow's own limit, and its concurrency key's: the key is the template resolved against this run's trigger.
+    private async Task<List<(string Set, int Limit)>> SlotsAsync(Guid runId, Guid flowId, FlowDefinition definition, CancellationToken ct)
+    {
+        var slots = new List<(string Set, int Limit)>();
+        if (definition.Settings.Concurrency is { } limit)
+        {
+            slots.Add((queue.FlowSlots(flowId), limit));
+        }
+
+        if (definition.Settings.ConcurrencyKey is { } key)
+        {
+            var state = new JsonObject { ["trigger"] = await queries.TriggerAsync(runId, ct) };
+            slots.Add((queue.KeySlots(flowId, Templating.Template.ResolveText(key.Value, state)), key.Limit));
+        }
+
+        return slots;
     }
 
     private async Task ExecuteAsync(ClaimedRun run, FlowDefinition definition, TimeSpan timeout, CancellationToken stopping)
@@ -87,24 +104,13 @@ public sealed class RunExecutor(
         var heartbeat = HeartbeatAsync(run.Id, runCts, lost, heartbeatStop.Token);
         try
         {
-            var state = new JsonObject { ["trigger"] = await queries.TriggerAsync(run.Id, stopping) };
-            var completed = await runs.CompletedStepsAsync(run.Id, stopping);
-            var context = new RunContext(run.Id, state, completed, async response =>
-            {
-                await runs.SetResponseAsync(run.Id, response, CancellationToken.None);
-                await signals.PublishDoneAsync(run.Id);
-            });
+            var context = await ContextAsync(run, definition, stopping);
             await engine.RunListAsync(definition.Steps, context, "", runCts.Token);
             await FinishAsync(run, RunStatus.Succeeded, null, null);
         }
         catch (PauseRequested pause)
         {
-            await runs.LogStepAsync(run.Id, pause.Step, 1, StepStatus.Succeeded, DateTimeOffset.UtcNow, null,
-                new JsonObject { ["resumeAt"] = pause.ResumeAt.ToString("O") }, null, CancellationToken.None);
-            if (await runs.PauseAsync(run.Id, Owner, pause.ResumeAt, CancellationToken.None))
-            {
-                await queue.DelayAsync(run.Id, run.Sync ? RunQueue.SyncLane : RunQueue.AsyncLane, pause.ResumeAt);
-            }
+            await PauseAsync(run, pause);
         }
         catch (StepFailedException failed)
         {
@@ -141,6 +147,47 @@ public sealed class RunExecutor(
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
+        }
+    }
+
+    // What templates resolve against (the trigger, resume URLs, the connections the flow names) and the replay log.
+    private async Task<RunContext> ContextAsync(ClaimedRun run, FlowDefinition definition, CancellationToken ct)
+    {
+        var secrets = await connections.LoadAsync(Connections.ConnectionReferences.Of(definition), ct);
+        var state = new JsonObject
+        {
+            ["trigger"] = await queries.TriggerAsync(run.Id, ct),
+            [Flows.FlowValidator.WaitpointsRoot] = waitpoints.UrlsFor(run.Id, definition),
+            [Flows.FlowValidator.ConnectionsRoot] = secrets.Values,
+        };
+        var completed = await runs.CompletedStepsAsync(run.Id, ct);
+        return new RunContext(run.Id, state, completed, async response =>
+        {
+            await runs.SetResponseAsync(run.Id, response, CancellationToken.None);
+            await signals.PublishDoneAsync(run.Id);
+        })
+        { Connections = secrets, Scrubber = new Connections.SecretScrubber(secrets.Values) };
+    }
+
+    // A delay is done once paused (logged SUCCEEDED, replay skips it); a waitpoint is WAITING and runs again on resume.
+    private async Task PauseAsync(ClaimedRun run, PauseRequested pause)
+    {
+        var output = pause.Completes
+            ? new JsonObject { ["resumeAt"] = pause.ResumeAt.ToString("O") }
+            : new JsonObject { ["waitingUntil"] = pause.ResumeAt.ToString("O"), ["resumeUrl"] = waitpoints.ResumeUrl(run.Id, pause.Step) };
+        await runs.LogStepAsync(run.Id, pause.Step, 1, pause.Completes ? StepStatus.Succeeded : StepStatus.Waiting, DateTimeOffset.UtcNow, null,
+            output, null, CancellationToken.None);
+        if (!await runs.PauseAsync(run.Id, Owner, pause.ResumeAt, CancellationToken.None))
+        {
+            return;
+        }
+
+        await queue.DelayAsync(run.Id, run.Sync ? RunQueue.SyncLane : RunQueue.AsyncLane, pause.ResumeAt);
+        // A resume that landed between the step's check and the pause saw the run RUNNING and left waking it to us.
+        if (!pause.Completes && await waitpoints.IsCompletedAsync(run.Id, pause.Step, CancellationToken.None)
+            && await runs.WakeAsync(run.Id, CancellationToken.None) is { } sync)
+        {
+            await queue.EnqueueAsync(run.Id, sync);
         }
     }
 
