@@ -11,9 +11,11 @@ namespace OrderPlatform.FlowRunner.Tests;
 
 /// <summary>
 /// The real FlowRunner on Kestrel (a loopback port) over the shared Postgres and Redis, with its own database and queue
-/// prefix, short leases and retry backoffs; <paramref name="extra"/> overrides settings.
+/// prefix, short leases and retry backoffs; <paramref name="extra"/> overrides settings, <paramref name="services"/> adds
+/// to the host's services (an in-memory trace exporter).
 /// </summary>
-public sealed class FlowRunnerHost(string database, string redis, IDictionary<string, string?>? extra = null) : WebApplicationFactory<FlowRunnerOptions>
+public sealed class FlowRunnerHost(string database, string redis, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<FlowRunnerOptions>
 {
     public const string Key = "flowrunner-test-key-do-not-log-51c2";
     private readonly Lock _gate = new();
@@ -21,9 +23,9 @@ public sealed class FlowRunnerHost(string database, string redis, IDictionary<st
 
     public string Database { get; } = database;
 
-    public static async Task<FlowRunnerHost> StartAsync(Infrastructure infrastructure, IDictionary<string, string?>? extra = null)
+    public static async Task<FlowRunnerHost> StartAsync(Infrastructure infrastructure, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
-        var host = new FlowRunnerHost(await infrastructure.CreateDatabaseAsync(), infrastructure.Redis, extra);
+        var host = new FlowRunnerHost(await infrastructure.CreateDatabaseAsync(), infrastructure.Redis, extra, services);
         host.EnsureListening();
         return host;
     }
@@ -131,5 +133,9 @@ public sealed class FlowRunnerHost(string database, string redis, IDictionary<st
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
     }
 }

@@ -5,6 +5,7 @@ using OrderPlatform.FlowRunner.Flows;
 using OrderPlatform.FlowRunner.Queue;
 using OrderPlatform.FlowRunner.Runs;
 using OrderPlatform.FlowRunner.Steps;
+using OrderPlatform.FlowRunner.Tracing;
 
 namespace OrderPlatform.FlowRunner.Workers;
 
@@ -23,6 +24,8 @@ public sealed class RunExecutor(
 
     public async Task ProcessAsync(QueueEntry entry, CancellationToken stopping)
     {
+        // Under the span that queued the run (the webhook request), so one trace runs from ingress through every step.
+        using var span = RunTracing.StartRun(entry.RunId, entry.Lane, entry.TraceParent);
         var peek = await runs.PeekAsync(entry.RunId, stopping);
         if (peek is { Status: RunStatus.Paused } paused && !await runs.ResumeAsync(entry.RunId, stopping))
         {
