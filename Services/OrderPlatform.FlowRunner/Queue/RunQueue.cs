@@ -83,7 +83,7 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
     {
         foreach (var lane in Lanes)
         {
-            var entries = await Db.StreamReadGroupAsync(LaneKey(lane), Group, consumer, StreamPosition.NewMessages, count: 1).ConfigureAwait(false);
+            var entries = await WithGroupsAsync(() => Db.StreamReadGroupAsync(LaneKey(lane), Group, consumer, StreamPosition.NewMessages, count: 1)).ConfigureAwait(false);
             if (entries.Length > 0)
             {
                 return ToEntry(lane, entries[0]);
@@ -102,7 +102,7 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
         var reclaimed = new List<(QueueEntry, long)>();
         foreach (var lane in Lanes)
         {
-            var result = await Db.StreamAutoClaimAsync(LaneKey(lane), Group, consumer, (long)minIdle.TotalMilliseconds, "0-0", 50).ConfigureAwait(false);
+            var result = await WithGroupsAsync(() => Db.StreamAutoClaimAsync(LaneKey(lane), Group, consumer, (long)minIdle.TotalMilliseconds, "0-0", 50)).ConfigureAwait(false);
             foreach (var entry in result.ClaimedEntries)
             {
                 var pending = await Db.StreamPendingMessagesAsync(LaneKey(lane), Group, 1, consumer, entry.Id, entry.Id).ConfigureAwait(false);
@@ -164,6 +164,21 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
         await Db.StreamLengthAsync(LaneKey(AsyncLane)).ConfigureAwait(false),
         await Db.SortedSetLengthAsync($"{Prefix}:delayed").ConfigureAwait(false),
         await Db.StreamLengthAsync(DeadLetterStream).ConfigureAwait(false));
+
+    // A Redis that came back empty (restarted without persistence) has streams again as soon as anything is queued, but no
+    // consumer group: recreate the groups and go on. What the restart lost, the reaper queues again from Postgres.
+    private async Task<T> WithGroupsAsync<T>(Func<Task<T>> command)
+    {
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            await EnsureGroupsAsync().ConfigureAwait(false);
+            return await command().ConfigureAwait(false);
+        }
+    }
 
     private string LaneKey(string lane) => $"{Prefix}:lane:{lane}";
 

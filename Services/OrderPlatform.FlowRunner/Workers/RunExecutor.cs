@@ -62,7 +62,7 @@ public sealed class RunExecutor(
         }
 
         var claimed = await runs.ClaimAsync(entry.RunId, Owner, timeout, stopping);
-        await queue.AckAsync(entry);
+        await AckClaimedAsync(entry);
         try
         {
             if (claimed is not null)
@@ -144,6 +144,20 @@ public sealed class RunExecutor(
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
+        }
+    }
+
+    // Once the run is ours in Postgres the entry has done its job: an ack Redis refuses (it is restarting) must not
+    // strand a RUNNING run until its lease lapses; the entry left pending is reclaimed later and acked as not QUEUED.
+    private async Task AckClaimedAsync(QueueEntry entry)
+    {
+        try
+        {
+            await queue.AckAsync(entry);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            logger.LogWarning("Ack of run {RunId} failed ({Error}); running it anyway.", entry.RunId, e.GetType().Name);
         }
     }
 
