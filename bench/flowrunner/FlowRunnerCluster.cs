@@ -88,7 +88,7 @@ public sealed class FlowRunnerCluster : IAsyncDisposable
     private void Start(string name, int port, Dictionary<string, string?> settings, int workerConcurrency)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrderPlatform.FlowRunner.dll");
-        var start = new ProcessStartInfo(Binaries.DotnetHost(), [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Binaries.DotnetHost(), [dll]);
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;
@@ -96,18 +96,7 @@ public sealed class FlowRunnerCluster : IAsyncDisposable
 
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["FlowRunner__WorkerConcurrency"] = workerConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"FlowRunner {name} did not start.");
-        _processes.Add(process);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                Console.Error.WriteLine($"[{name}] {e.Data}");
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _processes.Add(BenchProcesses.StartForwardingErrors(start, $"FlowRunner {name}"));
     }
 
     private static async Task WaitHealthyAsync(Uri uri)
