@@ -87,8 +87,10 @@ public sealed class FlowBench(FlowRunnerCluster cluster, NpgsqlDataSource db)
         });
         var succeeded = await WaitSucceededAsync(flowId, runs);
         var seconds = clock.Elapsed.TotalSeconds;
-        var rows = await db.CreateCommand($"SELECT count(*) FROM flow_run WHERE flow_id = '{flowId}'").ExecuteScalarAsync();
-        if ((long)rows! != runs)
+        await using var count = db.CreateCommand("SELECT count(*) FROM flow_run WHERE flow_id = $1");
+        count.Parameters.Add(new() { Value = flowId });
+        var rows = (long)(await count.ExecuteScalarAsync())!;
+        if (rows != runs)
         {
             throw new InvalidOperationException($"{runs} webhooks accepted but {rows} runs stored");
         }
