@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OrderPlatform.FlowRunner;
 using OrderPlatform.FlowRunner.Auth;
 using OrderPlatform.FlowRunner.Data;
@@ -55,6 +56,7 @@ internal static class Extensions
         services.AddSingleton<OrderPlatform.FlowRunner.Metrics.QueueMetrics>();
         services.AddHostedService(sp => sp.GetRequiredService<OrderPlatform.FlowRunner.Metrics.QueueMetrics>());
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderPlatform.FlowRunner.Metrics.QueueMetrics.MeterName));
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OrderPlatform.FlowRunner.Tracing.RunTracing.SourceName));
         services.AddSingleton<Reaper>();
         services.AddHostedService(sp => sp.GetRequiredService<Reaper>());
 

@@ -12,9 +12,11 @@ namespace OrderPlatform.FlowRunner.Tests;
 /// <summary>
 /// The real FlowRunner on Kestrel (a loopback port) over the shared Postgres, Redis and Azurite, with its own database,
 /// queue prefix and blob container (named after the database, so a second host on the same database shares it), short
-/// leases and retry backoffs; <paramref name="extra"/> overrides settings. Everything it logs is kept in <see cref="Logs"/>.
+/// leases and retry backoffs; <paramref name="extra"/> overrides settings, <paramref name="services"/> adds to the host's
+/// services (an in-memory trace exporter). Everything it logs is kept in <see cref="Logs"/>.
 /// </summary>
-public sealed class FlowRunnerHost(string database, string redis, IDictionary<string, string?>? extra = null) : LoopbackFactory<FlowRunnerOptions>
+public sealed class FlowRunnerHost(string database, string redis, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+    : LoopbackFactory<FlowRunnerOptions>
 {
     public const string Key = "flowrunner-test-key-do-not-log-51c2";
     public const string SecretsKey = "flowrunner-test-secrets-key-0123456789-abcdef";
@@ -28,9 +30,9 @@ public sealed class FlowRunnerHost(string database, string redis, IDictionary<st
     /// <summary>The blob container of the hosts on <paramref name="database"/>.</summary>
     public static string ContainerFor(string database) => new NpgsqlConnectionStringBuilder(database).Database!.Replace('_', '-');
 
-    public static async Task<FlowRunnerHost> StartAsync(Infrastructure infrastructure, IDictionary<string, string?>? extra = null)
+    public static async Task<FlowRunnerHost> StartAsync(Infrastructure infrastructure, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
-        var host = new FlowRunnerHost(await infrastructure.CreateDatabaseAsync(), infrastructure.Redis, extra);
+        var host = new FlowRunnerHost(await infrastructure.CreateDatabaseAsync(), infrastructure.Redis, extra, services);
         host.EnsureListening();
         return host;
     }
@@ -135,5 +137,9 @@ public sealed class FlowRunnerHost(string database, string redis, IDictionary<st
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(new CapturingLoggerProvider(Logs)));
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
     }
 }

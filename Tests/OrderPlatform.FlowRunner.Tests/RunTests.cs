@@ -27,8 +27,10 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
     [Fact]
     public async Task ABurstOfWebhooksGivesExactlyThatManyRunsAllCompleted()
     {
-        // 1,000 keeps this suite within its CI budget on 2 shared cores; bench/ is the place for the 10,000 figure.
-        const int count = 1000;
+        // FLOWRUNNER_BURST sets the count; bench/flowrunner checks the 10,000 (exactly 10,000 runs, all
+        // SUCCEEDED) in every run. 10,000 here took ~95 s on 2 shared cores (load average ~30), past this suite's
+        // share of CI, so the default is 1,000.
+        var count = int.TryParse(Environment.GetEnvironmentVariable("FLOWRUNNER_BURST"), out var setting) && setting > 0 ? setting : 1000;
         var flowId = await _host.CreateFlowAsync(Flow(Code("echo", "return { n: input.n };", new JsonObject { ["n"] = "{{trigger.body.n}}" })));
         using var client = _host.Anonymous();
         var accepted = 0;
@@ -43,7 +45,7 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
         Assert.Equal(count, await _host.ScalarAsync($"SELECT count(*) FROM flow_run WHERE flow_id = '{flowId}'"));
         await Infrastructure.EventuallyAsync(
             async () => await _host.ScalarAsync($"SELECT count(*) FROM flow_run WHERE flow_id = '{flowId}' AND status = 'SUCCEEDED'") == count,
-            () => "every run to succeed", 60);
+            () => "every run to succeed", Math.Max(60, count / 50));
         Assert.Equal(count, await _host.ScalarAsync($"SELECT count(DISTINCT (s.output->>'n')) FROM step_run s JOIN flow_run r ON r.id = s.run_id WHERE r.flow_id = '{flowId}'"));
     }
 

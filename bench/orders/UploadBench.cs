@@ -173,7 +173,7 @@ internal static class UploadBench
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var dll = Path.GetFullPath(Path.Combine(here.FullName, "..", "..", "..", "..", "..", "Services", name, "bin", here.Parent!.Name, here.Name, $"{name}.dll"));
-        var start = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet", [dll]);
         start.Environment["ASPNETCORE_URLS"] = urls;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings)
@@ -181,17 +181,7 @@ internal static class UploadBench
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                Console.Error.WriteLine($"[{name}] {e.Data}");
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = OrderPlatform.Bench.BenchProcesses.StartForwardingErrors(start, name);
         return new ServiceProcess(process);
     }
 

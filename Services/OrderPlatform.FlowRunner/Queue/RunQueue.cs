@@ -1,15 +1,20 @@
 using Microsoft.Extensions.Options;
+using OrderPlatform.FlowRunner.Tracing;
 using StackExchange.Redis;
 
 namespace OrderPlatform.FlowRunner.Queue;
 
-/// <summary>A delivered queue entry: the lane (stream) it came from, its stream id, and the run it names.</summary>
-public sealed record QueueEntry(string Lane, RedisValue EntryId, Guid RunId, int Throttles);
+/// <summary>
+/// A delivered queue entry: the lane (stream) it came from, its stream id, the run it names, and the W3C traceparent of
+/// the span that queued it (null when none was active).
+/// </summary>
+public sealed record QueueEntry(string Lane, RedisValue EntryId, Guid RunId, int Throttles, string? TraceParent = null);
 
 /// <summary>
 /// The work queue: one Redis stream per priority lane (<c>sync</c> read before <c>async</c>) with one consumer group,
 /// a delayed ZSET (retry-at, throttled and paused runs) moved into the lanes by a Lua script, per-flow and per-key slot ZSETs, and
-/// a dead-letter stream. Only run ids travel; Postgres holds the runs. Every command is non-blocking (no XREADGROUP
+/// a dead-letter stream. Only run ids (and the trace context of whoever queued them) travel; Postgres holds the runs.
+/// Every command is non-blocking (no XREADGROUP
 /// BLOCK on the shared multiplexer): idle workers poll with a backoff that a Pub/Sub wake cuts short.
 /// </summary>
 public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOptions> options)
@@ -19,12 +24,14 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
     private const string Group = "workers";
     private static readonly string[] Lanes = [SyncLane, AsyncLane];
 
-    // Due members "lane|runId|throttles" go to their lane's stream; atomic, so movers on every replica never double-move.
+    // Due members "lane|runId|throttles[|traceparent]" go to their lane's stream; atomic, so movers on every replica never
+    // double-move.
     private static readonly LuaScript MoveDue = LuaScript.Prepare(
         "local due = redis.call('ZRANGEBYSCORE', @delayed, '-inf', @now, 'LIMIT', 0, 500) " +
         "for _, member in ipairs(due) do " +
-        "  local lane, run, throttles = string.match(member, '([^|]+)|([^|]+)|([^|]+)') " +
-        "  redis.call('XADD', @prefix .. ':lane:' .. lane, '*', 'run', run, 'throttles', throttles) " +
+        "  local lane, run, throttles, tp = string.match(member, '([^|]+)|([^|]+)|([^|]+)|?([^|]*)') " +
+        "  if tp == '' then redis.call('XADD', @prefix .. ':lane:' .. lane, '*', 'run', run, 'throttles', throttles) " +
+        "  else redis.call('XADD', @prefix .. ':lane:' .. lane, '*', 'run', run, 'throttles', throttles, 'tp', tp) end " +
         "  redis.call('ZREM', @delayed, member) " +
         "end return #due");
 
@@ -61,21 +68,26 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
         }
     }
 
+    /// <summary>Adds the run to its lane with the current span's trace context, so the worker's spans join the caller's trace.</summary>
     public async Task EnqueueAsync(Guid runId, bool sync)
     {
-        await Db.StreamAddAsync(LaneKey(sync ? SyncLane : AsyncLane), [new("run", runId.ToString()), new("throttles", 0)]).ConfigureAwait(false);
+        NameValueEntry[] fields = RunTracing.CurrentTraceParent() is { } tp
+            ? [new("run", runId.ToString()), new("throttles", 0), new("tp", tp)]
+            : [new("run", runId.ToString()), new("throttles", 0)];
+        await Db.StreamAddAsync(LaneKey(sync ? SyncLane : AsyncLane), fields).ConfigureAwait(false);
         await Db.PublishAsync(WakeChannel, "1", CommandFlags.FireAndForget).ConfigureAwait(false);
     }
 
     public Task DelayAsync(Guid runId, string lane, DateTimeOffset due, int throttles = 0) =>
-        Db.SortedSetAddAsync($"{Prefix}:delayed", $"{lane}|{runId}|{throttles}", due.ToUnixTimeMilliseconds());
+        Db.SortedSetAddAsync($"{Prefix}:delayed",
+            RunTracing.CurrentTraceParent() is { } tp ? $"{lane}|{runId}|{throttles}|{tp}" : $"{lane}|{runId}|{throttles}", due.ToUnixTimeMilliseconds());
 
     /// <summary>The next new entry, sync lane first; null when both lanes are empty.</summary>
     public async Task<QueueEntry?> ReadAsync(string consumer)
     {
         foreach (var lane in Lanes)
         {
-            var entries = await Db.StreamReadGroupAsync(LaneKey(lane), Group, consumer, StreamPosition.NewMessages, count: 1).ConfigureAwait(false);
+            var entries = await WithGroupsAsync(() => Db.StreamReadGroupAsync(LaneKey(lane), Group, consumer, StreamPosition.NewMessages, count: 1)).ConfigureAwait(false);
             if (entries.Length > 0)
             {
                 return ToEntry(lane, entries[0]);
@@ -94,7 +106,7 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
         var reclaimed = new List<(QueueEntry, long)>();
         foreach (var lane in Lanes)
         {
-            var result = await Db.StreamAutoClaimAsync(LaneKey(lane), Group, consumer, (long)minIdle.TotalMilliseconds, "0-0", 50).ConfigureAwait(false);
+            var result = await WithGroupsAsync(() => Db.StreamAutoClaimAsync(LaneKey(lane), Group, consumer, (long)minIdle.TotalMilliseconds, "0-0", 50)).ConfigureAwait(false);
             foreach (var entry in result.ClaimedEntries)
             {
                 var pending = await Db.StreamPendingMessagesAsync(LaneKey(lane), Group, 1, consumer, entry.Id, entry.Id).ConfigureAwait(false);
@@ -105,11 +117,16 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
         return reclaimed;
     }
 
-    /// <summary>Acknowledged and deleted, so a lane's length is what waits or is in flight.</summary>
+    /// <summary>
+    /// Acknowledged and deleted, so a lane's length is what waits or is in flight. Both commands go out together
+    /// (pipelined on the one connection, still in order): one round trip instead of two.
+    /// </summary>
     public async Task AckAsync(QueueEntry entry)
     {
-        await Db.StreamAcknowledgeAsync(LaneKey(entry.Lane), Group, entry.EntryId).ConfigureAwait(false);
-        await Db.StreamDeleteAsync(LaneKey(entry.Lane), [entry.EntryId]).ConfigureAwait(false);
+        var db = Db;
+        var ack = db.StreamAcknowledgeAsync(LaneKey(entry.Lane), Group, entry.EntryId);
+        var delete = db.StreamDeleteAsync(LaneKey(entry.Lane), [entry.EntryId]);
+        await Task.WhenAll(ack, delete).ConfigureAwait(false);
     }
 
     public async Task DeadLetterAsync(QueueEntry entry, string reason)
@@ -166,10 +183,25 @@ public sealed class RunQueue(IConnectionMultiplexer redis, IOptions<FlowRunnerOp
         await Db.SortedSetLengthAsync($"{Prefix}:delayed").ConfigureAwait(false),
         await Db.StreamLengthAsync(DeadLetterStream).ConfigureAwait(false));
 
+    // A Redis that came back empty (restarted without persistence) has streams again as soon as anything is queued, but no
+    // consumer group: recreate the groups and go on. What the restart lost, the reaper queues again from Postgres.
+    private async Task<T> WithGroupsAsync<T>(Func<Task<T>> command)
+    {
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            await EnsureGroupsAsync().ConfigureAwait(false);
+            return await command().ConfigureAwait(false);
+        }
+    }
+
     private string LaneKey(string lane) => $"{Prefix}:lane:{lane}";
 
     private string SlotsKey(Guid flowId) => $"{Prefix}:slots:{flowId}";
 
     private static QueueEntry ToEntry(string lane, StreamEntry entry) =>
-        new(lane, entry.Id, Guid.Parse((string)entry["run"]!), entry["throttles"].TryParse(out int t) ? t : 0);
+        new(lane, entry.Id, Guid.Parse((string)entry["run"]!), entry["throttles"].TryParse(out int t) ? t : 0, (string?)entry["tp"]);
 }

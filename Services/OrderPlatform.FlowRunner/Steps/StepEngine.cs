@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrderPlatform.FlowRunner.Flows;
 using OrderPlatform.FlowRunner.Runs;
 using OrderPlatform.FlowRunner.Templating;
+using OrderPlatform.FlowRunner.Tracing;
 
 namespace OrderPlatform.FlowRunner.Steps;
 
@@ -67,8 +68,10 @@ public sealed class StepEngine(HttpStepRunner http, CodeRunner code, RunStore ru
 
     private async Task<JsonNode?> RunWithPolicyAsync(Step step, string logName, RunContext run, bool topLevel, CancellationToken ct)
     {
+        using var span = RunTracing.StartStep(logName, step.GetType().Name.Replace("Step", "", StringComparison.Ordinal).ToLowerInvariant());
         for (var attempt = 1; ; attempt++)
         {
+            span?.SetTag("flowrunner.step.attempts", attempt);
             var started = DateTimeOffset.UtcNow;
             var input = run.Scrubber.Scrub(LoggedInput(step, run.State));
             try
@@ -84,6 +87,11 @@ public sealed class StepEngine(HttpStepRunner http, CodeRunner code, RunStore ru
                 var error = new JsonObject { ["type"] = failure.Type, ["message"] = failure.Message, ["runStatus"] = failure.RunStatus };
                 var retry = step.RetryOnFailure && failure.Retryable && attempt < MaxAttempts;
                 var last = !retry && step.ContinueOnFailure;
+                if (!retry)
+                {
+                    RunTracing.Failed(span, failure.Type, failure.Message);
+                }
+
                 await runs.LogStepAsync(run.RunId, logName, attempt, last ? StepStatus.Continued : StepStatus.Failed, started, input, null, error, CancellationToken.None);
                 if (retry)
                 {

@@ -5,6 +5,7 @@ using OrderPlatform.FlowRunner.Flows;
 using OrderPlatform.FlowRunner.Queue;
 using OrderPlatform.FlowRunner.Runs;
 using OrderPlatform.FlowRunner.Steps;
+using OrderPlatform.FlowRunner.Tracing;
 
 namespace OrderPlatform.FlowRunner.Workers;
 
@@ -23,6 +24,8 @@ public sealed class RunExecutor(
 
     public async Task ProcessAsync(QueueEntry entry, CancellationToken stopping)
     {
+        // Under the span that queued the run (the webhook request), so one trace runs from ingress through every step.
+        using var span = RunTracing.StartRun(entry.RunId, entry.Lane, entry.TraceParent);
         var peek = await runs.PeekAsync(entry.RunId, stopping);
         if (peek is { Status: RunStatus.Paused } paused && !await runs.ResumeAsync(entry.RunId, stopping))
         {
@@ -58,7 +61,7 @@ public sealed class RunExecutor(
         }
 
         var claimed = await runs.ClaimAsync(entry.RunId, Owner, timeout, stopping);
-        await queue.AckAsync(entry);
+        await AckClaimedAsync(entry);
         try
         {
             if (claimed is not null)
@@ -188,6 +191,20 @@ public sealed class RunExecutor(
             && await runs.WakeAsync(run.Id, CancellationToken.None) is { } sync)
         {
             await queue.EnqueueAsync(run.Id, sync);
+        }
+    }
+
+    // Once the run is ours in Postgres the entry has done its job: an ack Redis refuses (it is restarting) must not
+    // strand a RUNNING run until its lease lapses; the entry left pending is reclaimed later and acked as not QUEUED.
+    private async Task AckClaimedAsync(QueueEntry entry)
+    {
+        try
+        {
+            await queue.AckAsync(entry);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            logger.LogWarning("Ack of run {RunId} failed ({Error}); running it anyway.", entry.RunId, e.GetType().Name);
         }
     }
 

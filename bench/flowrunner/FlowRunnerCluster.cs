@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting.LocalProcesses;
+
+namespace OrderPlatform.Bench.FlowRunner;
+
+/// <summary>
+/// The real FlowRunner as separate processes over one database and queue prefix: one <b>app</b> replica that takes
+/// the HTTP traffic and runs no workers (<c>WorkerConcurrency=0</c>), and <c>workers</c> replicas that only execute runs,
+/// activepieces' "1 app + 2 workers" shape. All are killed with the cluster.
+/// </summary>
+public sealed class FlowRunnerCluster : IAsyncDisposable
+{
+    public const string Key = "bench-flowrunner-key-not-a-secret";
+    private readonly List<Process> _processes = [];
+
+    private FlowRunnerCluster(Uri app) => App = app;
+
+    public Uri App { get; }
+
+    public static async Task<FlowRunnerCluster> StartAsync(string database, string redis, int workers, int workerConcurrency)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__flowsdb"] = database,
+            ["ConnectionStrings__redis"] = redis,
+            ["FlowRunner__Keys__0"] = Key,
+            ["FlowRunner__PermitsPerMinute"] = "100000",
+            ["FlowRunner__QueuePrefix"] = $"bench-flow-{Guid.NewGuid():N}"[..20],
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        var appPort = FreePort();
+        var cluster = new FlowRunnerCluster(new Uri($"http://127.0.0.1:{appPort}"));
+        try
+        {
+            // The app first, so one process applies the migrations before the workers start polling.
+            cluster.Start("app", appPort, settings, 0);
+            await WaitHealthyAsync(cluster.App);
+            var workerUris = new List<Uri>();
+            for (var i = 0; i < workers; i++)
+            {
+                var port = FreePort();
+                cluster.Start($"worker-{i + 1}", port, settings, workerConcurrency);
+                workerUris.Add(new Uri($"http://127.0.0.1:{port}"));
+            }
+
+            foreach (var uri in workerUris)
+            {
+                await WaitHealthyAsync(uri);
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HttpClient Client(bool withKey)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = App, Timeout = TimeSpan.FromSeconds(60) };
+        if (withKey)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            process.Dispose();
+        }
+    }
+
+    private void Start(string name, int port, Dictionary<string, string?> settings, int workerConcurrency)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "OrderPlatform.FlowRunner.dll");
+        var start = new ProcessStartInfo(Binaries.DotnetHost(), [dll]);
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["FlowRunner__WorkerConcurrency"] = workerConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _processes.Add(BenchProcesses.StartForwardingErrors(start, $"FlowRunner {name}"));
+    }
+
+    private static async Task WaitHealthyAsync(Uri uri)
+    {
+        using var client = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The FlowRunner at {uri} did not become healthy within 2 minutes.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
