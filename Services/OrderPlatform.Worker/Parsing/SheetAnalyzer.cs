@@ -9,6 +9,9 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
     private const int HeaderScanRows = 300;
     private const int HeaderRowsPerIsland = 30;
 
+    /// <summary>Rows under a blank header cell looked at for values (<see cref="HasValuesBelow"/>).</summary>
+    private const int BlankHeaderRows = 3;
+
     [GeneratedRegex(@"^[A-Z0-9][A-Z0-9\-./ ]{2,30}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CodePattern();
 
@@ -113,7 +116,8 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
 
     private TableCandidate? HeaderAt(RawSheet sheet, int row)
     {
-        var width = sheet.Rows[row]?.Length ?? 0;
+        // As wide as the rows under it too: a column of values may stand under a blank header cell at the edge.
+        var width = Enumerable.Range(row, Math.Min(BlankHeaderRows + 1, sheet.Rows.Count - row)).Max(r => sheet.Rows[r]?.Length ?? 0);
         var single = Enumerable.Range(0, width).Select(c => CellText(sheet.Get(row, c))).ToArray();
         var (singleValid, singleScore) = Evaluate(single);
         string[]? combined = null;
@@ -140,12 +144,12 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         var matched = Enumerable.Range(0, headers.Length).Where(c => synonyms.MatchColumn(headers[c]).Field is not null).ToList();
         var first = matched.Min();
         var last = matched.Max();
-        while (first > 0 && headers[first - 1].Length > 0)
+        while (first > 0 && (headers[first - 1].Length > 0 || HasValuesBelow(sheet, row, first - 1)))
         {
             first--;
         }
 
-        while (last + 1 < headers.Length && headers[last + 1].Length > 0)
+        while (last + 1 < headers.Length && (headers[last + 1].Length > 0 || HasValuesBelow(sheet, row, last + 1)))
         {
             last++;
         }
@@ -187,6 +191,20 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         var texts = Enumerable.Range(0, Math.Max(width, sheet.Rows[row]?.Length ?? 0))
             .Select(c => sheet.Get(row, c)).Where(c => c is not null).ToList();
         return texts.Count > 0 && texts.All(c => c!.Value.Kind == RawKind.Text && !(c.Value.Text ?? "").Contains(':'));
+    }
+
+    /// <summary>Values in the first rows under a header cell, which then belongs to the table even when blank.</summary>
+    private static bool HasValuesBelow(RawSheet sheet, int header, int column)
+    {
+        for (var r = header + 1; r <= Math.Min(header + BlankHeaderRows, sheet.Rows.Count - 1); r++)
+        {
+            if (sheet.Get(r, column) is { } cell && (cell.Kind != RawKind.Text || !string.IsNullOrWhiteSpace(cell.Text)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasNumbers(RawSheet sheet, int row) => sheet.Rows[row] is { } cells && cells.Any(c => c is { Kind: RawKind.Number });

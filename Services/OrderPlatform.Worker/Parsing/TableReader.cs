@@ -14,11 +14,18 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         var width = table.LastColumn - table.FirstColumn + 1;
         var fields = AssignFields(table.Headers);
         var fieldColumn = FieldColumns(fields);
+        var contentCode = ContentCode(sheet, table, fields);
 
         // A repeated header repeats the sub-header text exactly (page breaks in exports), so compare raw text.
         var headerTexts = table.Headers.Select(h => h.Contains(" / ", StringComparison.Ordinal) ? h[(h.LastIndexOf(" / ", StringComparison.Ordinal) + 3)..] : h).ToArray();
         // Only the order's own fields make a header usable for R8; a recognised "Betrag" alone does not.
         var headerless = table.HeaderRow < 0 || !fieldColumn.Keys.Any(OrderFields.Columns.Contains);
+        if (contentCode >= 0)
+        {
+            // Rows with a code are lines even when their description starts like a total ("Totaal reiniger 500 ml").
+            fieldColumn[OrderFields.Code] = contentCode;
+        }
+
         var kept = new List<int>();
         var skipped = new List<int>();
         for (var r = table.FirstDataRow; r < table.EndRow; r++)
@@ -59,7 +66,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             }
 
             columns.Add(new ParsedColumn(c, CellReferences.ColumnLetter(c), table.Headers[i], fields[i].Field,
-                fields[i].Score, separator, ambiguous));
+                fields[i].Score, separator, ambiguous, i == contentCode ? OrderFields.Code : null));
         }
 
         var dateQuestionAsked = false;
@@ -86,6 +93,21 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         var metadata = MetadataReader.Read(sheet, metadataEnd, synonyms, options.DateOrder);
         return new ParsedSheet(workbook.Format, sheet.Name, table.Basis, table.HeaderRow >= 0 ? table.HeaderRow + 1 : null,
             columns, rows, metadata, skipped, warnings, questions);
+    }
+
+    /// <summary>The article-number column by its values when no header names one (issue 14), or -1.</summary>
+    private static int ContentCode(RawSheet sheet, TableCandidate table, (string? Field, double Score)[] fields)
+    {
+        if (fields.Any(f => f.Field == OrderFields.Code))
+        {
+            return -1;
+        }
+
+        var rows = Enumerable.Range(table.FirstDataRow, table.EndRow - table.FirstDataRow)
+            .Where(r => sheet.Rows[r] is not null).Take(CodeColumns.SampleRows).ToList();
+        return CodeColumns.Best(Enumerable.Range(0, fields.Length).Where(i => fields[i].Field is null).Select(i =>
+            (i, (IReadOnlyCollection<CodeProbe>)[.. rows.Select(r => CodeColumns.Probe(sheet.Get(r, table.FirstColumn + i))).Where(p => p.Text.Length > 0)])),
+            CodeColumns.ParserThreshold);
     }
 
     private static Dictionary<string, int> FieldColumns((string? Field, double Score)[] fields) =>
