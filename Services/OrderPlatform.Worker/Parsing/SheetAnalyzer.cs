@@ -24,10 +24,27 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         _ => "",
     };
 
-    public static bool IsCodeLike(string text) => text.Length <= 32 && CodePattern().IsMatch(text)
-        && text.Count(ch => ch == ' ') <= 1 && text.Any(char.IsDigit);
+    // Cheap conditions first, the pattern last: every cell of every candidate table passes here.
+    public static bool IsCodeLike(string text) => text.Length is >= 3 and <= 32 && text.AsSpan().Count(' ') <= 1
+        && text.AsSpan().ContainsAnyInRange('0', '9') && CodePattern().IsMatch(text);
 
-    public static bool IsLongText(string text) => text.Length >= 12 && text.Count(ch => ch == ' ') >= 1 && text.Any(char.IsLetter);
+    public static bool IsLongText(string text)
+    {
+        if (text.Length < 12 || !text.Contains(' ', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var ch in text)
+        {
+            if (char.IsLetter(ch))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Copies each merged range's top-left value into the whole range (R6).</summary>
     public static void Unmerge(RawSheet sheet)
@@ -250,18 +267,43 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
                 .Where(c => IsMostlyWholeNumbers(sheet, c, table.FirstDataRow, table.EndRow)).ToHashSet();
         }
 
+        int[] quantities = [.. quantityColumns];
         var qualifying = 0;
         for (var r = table.FirstDataRow; r < table.EndRow; r++)
         {
-            var hasQuantity = quantityColumns.Any(c => PositiveNumber(sheet.Get(r, c)) is not null);
-            var hasItem = Enumerable.Range(table.FirstColumn, table.LastColumn - table.FirstColumn + 1)
-                .Where(c => !quantityColumns.Contains(c))
-                .Select(c => CellText(sheet.Get(r, c)))
-                .Any(t => IsCodeLike(t) || IsLongText(t));
-            qualifying += hasQuantity && hasItem ? 1 : 0;
+            sheet.Limits.ThrowIfCancelled();
+            qualifying += HasQuantity(sheet, r, quantities) && HasItem(sheet, r, table, quantityColumns) ? 1 : 0;
         }
 
         table.Qualifying = qualifying;
+    }
+
+    // Loops rather than LINQ: these run for every row of every candidate table.
+    private static bool HasQuantity(RawSheet sheet, int row, int[] columns)
+    {
+        foreach (var c in columns)
+        {
+            if (PositiveNumber(sheet.Get(row, c)) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasItem(RawSheet sheet, int row, TableCandidate table, HashSet<int> quantityColumns)
+    {
+        for (var c = table.FirstColumn; c <= table.LastColumn; c++)
+        {
+            if (!quantityColumns.Contains(c) && sheet.Get(row, c) is { } cell && CellText(cell) is { Length: > 0 } text
+                && (IsCodeLike(text) || IsLongText(text)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsMostlyWholeNumbers(RawSheet sheet, int column, int from, int to)

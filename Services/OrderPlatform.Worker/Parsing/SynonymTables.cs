@@ -75,7 +75,9 @@ public sealed partial class Synonyms
          "total ht", "total ttc", "sous total", "totaal", "subtotaal", "summa", "delsumma", "totalt", "totalsumma",
          "i alt", "sum i alt", "subtotale", "totale", "suma", "razem", "suma czesciowa", "podsuma", "carried forward"];
 
-    private static readonly string[] TotalFirstWords = [.. TotalKeywords.Select(k => k.Split(' ')[0]).Distinct()];
+    // Looked up by span, without allocating, for the first word of every text cell of a table.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> TotalFirstWords =
+        new HashSet<string>(TotalKeywords.Select(k => k.Split(' ')[0]), StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Totals of a part of the table: between sections, never its end.
     private static readonly HashSet<string> SubtotalKeywords =

@@ -130,18 +130,7 @@ public sealed partial class Synonyms
             || normalized.StartsWith(k + " ", StringComparison.Ordinal));
     }
 
-    private static bool StartsLikeTotal(ReadOnlySpan<char> word)
-    {
-        foreach (var first in TotalFirstWords)
-        {
-            if (word.Equals(first, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool StartsLikeTotal(ReadOnlySpan<char> word) => TotalFirstWords.Contains(word);
 
     /// <summary>
     /// The table's own total: a bare keyword ("TOTAL", "Summe", "Grand total"), perhaps with a short suffix such as a

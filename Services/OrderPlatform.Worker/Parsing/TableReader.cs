@@ -27,7 +27,9 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         }
 
         var kept = new List<int>();
+        var keptTexts = new List<string[]>();
         var skipped = new List<int>();
+        var noteKeys = NoteKeys(fieldColumn);
         for (var r = table.FirstDataRow; r < table.EndRow; r++)
         {
             sheet.Limits.ThrowIfCancelled();
@@ -36,14 +38,21 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
                 continue;
             }
 
-            var texts = Enumerable.Range(0, width).Select(i => SheetAnalyzer.CellText(sheet.Get(r, table.FirstColumn + i))).ToArray();
-            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, headerTexts, fieldColumn) || IsNote(texts, fieldColumn, headerless))
+            // Each cell's text once: the row tests below and the parsed cells share it.
+            var texts = new string[width];
+            for (var i = 0; i < width; i++)
+            {
+                texts[i] = SheetAnalyzer.CellText(sheet.Get(r, table.FirstColumn + i));
+            }
+
+            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, headerTexts, fieldColumn) || IsNote(texts, fieldColumn, noteKeys, headerless))
             {
                 skipped.Add(r + 1);
                 continue;
             }
 
             kept.Add(r);
+            keptTexts.Add(texts);
         }
 
         DerivedColumns.DemoteLineTotal(sheet, table, kept, fields);
@@ -71,13 +80,14 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
 
         var dateQuestionAsked = false;
         var rows = new List<ParsedRow>(kept.Count);
-        foreach (var r in kept)
+        var rowWarnings = new List<string>();
+        for (var k = 0; k < kept.Count; k++)
         {
-            var rowWarnings = new List<string>();
+            var r = kept[k];
             var cells = new ParsedCell[width];
             for (var i = 0; i < width; i++)
             {
-                cells[i] = ToCell(sheet.Get(r, table.FirstColumn + i), columns[i], r, rowWarnings, out var ambiguousDate);
+                cells[i] = ToCell(sheet.Get(r, table.FirstColumn + i), keptTexts[k][i], columns[i], r, rowWarnings, out var ambiguousDate);
                 if (ambiguousDate && !dateQuestionAsked)
                 {
                     dateQuestionAsked = true;
@@ -86,7 +96,8 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
                 }
             }
 
-            rows.Add(new ParsedRow(r + 1, cells, rowWarnings));
+            rows.Add(new ParsedRow(r + 1, cells, rowWarnings.Count == 0 ? [] : [.. rowWarnings]));
+            rowWarnings.Clear();
         }
 
         var metadataEnd = table.GroupRow >= 0 ? table.GroupRow : Math.Max(table.HeaderRow, 0);
@@ -139,7 +150,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         fieldColumn.Count >= 2 && fieldColumn.Values.Count(i => texts[i].Length > 0 && string.Equals(texts[i], headers[i].Trim(), StringComparison.OrdinalIgnoreCase)) >= 2;
 
     /// <summary>Notes and section titles: neither code nor quantity (R8); without a header, fewer than two cells.</summary>
-    private static bool IsNote(string[] texts, Dictionary<string, int> fieldColumn, bool headerless)
+    private static bool IsNote(string[] texts, Dictionary<string, int> fieldColumn, int[] keys, bool headerless)
     {
         if (headerless)
         {
@@ -151,13 +162,22 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             return true;
         }
 
-        var keys = new[] { OrderFields.Code, OrderFields.Ean, OrderFields.Quantity }.Where(fieldColumn.ContainsKey).ToList();
-        if (keys.Count == 0)
+        foreach (var key in keys)
         {
-            keys = [OrderFields.Description];
+            if (texts[key].Length > 0)
+            {
+                return false;
+            }
         }
 
-        return keys.Where(fieldColumn.ContainsKey).All(k => texts[fieldColumn[k]].Length == 0);
+        return true;
+    }
+
+    /// <summary>The columns of which a line has at least one: code, EAN or quantity, else the description.</summary>
+    private static int[] NoteKeys(Dictionary<string, int> fieldColumn)
+    {
+        int[] keys = [.. new[] { OrderFields.Code, OrderFields.Ean, OrderFields.Quantity }.Where(fieldColumn.ContainsKey).Select(k => fieldColumn[k])];
+        return keys.Length > 0 || !fieldColumn.TryGetValue(OrderFields.Description, out var description) ? keys : [description];
     }
 
     /// <summary>
@@ -189,7 +209,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         int dot = 0, comma = 0, ambiguous = 0;
         foreach (var r in rows)
         {
-            if (sheet.Get(r, column) is { Kind: RawKind.Text, Text: { } text } && !LooksLikeDate(text) && NumberText.Core(text) is { } core)
+            if (sheet.Get(r, column) is { Kind: RawKind.Text, Text: { } text } && NumberText.Core(text) is { } core && !LooksLikeDate(text))
             {
                 switch (NumberText.Evidence(core))
                 {
@@ -217,10 +237,11 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
 
     private static bool LooksLikeDate(string text) => DateText.Parse(text, "dmy", out _) is not null;
 
-    private ParsedCell ToCell(RawCell? raw, ParsedColumn column, int row, List<string> warnings, out bool ambiguousDate)
+    /// <summary><paramref name="text"/> is <see cref="SheetAnalyzer.CellText"/> of <paramref name="raw"/>, already made for the row tests.</summary>
+    private ParsedCell ToCell(RawCell? raw, string text, ParsedColumn column, int row, List<string> warnings, out bool ambiguousDate)
     {
         ambiguousDate = false;
-        var reference = CellReferences.Format(row, column.Index);
+        string Reference() => CellReferences.Format(row, column.Index);
         switch (raw)
         {
             case null:
@@ -228,29 +249,28 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             case { Kind: RawKind.Number } n:
                 if (Math.Abs(n.Number) >= 1e15 && n.Number == Math.Floor(n.Number))
                 {
-                    warnings.Add($"{reference} holds a number of 16 or more digits; Excel keeps only 15, so it may be cut. Format the column as text and send it again.");
+                    warnings.Add($"{Reference()} holds a number of 16 or more digits; Excel keeps only 15, so it may be cut. Format the column as text and send it again.");
                 }
 
-                return new ParsedCell(CellKind.Number, NumberText.FormatStored(n.Number), NumberText.ToDecimal(n.Number));
+                return new ParsedCell(CellKind.Number, text, NumberText.ToDecimal(n.Number));
             case { Kind: RawKind.Date } d:
                 var date = DateText.FromSerial(d.Number);
                 if (date is null)
                 {
-                    warnings.Add($"{reference} holds the date serial {d.Number}, which is not a real day (Excel's 29 Feb 1900).");
+                    warnings.Add($"{Reference()} holds the date serial {d.Number}, which is not a real day (Excel's 29 Feb 1900).");
                 }
 
                 return new ParsedCell(CellKind.Date, date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? NumberText.FormatStored(d.Number),
                     NumberText.ToDecimal(d.Number), date);
             case { Kind: RawKind.Error } e:
-                warnings.Add($"{reference} could not be read ({e.Text}).");
+                warnings.Add($"{Reference()} could not be read ({e.Text}).");
                 return new ParsedCell(CellKind.Error, e.Text ?? "");
             case { Kind: RawKind.MissingFormulaValue }:
-                warnings.Add($"{reference} is a formula without a stored result, so it could not be read.");
+                warnings.Add($"{Reference()} is a formula without a stored result, so it could not be read.");
                 return ParsedCell.Empty;
             case { Kind: RawKind.Boolean } b:
                 return new ParsedCell(CellKind.Boolean, b.Text ?? "");
             default:
-                var text = raw.Value.Text?.Trim() ?? "";
                 if (text.Length == 0)
                 {
                     return ParsedCell.Empty;
