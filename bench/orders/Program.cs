@@ -16,6 +16,12 @@ const int Lines = 10_000;
 System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
 const int Runs = 21;
 
+if (args is ["csv"])
+{
+    CsvBench.Run(Lines, Runs);
+    return;
+}
+
 var bytes = Generate(Lines);
 Console.WriteLine($"Workbook: {Lines:N0} lines, {bytes.Length / 1024.0:N0} KiB, {Runs} runs each after one warm-up");
 
