@@ -3,7 +3,7 @@ using OrderPlatform.Worker.Parsing;
 namespace OrderPlatform.Worker.Committee;
 
 /// <summary>
-/// Ignores the headers and looks at the values: EANs with a valid GS1 check digit, unique code-like strings, long
+/// Ignores the headers and looks at the values: EANs with a valid GS1 check digit, article numbers (<see cref="CodeColumns"/>), long
 /// multi-word text, whole positive numbers (quantities), fractional amounts (prices), unit words and dates.
 /// </summary>
 public sealed class ContentProfileMember : ICommitteeMember
@@ -32,11 +32,13 @@ public sealed class ContentProfileMember : ICommitteeMember
 
             var column = sheet.Columns[i].Index;
             scores.Add((OrderFields.Ean, column, profile.Ean >= 0.8 ? 0.95 * profile.Ean : 0));
-            scores.Add((OrderFields.Code, column, profile.Ean >= 0.8 ? 0 : profile.Code * profile.Unique * (profile.Numeric > 0.9 ? 0.3 : 0.9)));
+            scores.Add((OrderFields.Code, column, 0.9 * profile.Code));
             scores.Add((OrderFields.Description, column, 0.9 * profile.LongText));
             scores.Add((OrderFields.Unit, column, profile.Unit >= 0.6 ? 0.85 * profile.Unit : 0));
             // A running 1, 2, 3 … is a position column ("Pos."), never a quantity; a line total is neither.
-            if (sheet.Columns[i].SynonymField != OrderFields.LineTotal && profile.Numeric >= 0.8 && profile.Ean < 0.8 && profile.Positive >= 0.95 && !profile.Sequence)
+            // Unique, unround whole numbers of four or more digits are article numbers, not amounts.
+            if (sheet.Columns[i].SynonymField != OrderFields.LineTotal && profile.Numeric >= 0.8 && profile.Ean < 0.8 && profile.Positive >= 0.95
+                && !profile.Sequence && profile.Code < CodeColumns.ParserThreshold)
             {
                 scores.Add((OrderFields.Quantity, column, 0.85 * profile.Numeric * profile.Whole * (profile.Small ? 1 : 0.3)));
                 scores.Add((OrderFields.Price, column, 0.8 * profile.Numeric * (profile.Whole < 0.7 ? 1 : 0.4)));
@@ -62,7 +64,7 @@ public sealed class ContentProfileMember : ICommitteeMember
         return Task.FromResult<MemberProposal?>(columns.Count == 0 ? null : new MemberProposal(Name, columns, new Dictionary<string, ValueProposal>()));
     }
 
-    private sealed record ColumnProfile(double Ean, double Code, double Unique, double LongText, double Unit, double Numeric,
+    private sealed record ColumnProfile(double Ean, double Code, double LongText, double Unit, double Numeric,
         double Whole, double Positive, bool Small, bool Sequence);
 
     private static ColumnProfile? Profile(List<ParsedCell> cells)
@@ -76,8 +78,7 @@ public sealed class ContentProfileMember : ICommitteeMember
         var numbers = cells.Where(c => c.Number is not null && c.Date is null && c.Kind != CellKind.Date).Select(c => c.Number!.Value).ToList();
         return new ColumnProfile(
             Ean: Share(c => c.Text.Length >= 8 && Gs1.Normalize(c.Text) is not null),
-            Code: Share(c => SheetAnalyzer.IsCodeLike(c.Text)),
-            Unique: (double)cells.Select(c => c.Text).Distinct(StringComparer.OrdinalIgnoreCase).Count() / cells.Count,
+            Code: CodeColumns.Score([.. cells.Select(CodeColumns.Probe)]),
             LongText: Share(c => SheetAnalyzer.IsLongText(c.Text)),
             Unit: Share(c => UnitWords.Contains(TextNormalizer.Normalize(c.Text))),
             Numeric: (double)numbers.Count / cells.Count,

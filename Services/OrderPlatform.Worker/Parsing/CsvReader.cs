@@ -7,6 +7,9 @@ internal static class CsvReader
 {
     public const string SheetName = "csv";
 
+    /// <summary>The most characters an Excel cell holds (Microsoft KB 269370's 32,767), so no order field has more.</summary>
+    public const int MaxFieldCharacters = 32_767;
+
     private static readonly char[] Candidates = [';', ',', '\t'];
 
     static CsvReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
@@ -21,6 +24,18 @@ internal static class CsvReader
         var field = new StringBuilder();
         var quoted = false;
         var fieldWasQuoted = false;
+
+        void Append(char ch)
+        {
+            // Excel's own cell limit: past it the field is no order data, and the builder would grow with the file.
+            if (field.Length >= MaxFieldCharacters)
+            {
+                throw new SpreadsheetException(SpreadsheetError.TooComplex,
+                    $"Line {row + 1:N0} of the file holds a field of more than {MaxFieldCharacters:N0} characters, more than an Excel cell takes; it was not read.");
+            }
+
+            field.Append(ch);
+        }
 
         void EndField()
         {
@@ -42,7 +57,7 @@ internal static class CsvReader
             {
                 if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"')
                 {
-                    field.Append('"');
+                    Append('"');
                     i++;
                 }
                 else if (ch == '"')
@@ -51,7 +66,7 @@ internal static class CsvReader
                 }
                 else
                 {
-                    field.Append(ch);
+                    Append(ch);
                 }
             }
             else if (ch == '"' && field.Length == 0)
@@ -77,7 +92,7 @@ internal static class CsvReader
             }
             else
             {
-                field.Append(ch);
+                Append(ch);
             }
         }
 

@@ -34,7 +34,7 @@ internal static partial class DateText
     {
         ambiguous = false;
         var trimmed = text.Trim();
-        if (trimmed.Length is < 6 or > 30 || !char.IsAsciiDigit(trimmed[0]))
+        if (trimmed.Length is < 6 or > 30 || !char.IsAsciiDigit(trimmed[0]) || !HasDateShape(trimmed))
         {
             return null;
         }
@@ -68,6 +68,16 @@ internal static partial class DateText
 
         ambiguous = true;
         return null;
+    }
+
+    /// <summary>
+    /// What both patterns need where they need it: "yyyy-m" with a second '-' at 6 or 7, or a separator after one or two
+    /// digits. Codes like "4711-0032" are turned away without running the patterns (every text cell comes here).
+    /// </summary>
+    private static bool HasDateShape(string text)
+    {
+        var iso = text.Length >= 8 && text[4] == '-' && (text[6] == '-' || text[7] == '-');
+        return iso || text[1] is '.' or '/' or '-' || (char.IsAsciiDigit(text[1]) && text[2] is '.' or '/' or '-');
     }
 
     private static DateOnly? Make(string year, string month, string day)

@@ -30,8 +30,10 @@ public sealed record ParsedCell(
 }
 
 /// <summary>
-/// A table column: its header text (two-row headers joined as "group / sub"), the field the header synonyms suggest
-/// and the decimal separator chosen for its text numbers (null when it had none or stayed ambiguous).
+/// A table column: its header text (two-row headers joined as "group / sub"), the field the header synonyms suggest,
+/// the decimal separator chosen for its text numbers (null when it had none or stayed ambiguous), and the field its
+/// values suggest when no header names that field (<see cref="OrderFields.Code"/> for article numbers under a header no
+/// dictionary knows, or none at all).
 /// </summary>
 public sealed record ParsedColumn(
     int Index,
@@ -40,7 +42,8 @@ public sealed record ParsedColumn(
     string? SynonymField,
     double SynonymScore,
     char? DecimalSeparator,
-    bool DecimalAmbiguous);
+    bool DecimalAmbiguous,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContentField = null);
 
 /// <summary>A data row; <see cref="RowNumber"/> is the 1-based row in the file so every number can be traced.</summary>
 public sealed record ParsedRow(int RowNumber, IReadOnlyList<ParsedCell> Cells, IReadOnlyList<string> Warnings);

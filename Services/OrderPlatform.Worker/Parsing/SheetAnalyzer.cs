@@ -9,6 +9,9 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
     private const int HeaderScanRows = 300;
     private const int HeaderRowsPerIsland = 30;
 
+    /// <summary>Rows under a blank header cell looked at for values (<see cref="HasValuesBelow"/>).</summary>
+    private const int BlankHeaderRows = 3;
+
     [GeneratedRegex(@"^[A-Z0-9][A-Z0-9\-./ ]{2,30}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CodePattern();
 
@@ -21,10 +24,27 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         _ => "",
     };
 
-    public static bool IsCodeLike(string text) => text.Length <= 32 && CodePattern().IsMatch(text)
-        && text.Count(ch => ch == ' ') <= 1 && text.Any(char.IsDigit);
+    // Cheap conditions first, the pattern last: every cell of every candidate table passes here.
+    public static bool IsCodeLike(string text) => text.Length is >= 3 and <= 32 && text.AsSpan().Count(' ') <= 1
+        && text.AsSpan().ContainsAnyInRange('0', '9') && CodePattern().IsMatch(text);
 
-    public static bool IsLongText(string text) => text.Length >= 12 && text.Count(ch => ch == ' ') >= 1 && text.Any(char.IsLetter);
+    public static bool IsLongText(string text)
+    {
+        if (text.Length < 12 || !text.Contains(' ', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var ch in text)
+        {
+            if (char.IsLetter(ch))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Copies each merged range's top-left value into the whole range (R6).</summary>
     public static void Unmerge(RawSheet sheet)
@@ -113,7 +133,8 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
 
     private TableCandidate? HeaderAt(RawSheet sheet, int row)
     {
-        var width = sheet.Rows[row]?.Length ?? 0;
+        // As wide as the rows under it too: a column of values may stand under a blank header cell at the edge.
+        var width = Enumerable.Range(row, Math.Min(BlankHeaderRows + 1, sheet.Rows.Count - row)).Max(r => sheet.Rows[r]?.Length ?? 0);
         var single = Enumerable.Range(0, width).Select(c => CellText(sheet.Get(row, c))).ToArray();
         var (singleValid, singleScore) = Evaluate(single);
         string[]? combined = null;
@@ -140,12 +161,12 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         var matched = Enumerable.Range(0, headers.Length).Where(c => synonyms.MatchColumn(headers[c]).Field is not null).ToList();
         var first = matched.Min();
         var last = matched.Max();
-        while (first > 0 && headers[first - 1].Length > 0)
+        while (first > 0 && (headers[first - 1].Length > 0 || HasValuesBelow(sheet, row, first - 1)))
         {
             first--;
         }
 
-        while (last + 1 < headers.Length && headers[last + 1].Length > 0)
+        while (last + 1 < headers.Length && (headers[last + 1].Length > 0 || HasValuesBelow(sheet, row, last + 1)))
         {
             last++;
         }
@@ -187,6 +208,20 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
         var texts = Enumerable.Range(0, Math.Max(width, sheet.Rows[row]?.Length ?? 0))
             .Select(c => sheet.Get(row, c)).Where(c => c is not null).ToList();
         return texts.Count > 0 && texts.All(c => c!.Value.Kind == RawKind.Text && !(c.Value.Text ?? "").Contains(':'));
+    }
+
+    /// <summary>Values in the first rows under a header cell, which then belongs to the table even when blank.</summary>
+    private static bool HasValuesBelow(RawSheet sheet, int header, int column)
+    {
+        for (var r = header + 1; r <= Math.Min(header + BlankHeaderRows, sheet.Rows.Count - 1); r++)
+        {
+            if (sheet.Get(r, column) is { } cell && (cell.Kind != RawKind.Text || !string.IsNullOrWhiteSpace(cell.Text)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasNumbers(RawSheet sheet, int row) => sheet.Rows[row] is { } cells && cells.Any(c => c is { Kind: RawKind.Number });
@@ -232,18 +267,43 @@ internal sealed partial class SheetAnalyzer(Synonyms synonyms)
                 .Where(c => IsMostlyWholeNumbers(sheet, c, table.FirstDataRow, table.EndRow)).ToHashSet();
         }
 
+        int[] quantities = [.. quantityColumns];
         var qualifying = 0;
         for (var r = table.FirstDataRow; r < table.EndRow; r++)
         {
-            var hasQuantity = quantityColumns.Any(c => PositiveNumber(sheet.Get(r, c)) is not null);
-            var hasItem = Enumerable.Range(table.FirstColumn, table.LastColumn - table.FirstColumn + 1)
-                .Where(c => !quantityColumns.Contains(c))
-                .Select(c => CellText(sheet.Get(r, c)))
-                .Any(t => IsCodeLike(t) || IsLongText(t));
-            qualifying += hasQuantity && hasItem ? 1 : 0;
+            sheet.Limits.ThrowIfCancelled();
+            qualifying += HasQuantity(sheet, r, quantities) && HasItem(sheet, r, table, quantityColumns) ? 1 : 0;
         }
 
         table.Qualifying = qualifying;
+    }
+
+    // Loops rather than LINQ: these run for every row of every candidate table.
+    private static bool HasQuantity(RawSheet sheet, int row, int[] columns)
+    {
+        foreach (var c in columns)
+        {
+            if (PositiveNumber(sheet.Get(row, c)) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasItem(RawSheet sheet, int row, TableCandidate table, HashSet<int> quantityColumns)
+    {
+        for (var c = table.FirstColumn; c <= table.LastColumn; c++)
+        {
+            if (!quantityColumns.Contains(c) && sheet.Get(row, c) is { } cell && CellText(cell) is { Length: > 0 } text
+                && (IsCodeLike(text) || IsLongText(text)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsMostlyWholeNumbers(RawSheet sheet, int column, int from, int to)

@@ -53,7 +53,9 @@ public sealed class SpreadsheetParser(IOptions<ParserOptions> options)
 
         var workbook = FormatSniffer.Sniff(head, fileName) switch
         {
-            SniffedFormat.Zip => XlsxReader.Read(new MemoryStream(bytes, writable: false), limits),
+            // Writable, though nothing writes: over a read-only stream the Open XML SDK copies the whole package to a
+            // temporary file first (profiled: a temp file per parse), and it opens the package read-only either way.
+            SniffedFormat.Zip => XlsxReader.Read(new MemoryStream(bytes), limits),
             SniffedFormat.Ole when FormatSniffer.IsEncryptedOoxml(bytes) => throw new SpreadsheetException(SpreadsheetError.Encrypted,
                 "The workbook is password protected. Please remove the password and send it again."),
             SniffedFormat.Ole => XlsReader.Read(new MemoryStream(bytes, writable: false), limits),

@@ -15,7 +15,12 @@ public sealed partial class Synonyms
             "Product code", "Article", "Article number", "Code article", "Référence article", "Réf.",
             "Artikelnr", "Artnr", "Artikelcode", "Bestelnummer", "Productcode", "Produktnummer", "Produktnr",
             "Varenummer", "Varenr", "Varekode", "Codice", "Codice articolo", "Cod. art.", "Código",
-            "Código de artículo", "Referencia", "Indeks", "Kod", "Kod produktu", "Numer katalogowy", "Symbol"],
+            "Código de artículo", "Referencia", "Indeks", "Kod", "Kod produktu", "Numer katalogowy", "Symbol",
+            "Catalogue", "Catalog", "Catalogue number", "Catalog number", "Stock code", "Teilenummer", "Sachnummer",
+            "Katalognummer", "Productnummer", "Onderdeelnummer", "Numéro d'article", "Réf. article", "Code produit",
+            "Artikelkod", "Produktkod", "Vare nr.", "Artikkelnummer", "Artikkelnr", "Produktkode", "Cod. articolo",
+            "Codice prodotto", "Numero articolo", "Rif.", "Riferimento", "Cód. artículo", "Número de artículo",
+            "Código de producto", "Kod towaru", "Nr katalogowy", "Numer artykułu", "Indeks towaru", "Kod artykułu"],
         [OrderFields.Ean] = ["EAN", "GTIN", "Barcode", "UPC", "EAN-Code", "Code EAN", "Streckkod", "Stregkode", "Strekkode", "Kod EAN"],
         [OrderFields.Description] = [
             "Description", "Bezeichnung", "Artikelbezeichnung", "Désignation", "Libellé", "Product", "Name",
@@ -70,7 +75,9 @@ public sealed partial class Synonyms
          "total ht", "total ttc", "sous total", "totaal", "subtotaal", "summa", "delsumma", "totalt", "totalsumma",
          "i alt", "sum i alt", "subtotale", "totale", "suma", "razem", "suma czesciowa", "podsuma", "carried forward"];
 
-    private static readonly string[] TotalFirstWords = [.. TotalKeywords.Select(k => k.Split(' ')[0]).Distinct()];
+    // Looked up by span, without allocating, for the first word of every text cell of a table.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> TotalFirstWords =
+        new HashSet<string>(TotalKeywords.Select(k => k.Split(' ')[0]), StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Totals of a part of the table: between sections, never its end.
     private static readonly HashSet<string> SubtotalKeywords =

@@ -39,7 +39,7 @@ public sealed partial class Synonyms
     private readonly Lazy<System.Text.RegularExpressions.Regex> _poSentence = new(() => new(
         @"\b(" + string.Join('|', SentenceKeywords.Concat(MetadataKeys[OrderFields.PoNumber]).Where(k => k.Length > 2)
             .OrderByDescending(k => k.Length).Select(k => System.Text.RegularExpressions.Regex.Escape(k.TrimEnd('.'))))
-        + @")\.?\s*(?:(?:nr|no|n°|nº|#|number|nummer|numéro)\.?\s*)?[:#]?\s*([A-Z0-9][A-Z0-9\-/.]*\d[A-Z0-9\-/.]*)",
+        + @")\.?\s*(?:(?:nr|no|n°|nº|n(?=\.)|#|number|nummer|numéro|numero)\.?\s*)?[:#]?\s*([A-Z0-9][A-Z0-9\-/.]*\d[A-Z0-9\-/.]*)",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant));
 
     public Synonyms(IReadOnlyDictionary<string, string[]>? extra = null)
@@ -93,7 +93,7 @@ public sealed partial class Synonyms
     }
 
     /// <summary>
-    /// A PO number inside a sentence: a purchase-order keyword, optional number noise ("Nr.", "No.", "n°", "#", ":"),
+    /// A PO number inside a sentence: a purchase-order keyword, optional number noise ("Nr.", "No.", "n°", "n.", "#", ":"),
     /// then a token with a digit in it.
     /// </summary>
     public (string Keyword, string Value)? PoNumberInSentence(string text)
@@ -130,18 +130,7 @@ public sealed partial class Synonyms
             || normalized.StartsWith(k + " ", StringComparison.Ordinal));
     }
 
-    private static bool StartsLikeTotal(ReadOnlySpan<char> word)
-    {
-        foreach (var first in TotalFirstWords)
-        {
-            if (word.Equals(first, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool StartsLikeTotal(ReadOnlySpan<char> word) => TotalFirstWords.Contains(word);
 
     /// <summary>
     /// The table's own total: a bare keyword ("TOTAL", "Summe", "Grand total"), perhaps with a short suffix such as a

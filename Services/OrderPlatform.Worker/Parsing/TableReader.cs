@@ -14,13 +14,22 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         var width = table.LastColumn - table.FirstColumn + 1;
         var fields = AssignFields(table.Headers);
         var fieldColumn = FieldColumns(fields);
+        var contentCode = ContentCode(sheet, table, fields);
 
         // A repeated header repeats the sub-header text exactly (page breaks in exports), so compare raw text.
         var headerTexts = table.Headers.Select(h => h.Contains(" / ", StringComparison.Ordinal) ? h[(h.LastIndexOf(" / ", StringComparison.Ordinal) + 3)..] : h).ToArray();
         // Only the order's own fields make a header usable for R8; a recognised "Betrag" alone does not.
         var headerless = table.HeaderRow < 0 || !fieldColumn.Keys.Any(OrderFields.Columns.Contains);
+        if (contentCode >= 0)
+        {
+            // Rows with a code are lines even when their description starts like a total ("Totaal reiniger 500 ml").
+            fieldColumn[OrderFields.Code] = contentCode;
+        }
+
         var kept = new List<int>();
+        var keptTexts = new List<string[]>();
         var skipped = new List<int>();
+        var noteKeys = NoteKeys(fieldColumn);
         for (var r = table.FirstDataRow; r < table.EndRow; r++)
         {
             sheet.Limits.ThrowIfCancelled();
@@ -29,14 +38,21 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
                 continue;
             }
 
-            var texts = Enumerable.Range(0, width).Select(i => SheetAnalyzer.CellText(sheet.Get(r, table.FirstColumn + i))).ToArray();
-            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, headerTexts, fieldColumn) || IsNote(texts, fieldColumn, headerless))
+            // Each cell's text once: the row tests below and the parsed cells share it.
+            var texts = new string[width];
+            for (var i = 0; i < width; i++)
+            {
+                texts[i] = SheetAnalyzer.CellText(sheet.Get(r, table.FirstColumn + i));
+            }
+
+            if (IsTotalRow(texts, fieldColumn) || IsRepeatedHeader(texts, headerTexts, fieldColumn) || IsNote(texts, fieldColumn, noteKeys, headerless))
             {
                 skipped.Add(r + 1);
                 continue;
             }
 
             kept.Add(r);
+            keptTexts.Add(texts);
         }
 
         DerivedColumns.DemoteLineTotal(sheet, table, kept, fields);
@@ -59,18 +75,19 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             }
 
             columns.Add(new ParsedColumn(c, CellReferences.ColumnLetter(c), table.Headers[i], fields[i].Field,
-                fields[i].Score, separator, ambiguous));
+                fields[i].Score, separator, ambiguous, i == contentCode ? OrderFields.Code : null));
         }
 
         var dateQuestionAsked = false;
         var rows = new List<ParsedRow>(kept.Count);
-        foreach (var r in kept)
+        var rowWarnings = new List<string>();
+        for (var k = 0; k < kept.Count; k++)
         {
-            var rowWarnings = new List<string>();
+            var r = kept[k];
             var cells = new ParsedCell[width];
             for (var i = 0; i < width; i++)
             {
-                cells[i] = ToCell(sheet.Get(r, table.FirstColumn + i), columns[i], r, rowWarnings, out var ambiguousDate);
+                cells[i] = ToCell(sheet.Get(r, table.FirstColumn + i), keptTexts[k][i], columns[i], r, rowWarnings, out var ambiguousDate);
                 if (ambiguousDate && !dateQuestionAsked)
                 {
                     dateQuestionAsked = true;
@@ -79,13 +96,29 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
                 }
             }
 
-            rows.Add(new ParsedRow(r + 1, cells, rowWarnings));
+            rows.Add(new ParsedRow(r + 1, cells, rowWarnings.Count == 0 ? [] : [.. rowWarnings]));
+            rowWarnings.Clear();
         }
 
         var metadataEnd = table.GroupRow >= 0 ? table.GroupRow : Math.Max(table.HeaderRow, 0);
         var metadata = MetadataReader.Read(sheet, metadataEnd, synonyms, options.DateOrder);
         return new ParsedSheet(workbook.Format, sheet.Name, table.Basis, table.HeaderRow >= 0 ? table.HeaderRow + 1 : null,
             columns, rows, metadata, skipped, warnings, questions);
+    }
+
+    /// <summary>The article-number column by its values when no header names one (issue 14), or -1.</summary>
+    private static int ContentCode(RawSheet sheet, TableCandidate table, (string? Field, double Score)[] fields)
+    {
+        if (fields.Any(f => f.Field == OrderFields.Code))
+        {
+            return -1;
+        }
+
+        var rows = Enumerable.Range(table.FirstDataRow, table.EndRow - table.FirstDataRow)
+            .Where(r => sheet.Rows[r] is not null).Take(CodeColumns.SampleRows).ToList();
+        return CodeColumns.Best(Enumerable.Range(0, fields.Length).Where(i => fields[i].Field is null).Select(i =>
+            (i, (IReadOnlyCollection<CodeProbe>)[.. rows.Select(r => CodeColumns.Probe(sheet.Get(r, table.FirstColumn + i))).Where(p => p.Text.Length > 0)])),
+            CodeColumns.ParserThreshold);
     }
 
     private static Dictionary<string, int> FieldColumns((string? Field, double Score)[] fields) =>
@@ -117,7 +150,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         fieldColumn.Count >= 2 && fieldColumn.Values.Count(i => texts[i].Length > 0 && string.Equals(texts[i], headers[i].Trim(), StringComparison.OrdinalIgnoreCase)) >= 2;
 
     /// <summary>Notes and section titles: neither code nor quantity (R8); without a header, fewer than two cells.</summary>
-    private static bool IsNote(string[] texts, Dictionary<string, int> fieldColumn, bool headerless)
+    private static bool IsNote(string[] texts, Dictionary<string, int> fieldColumn, int[] keys, bool headerless)
     {
         if (headerless)
         {
@@ -129,13 +162,22 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             return true;
         }
 
-        var keys = new[] { OrderFields.Code, OrderFields.Ean, OrderFields.Quantity }.Where(fieldColumn.ContainsKey).ToList();
-        if (keys.Count == 0)
+        foreach (var key in keys)
         {
-            keys = [OrderFields.Description];
+            if (texts[key].Length > 0)
+            {
+                return false;
+            }
         }
 
-        return keys.Where(fieldColumn.ContainsKey).All(k => texts[fieldColumn[k]].Length == 0);
+        return true;
+    }
+
+    /// <summary>The columns of which a line has at least one: code, EAN or quantity, else the description.</summary>
+    private static int[] NoteKeys(Dictionary<string, int> fieldColumn)
+    {
+        int[] keys = [.. new[] { OrderFields.Code, OrderFields.Ean, OrderFields.Quantity }.Where(fieldColumn.ContainsKey).Select(k => fieldColumn[k])];
+        return keys.Length > 0 || !fieldColumn.TryGetValue(OrderFields.Description, out var description) ? keys : [description];
     }
 
     /// <summary>
@@ -167,7 +209,7 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
         int dot = 0, comma = 0, ambiguous = 0;
         foreach (var r in rows)
         {
-            if (sheet.Get(r, column) is { Kind: RawKind.Text, Text: { } text } && !LooksLikeDate(text) && NumberText.Core(text) is { } core)
+            if (sheet.Get(r, column) is { Kind: RawKind.Text, Text: { } text } && NumberText.Core(text) is { } core && !LooksLikeDate(text))
             {
                 switch (NumberText.Evidence(core))
                 {
@@ -195,10 +237,11 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
 
     private static bool LooksLikeDate(string text) => DateText.Parse(text, "dmy", out _) is not null;
 
-    private ParsedCell ToCell(RawCell? raw, ParsedColumn column, int row, List<string> warnings, out bool ambiguousDate)
+    /// <summary><paramref name="text"/> is <see cref="SheetAnalyzer.CellText"/> of <paramref name="raw"/>, already made for the row tests.</summary>
+    private ParsedCell ToCell(RawCell? raw, string text, ParsedColumn column, int row, List<string> warnings, out bool ambiguousDate)
     {
         ambiguousDate = false;
-        var reference = CellReferences.Format(row, column.Index);
+        string Reference() => CellReferences.Format(row, column.Index);
         switch (raw)
         {
             case null:
@@ -206,29 +249,28 @@ internal sealed class TableReader(Synonyms synonyms, ParserOptions options)
             case { Kind: RawKind.Number } n:
                 if (Math.Abs(n.Number) >= 1e15 && n.Number == Math.Floor(n.Number))
                 {
-                    warnings.Add($"{reference} holds a number of 16 or more digits; Excel keeps only 15, so it may be cut. Format the column as text and send it again.");
+                    warnings.Add($"{Reference()} holds a number of 16 or more digits; Excel keeps only 15, so it may be cut. Format the column as text and send it again.");
                 }
 
-                return new ParsedCell(CellKind.Number, NumberText.FormatStored(n.Number), NumberText.ToDecimal(n.Number));
+                return new ParsedCell(CellKind.Number, text, NumberText.ToDecimal(n.Number));
             case { Kind: RawKind.Date } d:
                 var date = DateText.FromSerial(d.Number);
                 if (date is null)
                 {
-                    warnings.Add($"{reference} holds the date serial {d.Number}, which is not a real day (Excel's 29 Feb 1900).");
+                    warnings.Add($"{Reference()} holds the date serial {d.Number}, which is not a real day (Excel's 29 Feb 1900).");
                 }
 
                 return new ParsedCell(CellKind.Date, date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? NumberText.FormatStored(d.Number),
                     NumberText.ToDecimal(d.Number), date);
             case { Kind: RawKind.Error } e:
-                warnings.Add($"{reference} could not be read ({e.Text}).");
+                warnings.Add($"{Reference()} could not be read ({e.Text}).");
                 return new ParsedCell(CellKind.Error, e.Text ?? "");
             case { Kind: RawKind.MissingFormulaValue }:
-                warnings.Add($"{reference} is a formula without a stored result, so it could not be read.");
+                warnings.Add($"{Reference()} is a formula without a stored result, so it could not be read.");
                 return ParsedCell.Empty;
             case { Kind: RawKind.Boolean } b:
                 return new ParsedCell(CellKind.Boolean, b.Text ?? "");
             default:
-                var text = raw.Value.Text?.Trim() ?? "";
                 if (text.Length == 0)
                 {
                     return ParsedCell.Empty;

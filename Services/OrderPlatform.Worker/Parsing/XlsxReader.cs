@@ -180,7 +180,8 @@ internal static class XlsxReader
 
         // Plain XmlReader over the part: the typed Open XML reader builds an object per element, which for a
         // 10,000-line order costs several times the parse itself.
-        using var stream = part.GetStream(FileMode.Open, FileAccess.Read);
+        // Buffered in large reads: the XML reader asks for a few KB at a time, each one a call into the inflater.
+        using var stream = new BufferedStream(part.GetStream(FileMode.Open, FileAccess.Read), 1 << 16);
         using var xml = XmlReader.Create(stream, XmlSettings(limits.Options));
         var currentRow = -1;
         var nextColumn = 0;

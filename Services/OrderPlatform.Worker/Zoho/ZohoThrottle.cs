@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 namespace OrderPlatform.Worker.Zoho;
 
 /// <summary>
-/// Client-side token bucket shared by every Zoho call in this process (spec §6): a sixth of the per-minute budget
-/// every ten seconds, and never more than that sixth saved up, so a burst cannot spend a whole minute's allowance.
+/// Client-side token bucket shared by every Zoho call in this process (spec §6): the per-minute budget given back one
+/// request at a time (every 750 ms at 80/min), and never more than a sixth of it saved up, so a burst cannot spend a
+/// whole minute's allowance. Giving back one at a time rather than a sixth every ten seconds keeps the same rate, but a
+/// case that finds the bucket empty waits for one token (under a second) instead of up to ten seconds (bench/orders:
+/// that wait was the 8.8 s p99 of back-to-back single cases).
 /// </summary>
 public sealed class ZohoThrottle : IDisposable
 {
@@ -17,8 +20,8 @@ public sealed class ZohoThrottle : IDisposable
         _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = step,
-            TokensPerPeriod = step,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1) / Math.Max(1, options.Value.RequestsPerMinute),
             QueueLimit = 10_000,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,

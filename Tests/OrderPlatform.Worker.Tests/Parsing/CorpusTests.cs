@@ -75,5 +75,20 @@ public sealed class CorpusTests
                 .Row(16, "GESAMTSUMME", null, null, null, null, new XFormula("F9+F14", 44.75));
             return book;
         },
+
+        // Article numbers stored as numbers under "Nr.", which no dictionary reads as a code, next to a running position.
+        ["de-numeric-article-numbers.xlsx"] = () =>
+        {
+            var book = new XlsxBuilder();
+            book.Sheet("Auftrag")
+                .Row(1, "Kunde", "Elektro Brandt KG").Row(2, "Bestellnr.", "EB-55107")
+                .Row(4, "Pos.", "Nr.", "Bezeichnung", "Menge", "Einzelpreis", "Gesamt")
+                .Row(5, 1, 100234, "Installationsrohr M20 grau", 50, 0.45, new XFormula("D5*E5", 22.5))
+                .Row(6, 2, 100517, "Abzweigdose AP 80x80", 12, 1.9, new XFormula("D6*E6", 22.8))
+                .Row(7, 3, 203344, "Wago Klemme 221-413", 100, 0.38, new XFormula("D7*E7", 38))
+                .Row(8, 4, 310022, "Kabelbinder 200 mm schwarz", 200, 0.02, new XFormula("D8*E8", 4))
+                .Row(10, "Summe", null, null, null, null, new XFormula("SUM(F5:F8)", 87.3));
+            return book;
+        },
     };
 }

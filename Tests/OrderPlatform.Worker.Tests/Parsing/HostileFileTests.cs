@@ -207,6 +207,17 @@ public sealed class HostileFileTests
     }
 
     [Fact]
+    public void ACsvFieldLongerThanAnExcelCellIsRefusedWhileItIsRead()
+    {
+        var csv = "SKU;Description;Qty\nAB-100;\"" + new string('x', 15_000_000) + "\";5\n";
+
+        var error = Refused(Encoding.UTF8.GetBytes(csv), "order.csv");
+
+        Assert.Equal(SpreadsheetError.TooComplex, error.Error);
+        Assert.Contains("Line 2 ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ACsvPaddedWithEmptyFieldsIsStillRead()
     {
         var padding = new string(';', 20_000);
