@@ -1,19 +1,19 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OrderPlatform.Orders.Tests;
+namespace OrderPlatform.Tests;
 
 /// <summary>
-/// The built Worker (<c>Services/OrderPlatform.Worker/bin/{configuration}/net10.0/OrderPlatform.Worker.dll</c>) in a
-/// process of its own, configured through environment variables the way a container would be, so a test can kill it
-/// outright. Output is kept for failure messages.
+/// A built service (<c>Services/{project}/bin/{configuration}/net10.0/{project}.dll</c>) in a process of its own,
+/// configured through environment variables the way a container would be, so a test can kill it outright. Output is
+/// kept for failure messages. Linked into the test projects that start ad-hoc apps (Tests/Directory.Build.targets).
 /// </summary>
-public sealed class WorkerProcess : IDisposable
+internal sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private WorkerProcess(Process process) => _process = process;
+    private ServiceProcess(Process process) => _process = process;
 
     public string Output
     {
@@ -26,29 +26,33 @@ public sealed class WorkerProcess : IDisposable
         }
     }
 
-    public static WorkerProcess Start(IDictionary<string, string?> settings)
+    /// <param name="project">The service project's name, e.g. <c>OrderPlatform.Worker</c>.</param>
+    /// <param name="settings">Configuration keys (<c>a:b</c>), passed as <c>a__b</c> environment variables.</param>
+    /// <param name="environment">The hosting environment.</param>
+    /// <param name="urls">Kestrel's listen address; port 0 by default, so several processes never fight over one.</param>
+    public static ServiceProcess Start(string project, IDictionary<string, string?> settings, string environment = "Production",
+        string urls = "http://127.0.0.1:0")
     {
-        var start = new ProcessStartInfo("dotnet", [WorkerDll()])
+        var start = new ProcessStartInfo("dotnet", [ServiceDll(project)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // Port 0: several workers (and the in-process hosts) must not fight over Kestrel's default port.
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = urls;
+        start.Environment["DOTNET_ENVIRONMENT"] = environment;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var worker = new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
-        worker._process.OutputDataReceived += (_, e) => worker.Append(e.Data);
-        worker._process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
-        worker._process.BeginOutputReadLine();
-        worker._process.BeginErrorReadLine();
-        return worker;
+        var service = new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
+        service._process.OutputDataReceived += (_, e) => service.Append(e.Data);
+        service._process.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        service._process.BeginOutputReadLine();
+        service._process.BeginErrorReadLine();
+        return service;
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no graceful worker drain, the way a crashed or evicted pod ends.</summary>
@@ -82,21 +86,21 @@ public sealed class WorkerProcess : IDisposable
         }
     }
 
-    /// <summary>The Worker built next to this test assembly: same configuration (Debug/Release) and target framework.</summary>
-    private static string WorkerDll()
+    /// <summary>The service built next to this test assembly: same configuration (Debug/Release) and target framework.</summary>
+    private static string ServiceDll(string project)
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testBin.Name;
         var configuration = testBin.Parent!.Name;
         for (var dir = testBin; dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "Services", "OrderPlatform.Worker", "bin", configuration, framework, "OrderPlatform.Worker.dll");
+            var candidate = Path.Combine(dir.FullName, "Services", project, "bin", configuration, framework, $"{project}.dll");
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException($"OrderPlatform.Worker.dll ({configuration}/{framework}) was not found above {testBin.FullName}; build the Worker first.");
+        throw new FileNotFoundException($"{project}.dll ({configuration}/{framework}) was not found above {testBin.FullName}; build {project} first.");
     }
 }
