@@ -39,6 +39,7 @@ public sealed partial class ActivityWorker(
     ILogger<ActivityWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly ActivityQueueOptions _options = options.Value;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
@@ -49,6 +50,7 @@ public sealed partial class ActivityWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimedAll = false;
@@ -66,11 +68,15 @@ public sealed partial class ActivityWorker(
 
                     claimedAll = claimed.Count == free;
                 }
+
+                failures = 0;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // Postgres away: the endpoint answers the users meanwhile; keep polling until it is back.
+                // Postgres away: the endpoint answers the users meanwhile; poll less often until it is back.
                 LogPollFailed(logger, ex.GetType().Name);
+                var backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, _options.PollInterval.Ticks << Math.Min(++failures, 10)));
+                await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             if (!claimedAll || _running.Count >= _options.Parallelism)
