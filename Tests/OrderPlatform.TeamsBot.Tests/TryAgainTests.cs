@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 using OrderPlatform.TeamsBot.Activities;
 using OrderPlatform.TeamsBot.Tests.Fakes;
 
@@ -44,6 +45,27 @@ public sealed partial class TryAgainTests(PostgresFixture postgres)
         var reply = await SendAsync(bot, connector, "status case-1234");
 
         AssertTryAgain(reply);
+    }
+
+    [Fact]
+    public async Task AnUploadTheApiFailsIsAnsweredWithSendItAgainAndAReference()
+    {
+        await using var connector = await FakeBotConnector.StartAsync();
+        await using var api = await FakeOrdersApi.StartAsync();
+        await using var files = await FakeFileHost.StartAsync();
+        api.UploadStatus = StatusCodes.Status503ServiceUnavailable;
+        var settings = BotApp.Settings(connector, api, await postgres.NewDatabaseAsync("bot_upload"));
+        await using var bot = new BotApp(settings);
+        bot.StartServer();
+        var conversation = TestActivities.NewConversationId();
+        var url = files.Add("order.xlsx", TestActivities.ExcelBytes());
+
+        using var response = await bot.PostActivityAsync(TestActivities.Message(connector.ServiceUrl, conversation, TestActivities.NewUserId(),
+            attachments: [TestActivities.FileAttachment("order.xlsx", url, "xlsx")]), connector.MintToken());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = (await connector.WaitForCallAsync(c => c.Path.Contains(conversation), TimeSpan.FromSeconds(60))).Body?["text"]?.GetValue<string>();
+        Assert.Matches(@"^I couldn't hand order\.xlsx over to the order service just now\. Please send it again in a few minutes\. \(Reference: [0-9a-f]{12}\)$", reply);
     }
 
     private static void AssertTryAgain(string reply)

@@ -34,6 +34,9 @@ public sealed class FakeOrdersApi : IAsyncDisposable
     /// <summary>Cases the fake knows besides the uploaded ones, with the tenant and user they belong to.</summary>
     public ConcurrentDictionary<string, (string TenantId, string UserId)> KnownCases { get; } = new();
 
+    /// <summary>When set, uploads answer this status (an Api in trouble).</summary>
+    public int? UploadStatus { get; set; }
+
     /// <summary>How long the status route takes to answer (an Api that hangs).</summary>
     public TimeSpan StatusDelay { get; set; }
 
@@ -56,6 +59,11 @@ public sealed class FakeOrdersApi : IAsyncDisposable
 
         group.MapPost("/orders", async (HttpRequest request) =>
         {
+            if (UploadStatus is { } status)
+            {
+                return Results.StatusCode(status);
+            }
+
             var form = await request.ReadFormAsync();
             var file = form.Files.GetFile("file");
             if (file is null || string.IsNullOrEmpty(form["tenantId"]) || string.IsNullOrEmpty(form["userId"]))
