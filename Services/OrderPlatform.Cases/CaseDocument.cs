@@ -51,6 +51,9 @@ public sealed record CaseDocument
 
     public CaseDraft? Draft { get; init; }
 
+    /// <summary>Signals the Api passed on to the case's workflow; capped so no caller can fill its history.</summary>
+    public int SignalCount { get; init; }
+
     /// <summary>A sentence for the user when the case failed or needs a person; never a stack trace.</summary>
     public string? Error { get; init; }
 

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrderPlatform.Contracts;
+using OrderPlatform.ServiceDefaults.Postgres;
 
 namespace OrderPlatform.Cases;
 
@@ -9,48 +12,19 @@ namespace OrderPlatform.Cases;
 /// The local default: one JSONB document per case in <c>order_cases</c> and the audit trail in
 /// <c>order_case_events</c>, which a trigger keeps append-only.
 /// </summary>
-public sealed class PostgresCaseStore(NpgsqlDataSource dataSource, TimeProvider time) : ICaseStore
+public sealed class PostgresCaseStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresCaseStore>? logger = null) : ICaseStore
 {
-    // Api and Worker start together: the advisory lock keeps their CREATE ... IF NOT EXISTS from racing in the catalog.
-    private const string Schema = """
-        SELECT pg_advisory_xact_lock(4242001);
-        CREATE TABLE IF NOT EXISTS order_cases (
-            id text PRIMARY KEY,
-            tenant_id text NOT NULL,
-            status text NOT NULL,
-            version bigint NOT NULL,
-            created_at timestamptz NOT NULL,
-            updated_at timestamptz NOT NULL,
-            document jsonb NOT NULL);
-        CREATE INDEX IF NOT EXISTS order_cases_tenant_status ON order_cases (tenant_id, status, created_at DESC);
-        CREATE INDEX IF NOT EXISTS order_cases_status ON order_cases (status, created_at DESC);
-        CREATE TABLE IF NOT EXISTS order_case_events (
-            case_id text NOT NULL REFERENCES order_cases (id),
-            seq bigint NOT NULL,
-            at timestamptz NOT NULL,
-            actor text NOT NULL,
-            step text NOT NULL,
-            detail text NOT NULL,
-            from_status text NULL,
-            to_status text NULL,
-            PRIMARY KEY (case_id, seq));
-        CREATE OR REPLACE FUNCTION order_case_events_append_only() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN RAISE EXCEPTION 'order_case_events is append-only'; END $$;
-        CREATE OR REPLACE TRIGGER order_case_events_append_only BEFORE UPDATE OR DELETE ON order_case_events
-            FOR EACH ROW EXECUTE FUNCTION order_case_events_append_only();
-        """;
+    internal static readonly IReadOnlyList<Migration> Migrations =
+        SchemaMigrations.Embedded(typeof(PostgresCaseStore).Assembly, "OrderPlatform.Cases.Migrations.");
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var command = new NpgsqlCommand(Schema, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+    private readonly ILogger _logger = logger ?? NullLogger<PostgresCaseStore>.Instance;
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Brings <c>ordersdb</c>'s case tables up to date with the embedded <c>Migrations/NNNN_name.sql</c> scripts (history
+    /// in <c>order_cases_migrations</c>); Api and Worker replicas starting together serialise on its advisory lock.
+    /// </summary>
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        SchemaMigrations.ApplyAsync(dataSource, "order_cases_migrations", Migrations, _logger, cancellationToken);
 
     public async Task<CaseDocument> CreateAsync(CaseDocument document, CaseEventDraft created, CancellationToken cancellationToken)
     {

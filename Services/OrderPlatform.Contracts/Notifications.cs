@@ -22,7 +22,9 @@ public static class NotifyKinds
 /// when given, only names them.
 /// Answers: 200 <see cref="NotifyResult"/>; 410 with outcome <c>blocked</c> when the user blocked or removed the app
 /// (MessageWritesBlocked: permanent, record it on the case, do not retry); 404 when no chat is known for the user;
-/// 502 when the connector kept failing (retryable); 400 for an invalid body.
+/// 502 when the connector kept failing (retryable); 400 for an invalid body. With an <c>Idempotency-Key</c> header
+/// (at most 200 characters) the bot sends once per case and key: a repeat gets the first 200 again, or 409 while the
+/// first is still being sent (retry later).
 /// </summary>
 public sealed record NotifyRequest(
     string Kind,

@@ -4,6 +4,7 @@ using OrderPlatform.TeamsBot.Activities;
 using OrderPlatform.TeamsBot.Auth;
 using OrderPlatform.TeamsBot.Connector;
 using OrderPlatform.TeamsBot.Conversations;
+using OrderPlatform.TeamsBot.Data;
 using OrderPlatform.TeamsBot.Files;
 using OrderPlatform.TeamsBot.Notify;
 using OrderPlatform.TeamsBot.Orders;
@@ -31,10 +32,10 @@ internal static partial class Extensions
                 "Connection string 'ordersdb' is missing. Run through the AppHost or set ConnectionStrings__ordersdb.");
         // Its PostgreSql health check keeps the bot unready while it cannot remember where to send results.
         builder.AddNpgsqlDataSource("ordersdb");
+        services.AddSingleton<BotSchema>();
         services.AddSingleton<IConversationStore, PostgresConversationStore>();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddMemoryCache();
         services.AddSingleton<BotMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(BotMetrics.MeterName));
         services.AddSingleton<BotMetadata>();
@@ -55,12 +56,16 @@ internal static partial class Extensions
             http.DefaultRequestHeaders.Add(OrdersClient.ApiKeyHeader, provider.GetRequiredService<IOptions<ApiOptions>>().Value.Key);
         });
 
-        services.AddSingleton<ActivityQueue>();
+        services.AddOptions<ActivityQueueOptions>().BindConfiguration(ActivityQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ActivityStore>();
+        services.AddSingleton<ActivityWakeUp>();
+        services.AddSingleton<TryAgainReplies>();
         services.AddHostedService<ActivityWorker>();
         services.AddScoped<ActivityRouter>();
         services.AddScoped<CardActionHandler>();
         services.AddScoped<MessageHandler>();
         services.AddScoped<NotificationSender>();
+        services.AddSingleton<NotificationLedger>();
         services.AddSingleton<NotifyKey>();
 
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{BotOptions.Section}:{nameof(BotOptions.AppId)}"]))

@@ -32,6 +32,39 @@ public sealed class PostgresCaseStoreTests(Infrastructure infrastructure) : Case
         await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync(Ct));
         Assert.Equal("x", Assert.Single(await store.GetEventsAsync(created.Id, Ct)).Detail);
     }
+
+    [Fact]
+    public async Task ReplicasMigratingAnEmptyDatabaseAtOnceAllSucceedAndApplyEachScriptOnce()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var database = $"cases_migrate_{Guid.NewGuid():N}";
+            await using (var create = _dataSource.CreateCommand($"CREATE DATABASE \"{database}\""))
+            {
+                await create.ExecuteNonQueryAsync(Ct);
+            }
+
+            var connection = new NpgsqlConnectionStringBuilder(infrastructure.OrdersDb) { Database = database }.ConnectionString;
+            var sources = Enumerable.Range(0, 4).Select(_ => NpgsqlDataSource.Create(connection)).ToList();
+            try
+            {
+                var stores = sources.Select(source => new PostgresCaseStore(source, TimeProvider.System)).ToList();
+                await Task.WhenAll(stores.Select(store => store.InitializeAsync(Ct)));
+
+                await using var count = sources[0].CreateCommand("SELECT count(*) FROM order_cases_migrations");
+                Assert.Equal((long)PostgresCaseStore.Migrations.Count, await count.ExecuteScalarAsync(Ct));
+                var created = await stores[1].CreateAsync(NewCase("tenant-m"), new("user-1", "receive", "x"), Ct);
+                Assert.Equal(created.Id, (await stores[2].FindAsync(created.Id, Ct))?.Id);
+            }
+            finally
+            {
+                foreach (var source in sources)
+                {
+                    await source.DisposeAsync();
+                }
+            }
+        }
+    }
 }
 
 public sealed class CaseTransitionsTests

@@ -79,14 +79,6 @@ public sealed class Infrastructure : IAsyncLifetime
     public static Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 60) =>
         EventuallyAsync(condition, () => what, timeoutSeconds);
 
-    /// <summary>Polls until <paramref name="condition"/> holds; <paramref name="what"/> is asked only on timeout, so it can show the last state.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what, int timeoutSeconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what()}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what, int timeoutSeconds = 60) =>
+        OrderPlatform.Tests.Eventually.HoldsAsync(condition, what, timeoutSeconds);
 }

@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using System.Net;
 using Azure.Storage.Blobs;
 using Npgsql;
@@ -54,6 +55,34 @@ public sealed class NothingLostTests(ApiFixture fixture, Infrastructure infrastr
         Assert.Equal(first.CaseId, again.CaseId);
         await OrderClient.WaitForStatusAsync(http, first.CaseId, CaseStatus.Completed, Logs);
         Assert.Equal(1, (await api.Cases.ListAsync(new CaseQuery(tenant, null), Ct)).Total);
+    }
+
+    [Fact]
+    public async Task UploadsStayIdempotentAfterTheirRedisStops()
+    {
+        // A Redis of its own, stopped mid-test: the Api was connected to it, unlike a Redis that was never there.
+        var builder = OrderPlatform.Tests.TestApps.CreateBuilder();
+        builder.AddRedis("redis").WithLocalProcessFallback();
+        var redis = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["redis"], Ct);
+        var tenant = $"tenant-{Guid.NewGuid():N}";
+        await using var api = new ApiHost(infrastructure, fixture.TaskQueue, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(redis, "redis", Ct),
+        });
+        var http = api.CreateAuthorizedClient();
+        var (first, second) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var before = await OrderClient.AcceptedAsync(await OrderClient.UploadAsync(http, Order, "order.xlsx", tenant, first));
+
+        await redis.DisposeAsync();
+        var retried = await OrderClient.AcceptedAsync(await OrderClient.UploadAsync(http, Order, "order.xlsx", tenant, first));
+        var fresh = await OrderClient.AcceptedAsync(await OrderClient.UploadAsync(http, Order, "order.xlsx", tenant, second));
+        var freshAgain = await OrderClient.AcceptedAsync(await OrderClient.UploadAsync(http, Order, "order.xlsx", tenant, second));
+
+        Assert.Equal(before.CaseId, retried.CaseId);
+        Assert.Equal(fresh.CaseId, freshAgain.CaseId);
+        Assert.NotEqual(before.CaseId, fresh.CaseId);
+        await OrderClient.WaitForStatusAsync(http, fresh.CaseId, CaseStatus.Completed, Logs);
+        Assert.Equal(2, (await api.Cases.ListAsync(new CaseQuery(tenant, null), Ct)).Total);
     }
 
     [Fact]

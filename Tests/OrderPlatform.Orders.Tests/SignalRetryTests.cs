@@ -41,7 +41,7 @@ public sealed class SignalRetryTests(WorkflowFixture fixture) : IClassFixture<Wo
     }
 }
 
-public sealed class SignalLimitsTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class SignalLimitsTests(ApiFixture fixture, Infrastructure infrastructure) : IClassFixture<ApiFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -64,5 +64,37 @@ public sealed class SignalLimitsTests(ApiFixture fixture) : IClassFixture<ApiFix
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
         var status = await OrderClient.StatusAsync(http, accepted.CaseId);
         Assert.NotEqual(CaseStatus.Cancelled, status.Status);
+    }
+
+    [Fact]
+    public async Task ACaseTakesAtMostItsSignalCountEvenFromCallersRacingForTheLastOnes()
+    {
+        // A task queue no worker polls: the workflow exists and takes signals, and nothing else touches the case.
+        await using var api = new ApiHost(infrastructure, $"orders-no-worker-{Guid.NewGuid():N}",
+            new Dictionary<string, string?> { ["Api:MaxSignalsPerCase"] = "3" });
+        var http = api.CreateAuthorizedClient();
+        var accepted = await OrderClient.AcceptedAsync(await OrderClient.UploadAsync(http,
+            Workbooks.Order("10234", "PO-N", Workbooks.KnownLines), "order.xlsx", $"tenant-{Guid.NewGuid():N}"));
+        var url = $"/api/workflow/{accepted.CaseId}/signal";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 7).Select(i => http.PostAsJsonAsync(url,
+            new SignalRequest(SignalNames.Approve, "u", RequestId: $"r{i}"), CaseJson.Options, Ct)));
+
+        Assert.Equal(3, answers.Count(a => a.StatusCode == HttpStatusCode.Accepted));
+        var refused = answers.Where(a => a.StatusCode != HttpStatusCode.Accepted).ToList();
+        Assert.Equal(4, refused.Count);
+        foreach (var answer in refused)
+        {
+            Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+            Assert.Contains("Signal limit reached", await answer.Content.ReadAsStringAsync(Ct));
+        }
+
+        Assert.Equal(3, (await api.Cases.FindAsync(accepted.CaseId, Ct))!.SignalCount);
+        var history = await infrastructure.Client.GetWorkflowHandle(accepted.CaseId).FetchHistoryAsync();
+        Assert.Equal(3, history.Events.Count(e => e.EventType == Temporalio.Api.Enums.V1.EventType.WorkflowExecutionSignaled));
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
     }
 }

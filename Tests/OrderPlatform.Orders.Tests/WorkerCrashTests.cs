@@ -1,4 +1,5 @@
 using OrderPlatform.Contracts;
+using OrderPlatform.Tests;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 
@@ -18,13 +19,13 @@ public sealed class WorkerCrashTests(WorkflowFixture fixture, Infrastructure inf
         // Zoho stores the order and then never answers: the worker dies not knowing whether the draft exists.
         var held = fixture.Zoho.HoldCreate(handle.Id);
 
-        using (var first = WorkerProcess.Start(settings))
+        using (var first = ServiceProcess.Start("OrderPlatform.Worker", settings))
         {
             await WaitAsync(held, TimeSpan.FromSeconds(90), () => $"the first worker to call Zoho's create{Environment.NewLine}{first.Output}");
             await first.KillAsync();
         }
 
-        using var second = WorkerProcess.Start(settings);
+        using var second = ServiceProcess.Start("OrderPlatform.Worker", settings);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         // The heartbeat timeout (15 s) hands the attempt to the new worker; without heartbeats it would wait for the
         // whole attempt timeout (2 min) and miss this bound.

@@ -35,7 +35,7 @@ public sealed class BotApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Settings pointing the bot at the fakes, as the AppHost would point it at the real services.</summary>
-    public static Dictionary<string, string?> Settings(FakeBotConnector connector, FakeOrdersApi api) => new()
+    public static Dictionary<string, string?> Settings(FakeBotConnector connector, FakeOrdersApi api, string ordersDb) => new()
     {
         ["Bot:AppId"] = AppId,
         ["Bot:AppPassword"] = AppPassword,
@@ -48,8 +48,9 @@ public sealed class BotApp : WebApplicationFactory<Program>
         ["Api:Key"] = ApiKey,
         ["Notify:Key"] = NotifyKey,
         ["services:api:http:0"] = api.BaseUrl,
-        // Never opened: these tests swap in an in-memory store; PostgresConversationStoreTests covers the real one.
-        ["ConnectionStrings:ordersdb"] = "Host=127.0.0.1;Port=1;Database=unused",
+        // The activity queue is always the real one; some tests swap in an in-memory conversation store.
+        ["ConnectionStrings:ordersdb"] = ordersDb,
+        ["Bot:Activities:PollInterval"] = "00:00:00.200",
     };
 
     public Uri BaseAddress => ClientOptions.BaseAddress;

@@ -4,7 +4,7 @@ using OrderPlatform.TeamsBot.Tests.Fakes;
 namespace OrderPlatform.TeamsBot.Tests;
 
 /// <summary>Own bot host: the metadata refresh on an unknown key must not be used up by other tests.</summary>
-public sealed class KeyRolloverTests : IAsyncLifetime
+public sealed class KeyRolloverTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private FakeBotConnector _connector = null!;
     private FakeOrdersApi _api = null!;
@@ -14,7 +14,7 @@ public sealed class KeyRolloverTests : IAsyncLifetime
     {
         _connector = await FakeBotConnector.StartAsync();
         _api = await FakeOrdersApi.StartAsync();
-        _bot = new BotApp(BotApp.Settings(_connector, _api), store: new InMemoryConversationStore());
+        _bot = new BotApp(BotApp.Settings(_connector, _api, await postgres.NewDatabaseAsync()), store: new InMemoryConversationStore());
         _bot.StartServer();
     }
 

@@ -14,14 +14,14 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task CorrectionsAreSentAsAnAdaptiveCardToTheRecordedConversation()
     {
-        var (conversationId, userId) = await RecordConversationAsync();
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
         var request = new NotifyRequest(NotifyKinds.Corrections, TenantId: BotApp.TenantId, UserId: userId, UncertainFields:
         [
             new UncertainField("customer", "Customer", "ACME Gmbh", Reason: "two close matches", Choices: ["ACME GmbH", "ACME AG"]),
             new UncertainField("quantity", "Quantity", "12", RowNumber: 7),
         ]);
 
-        using var response = await NotifyAsync("case-card-1", request);
+        using var response = await fixture.NotifyAsync("case-card-1", request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var result = await response.Content.ReadFromJsonAsync<NotifyResult>(TestContext.Current.CancellationToken);
@@ -47,12 +47,12 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task ACardShowingPartOfTheQuestionsSaysHowManyAreOpen()
     {
-        var (conversationId, userId) = await RecordConversationAsync();
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
         var request = new NotifyRequest(NotifyKinds.Corrections, TenantId: BotApp.TenantId, UserId: userId,
             UncertainFields: [new UncertainField("quantity", "Quantity", "12", RowNumber: 7), new UncertainField("sku", "SKU", "A-1", RowNumber: 8)],
             UncertainFieldTotal: 3000);
 
-        using var response = await NotifyAsync("case-card-many", request);
+        using var response = await fixture.NotifyAsync("case-card-many", request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var card = _connector.CallsFor(conversationId).Single(c => c.Body?["attachments"] is not null).Body!["attachments"]![0]!["content"]!;
@@ -64,11 +64,11 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task ADraftSummaryIsSentAsText()
     {
-        var (conversationId, userId) = await RecordConversationAsync();
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
         var request = new NotifyRequest(NotifyKinds.Draft, TenantId: BotApp.TenantId, UserId: userId,
             Draft: new DraftSummary("SO-00042", "ACME GmbH", 3, 1234.5m, "EUR"));
 
-        using var response = await NotifyAsync("case-draft-1", request);
+        using var response = await fixture.NotifyAsync("case-draft-1", request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sent = _connector.CallsFor(conversationId).Last();
@@ -89,7 +89,7 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task AnUnknownUserIs404()
     {
-        using var response = await NotifyAsync("case-x", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: "29:nobody", Message: "hi"));
+        using var response = await fixture.NotifyAsync("case-x", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: "29:nobody", Message: "hi"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -97,10 +97,10 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task A429FromTheConnectorIsRetriedAndThenSucceeds()
     {
-        var (conversationId, userId) = await RecordConversationAsync();
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
         _connector.FailNext(429);
 
-        using var response = await NotifyAsync("case-429", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "done"));
+        using var response = await fixture.NotifyAsync("case-429", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "done"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var attempts = _connector.CallsFor(conversationId).Where(c => c.Body?["text"]?.GetValue<string>() == "done").ToList();
@@ -113,12 +113,12 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [InlineData(504)]
     public async Task OtherTransientConnectorAnswersAreRetriedToo(int status)
     {
-        var (conversationId, userId) = await RecordConversationAsync();
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
         _connector.FailNext(status);
         _connector.FailNext(status);
         var text = $"after {status}";
 
-        using var response = await NotifyAsync($"case-{status}", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: text));
+        using var response = await fixture.NotifyAsync($"case-{status}", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: text));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, _connector.CallsFor(conversationId).Count(c => c.Body?["text"]?.GetValue<string>() == text));
@@ -127,11 +127,11 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task RetryAfterIsHonoured()
     {
-        var (_, userId) = await RecordConversationAsync();
+        var (_, userId) = await fixture.RecordConversationAsync();
         _connector.FailNext(429, retryAfterSeconds: 1);
         var started = DateTime.UtcNow;
 
-        using var response = await NotifyAsync("case-retry-after", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "patience"));
+        using var response = await fixture.NotifyAsync("case-retry-after", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "patience"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9));
@@ -140,13 +140,13 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task AConnectorThatKeepsFailingIsReportedAsABadGatewayAfterTheLastRetry()
     {
-        var (conversationId, userId) = await RecordConversationAsync();
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
         for (var i = 0; i < 5; i++)
         {
             _connector.FailNext(503);
         }
 
-        using var response = await NotifyAsync("case-down", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "lost"));
+        using var response = await fixture.NotifyAsync("case-down", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "lost"));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal(5, _connector.CallsFor(conversationId).Count(c => c.Body?["text"]?.GetValue<string>() == "lost"));
@@ -155,11 +155,11 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task MessageWritesBlockedIsPermanentAndRemembered()
     {
-        var (conversationId, userId) = await RecordConversationAsync();
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
         _connector.FailNext(403, """{"error":{"code":"ConversationBlockedByUser","message":"User blocked the conversation with the bot."},"errorCode":209,"subCode":"MessageWritesBlocked"}""");
         var request = new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "blocked?");
 
-        using var response = await NotifyAsync("case-blocked", request);
+        using var response = await fixture.NotifyAsync("case-blocked", request);
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         var result = await response.Content.ReadFromJsonAsync<NotifyResult>(TestContext.Current.CancellationToken);
@@ -168,7 +168,7 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
         var stored = await fixture.Store.FindAsync(BotApp.TenantId, userId, TestContext.Current.CancellationToken);
         Assert.NotNull(stored?.BlockedAt);
 
-        using var again = await NotifyAsync("case-blocked", request);
+        using var again = await fixture.NotifyAsync("case-blocked", request);
         Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
         Assert.Single(_connector.CallsFor(conversationId), c => c.Body?["text"]?.GetValue<string>() == "blocked?");
     }
@@ -176,12 +176,12 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task AConversationNamedInTheRequestIsNeverUsedOnlyTheOneTheBotRecorded()
     {
-        var (conversationId, userId) = await RecordConversationAsync();
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
         var elsewhere = new ConversationReference("https://attacker.example.com/amer/", "msteams", "a:elsewhere", BotApp.TenantId,
             userId, null, $"28:{BotApp.AppId}");
 
-        using var recorded = await NotifyAsync("case-elsewhere", new NotifyRequest(NotifyKinds.Message, elsewhere, Message: "where?"));
-        using var unknown = await NotifyAsync("case-elsewhere", new NotifyRequest(NotifyKinds.Message,
+        using var recorded = await fixture.NotifyAsync("case-elsewhere", new NotifyRequest(NotifyKinds.Message, elsewhere, Message: "where?"));
+        using var unknown = await fixture.NotifyAsync("case-elsewhere", new NotifyRequest(NotifyKinds.Message,
             elsewhere with { UserId = TestActivities.NewUserId() }, Message: "where?"));
 
         Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
@@ -193,8 +193,8 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task TheApiKeyIsNotANotifyKey()
     {
-        var (conversationId, userId) = await RecordConversationAsync();
-        using var response = await NotifyAsync("case-k", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId,
+        var (conversationId, userId) = await fixture.RecordConversationAsync();
+        using var response = await fixture.NotifyAsync("case-k", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId,
             Message: "with the wrong key"), BotApp.ApiKey);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -206,8 +206,8 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     {
         var big = new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: "29:x", Message: new string('x', 200_000));
 
-        using var anonymous = await NotifyAsync("case-big", big, key: null);
-        using var keyed = await NotifyAsync("case-big", big);
+        using var anonymous = await fixture.NotifyAsync("case-big", big, key: null);
+        using var keyed = await fixture.NotifyAsync("case-big", big);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, keyed.StatusCode);
@@ -216,9 +216,9 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task TheOutboundTokenIsFetchedOnceAndReused()
     {
-        var (_, userId) = await RecordConversationAsync();
-        using var first = await NotifyAsync("case-t1", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "one"));
-        using var second = await NotifyAsync("case-t2", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "two"));
+        var (_, userId) = await fixture.RecordConversationAsync();
+        using var first = await fixture.NotifyAsync("case-t1", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "one"));
+        using var second = await fixture.NotifyAsync("case-t2", new NotifyRequest(NotifyKinds.Message, TenantId: BotApp.TenantId, UserId: userId, Message: "two"));
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(1, _connector.TokenRequests);
@@ -227,31 +227,8 @@ public sealed class NotifyTests(BotFixture fixture) : IClassFixture<BotFixture>
     [Fact]
     public async Task AnIncompleteRequestIs400()
     {
-        using var response = await NotifyAsync("case-x", new NotifyRequest(NotifyKinds.Corrections, TenantId: BotApp.TenantId, UserId: "29:x"));
+        using var response = await fixture.NotifyAsync("case-x", new NotifyRequest(NotifyKinds.Corrections, TenantId: BotApp.TenantId, UserId: "29:x"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    private async Task<HttpResponseMessage> NotifyAsync(string caseId, NotifyRequest request, string? key = BotApp.NotifyKey)
-    {
-        using var client = _bot.CreateClient();
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        }
-
-        return await client.PostAsJsonAsync($"/api/notify/{caseId}", request, TestContext.Current.CancellationToken);
-    }
-
-    /// <summary>A user says hello, so the bot records where to reach them (and answers, which the tests ignore).</summary>
-    private async Task<(string ConversationId, string UserId)> RecordConversationAsync()
-    {
-        var conversationId = TestActivities.NewConversationId();
-        var userId = TestActivities.NewUserId();
-        var activity = TestActivities.Message(_connector.ServiceUrl, conversationId, userId, "hello");
-        using var response = await _bot.PostActivityAsync(activity, _connector.MintToken());
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await _connector.WaitForCallAsync(c => c.Path.Contains(conversationId));
-        return (conversationId, userId);
     }
 }

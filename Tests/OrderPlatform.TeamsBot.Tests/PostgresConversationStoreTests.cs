@@ -2,44 +2,21 @@ using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
 using OrderPlatform.Contracts;
-using Aspire.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrderPlatform.TeamsBot.Conversations;
+using OrderPlatform.TeamsBot.Data;
 using OrderPlatform.TeamsBot.Tests.Fakes;
 
 namespace OrderPlatform.TeamsBot.Tests;
 
-/// <summary>A real Postgres (a local process through Aspire.Hosting.Testing) with the <c>ordersdb</c> database.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
-{
-    private DistributedApplication? _app;
-
-    public string ConnectionString { get; private set; } = "";
-
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var builder = OrderPlatform.Tests.TestApps.CreateBuilder();
-        builder.AddPostgres("postgres").WithLocalProcessFallback().AddDatabase("ordersdb");
-        _app = await OrderPlatform.Tests.TestApps.StartAsync(builder, ["ordersdb"], ct);
-        ConnectionString = await OrderPlatform.Tests.TestApps.ConnectionStringAsync(_app, "ordersdb", ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
-}
-
-public sealed class PostgresConversationStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+public sealed class PostgresConversationStoreTests(PostgresFixture postgres)
 {
     [Fact]
     public async Task AReferenceIsStoredPerUserReplacedOnTheNextSaveAndBlockedUntilTheUserReturns()
     {
         await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
-        using var store = new PostgresConversationStore(dataSource);
+        using var schema = new BotSchema(dataSource, NullLogger<BotSchema>.Instance);
+        var store = new PostgresConversationStore(schema);
         var ct = TestContext.Current.CancellationToken;
         var userId = TestActivities.NewUserId();
         var first = new ConversationReference("https://smba.trafficmanager.net/amer/", "msteams", "a:first", BotApp.TenantId, userId,
@@ -66,26 +43,20 @@ public sealed class PostgresConversationStoreTests(PostgresFixture postgres) : I
         var ct = TestContext.Current.CancellationToken;
         for (var round = 0; round < 3; round++)
         {
-            var database = $"bot_replicas_{Guid.NewGuid():N}";
-            await using (var admin = NpgsqlDataSource.Create(postgres.ConnectionString))
-            {
-                await using var create = admin.CreateCommand($"CREATE DATABASE \"{database}\"");
-                await create.ExecuteNonQueryAsync(ct);
-            }
-
-            var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = database }.ConnectionString;
+            var connection = await postgres.NewDatabaseAsync("bot_replicas");
             var sources = Enumerable.Range(0, 6).Select(_ => NpgsqlDataSource.Create(connection)).ToList();
+            var schemas = sources.Select(source => new BotSchema(source, NullLogger<BotSchema>.Instance)).ToList();
             try
             {
-                var stores = sources.Select(source => new PostgresConversationStore(source)).ToList();
+                var stores = schemas.Select(schema => new PostgresConversationStore(schema)).ToList();
                 await Task.WhenAll(stores.Select(store => store.FindAsync(BotApp.TenantId, "29:nobody", ct)));
-                stores.ForEach(store => store.Dispose());
 
-                await using var count = sources[0].CreateCommand("SELECT count(*) FROM teamsbot_schema_migrations");
-                Assert.Equal(1L, await count.ExecuteScalarAsync(ct));
+                await using var count = sources[0].CreateCommand($"SELECT count(*) FROM {BotSchema.HistoryTable}");
+                Assert.Equal((long)BotSchema.Migrations.Count, await count.ExecuteScalarAsync(ct));
             }
             finally
             {
+                schemas.ForEach(schema => schema.Dispose());
                 foreach (var source in sources)
                 {
                     await source.DisposeAsync();
@@ -99,8 +70,7 @@ public sealed class PostgresConversationStoreTests(PostgresFixture postgres) : I
     {
         await using var connector = await FakeBotConnector.StartAsync();
         await using var api = await FakeOrdersApi.StartAsync();
-        var settings = BotApp.Settings(connector, api);
-        settings["ConnectionStrings:ordersdb"] = postgres.ConnectionString;
+        var settings = BotApp.Settings(connector, api, await postgres.NewDatabaseAsync());
         await using var bot = new BotApp(settings);
         bot.StartServer();
         using (var health = await bot.CreateClient().GetAsync("/health", TestContext.Current.CancellationToken))

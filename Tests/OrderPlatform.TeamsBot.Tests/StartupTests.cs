@@ -3,14 +3,14 @@ using OrderPlatform.TeamsBot.Tests.Fakes;
 
 namespace OrderPlatform.TeamsBot.Tests;
 
-public sealed class StartupTests
+public sealed class StartupTests(PostgresFixture postgres)
 {
     [Fact]
     public async Task ProductionWithoutAnAppIdRefusesToStartWithAClearMessage()
     {
         await using var api = await FakeOrdersApi.StartAsync();
         await using var connector = await FakeBotConnector.StartAsync();
-        var settings = BotApp.Settings(connector, api);
+        var settings = BotApp.Settings(connector, api, await postgres.NewDatabaseAsync());
         settings.Remove("Bot:AppId");
         settings.Remove("Bot:AppPassword");
         await using var bot = new BotApp(settings, environment: "Production");
@@ -27,7 +27,7 @@ public sealed class StartupTests
     {
         await using var api = await FakeOrdersApi.StartAsync();
         await using var connector = await FakeBotConnector.StartAsync();
-        var settings = BotApp.Settings(connector, api);
+        var settings = BotApp.Settings(connector, api, await postgres.NewDatabaseAsync());
         settings.Remove("Bot:AppId");
         settings.Remove("Bot:AppPassword");
         await using var bot = new BotApp(settings, store: new InMemoryConversationStore());
@@ -48,7 +48,7 @@ public sealed class StartupTests
     {
         await using var api = await FakeOrdersApi.StartAsync();
         await using var connector = await FakeBotConnector.StartAsync();
-        var settings = BotApp.Settings(connector, api);
+        var settings = BotApp.Settings(connector, api, await postgres.NewDatabaseAsync());
         settings.Remove("Bot:AppId");
         settings.Remove("Bot:AppPassword");
         await using var bot = new BotApp(settings, store: new InMemoryConversationStore());

@@ -16,6 +16,10 @@ public sealed class ApiOptions
 
     [Range(1, 100_000)]
     public int PermitsPerMinute { get; set; } = 600;
+
+    /// <summary>Signals (corrections, approve, cancel) one case takes in all; see <see cref="Workflow.SignalLimits"/>.</summary>
+    [Range(1, Workflow.SignalLimits.MaxPerCaseCeiling)]
+    public int MaxSignalsPerCase { get; set; } = Workflow.SignalLimits.DefaultPerCase;
 }
 
 /// <summary>The Api's callers: each client with its keys, its scopes and tenants as claims (<see cref="ApiCaller"/>).</summary>

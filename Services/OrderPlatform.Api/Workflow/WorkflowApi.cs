@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using OrderPlatform.Api.Auth;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
@@ -66,7 +67,7 @@ public static class WorkflowApi
     }
 
     public static async Task<Results<Accepted, ProblemHttpResult>> SignalAsync(string id, SignalRequest request, ClaimsPrincipal user,
-        ICaseStore cases, ITemporalClient temporal, CancellationToken ct)
+        ICaseStore cases, ITemporalClient temporal, IOptions<ApiOptions> options, CancellationToken ct)
     {
         if (!Known.Contains(request.Signal))
         {
@@ -85,21 +86,21 @@ public static class WorkflowApi
             return TypedResults.Problem(tooMuch, statusCode: StatusCodes.Status400BadRequest, title: "Signal too large");
         }
 
-        return await SendAsync(id, request, user, cases, temporal, ct);
+        return await SendAsync(id, request, user, cases, temporal, options.Value.MaxSignalsPerCase, ct);
     }
 
     public static Task<Results<Accepted, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, ClaimsPrincipal user,
-        ICaseStore cases, ITemporalClient temporal, CancellationToken ct)
+        ICaseStore cases, ITemporalClient temporal, IOptions<ApiOptions> options, CancellationToken ct)
     {
         var signal = new SignalRequest(SignalNames.Cancel, request?.UserId, Reason: request?.Reason);
         return SignalLimits.Check(signal) is { } tooMuch
             ? Task.FromResult<Results<Accepted, ProblemHttpResult>>(
                 TypedResults.Problem(tooMuch, statusCode: StatusCodes.Status400BadRequest, title: "Signal too large"))
-            : SendAsync(id, signal, user, cases, temporal, ct);
+            : SendAsync(id, signal, user, cases, temporal, options.Value.MaxSignalsPerCase, ct);
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> SendAsync(string id, SignalRequest request, ClaimsPrincipal user,
-        ICaseStore cases, ITemporalClient temporal, CancellationToken ct)
+        ICaseStore cases, ITemporalClient temporal, int maxSignals, CancellationToken ct)
     {
         var document = await cases.FindForAsync(user, id, ct);
         if (document is null)
@@ -110,6 +111,19 @@ public static class WorkflowApi
         if (CaseTransitions.IsClosed(document.Status))
         {
             return Closed(id, document.Status);
+        }
+
+        // Counted before it is sent, atomically with any concurrent signal (the store's version check), so the cap holds
+        // however many callers race for the last slot.
+        try
+        {
+            await cases.UpdateAsync(id, c => c.SignalCount < maxSignals ? c with { SignalCount = c.SignalCount + 1 } : throw new SignalLimitReached(),
+                new CaseEventDraft(request.UserId ?? user.Identity?.Name ?? "api", "signal", $"{request.Signal} signal received"), ct);
+        }
+        catch (SignalLimitReached)
+        {
+            return TypedResults.Problem($"Case {id} has taken its {maxSignals} signals; it takes no more.",
+                statusCode: StatusCodes.Status409Conflict, title: "Signal limit reached");
         }
 
         try
@@ -128,6 +142,8 @@ public static class WorkflowApi
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"No case {id}.", statusCode: StatusCodes.Status404NotFound, title: "Case not found");
+
+    private sealed class SignalLimitReached : Exception;
 
     private static ProblemHttpResult Closed(string id, CaseStatus status) =>
         TypedResults.Problem($"Case {id} is {status} and no longer takes signals.", statusCode: StatusCodes.Status409Conflict, title: "Case closed");

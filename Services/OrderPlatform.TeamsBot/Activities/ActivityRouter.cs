@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Caching.Memory;
 using OrderPlatform.Contracts;
 using OrderPlatform.TeamsBot.Conversations;
 
@@ -7,17 +6,17 @@ namespace OrderPlatform.TeamsBot.Activities;
 
 /// <summary>
 /// Decides what an authenticated activity gets. Invokes are answered inline (the HTTP response is their result);
-/// messages are queued and acknowledged at once, because the connector times out and retries slow bots.
+/// messages are written to the durable queue and acknowledged at once, because the connector times out and retries
+/// slow bots; a message already there (a connector retry) is acknowledged without being queued again.
 /// </summary>
 public sealed partial class ActivityRouter(
-    ActivityQueue queue,
+    ActivityStore store,
+    ActivityWakeUp wakeUp,
+    TryAgainReplies tryAgain,
     CardActionHandler cardActions,
     IConversationStore conversations,
-    IMemoryCache seen,
     ILogger<ActivityRouter> logger)
 {
-    private static readonly TimeSpan DedupeWindow = TimeSpan.FromMinutes(10);
-
     public async Task<Results<Ok, UnauthorizedHttpResult, BadRequest, StatusCodeHttpResult, JsonHttpResult<InvokeResponse>>> RouteAsync(
         Activity activity, CancellationToken cancellationToken)
     {
@@ -33,24 +32,7 @@ public sealed partial class ActivityRouter(
                 return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
 
             case ActivityTypes.Message:
-                var key = $"activity:{activity.Conversation?.Id}:{activity.Id}";
-                if (!string.IsNullOrEmpty(activity.Id) && seen.TryGetValue(key, out _))
-                {
-                    return TypedResults.Ok();
-                }
-
-                if (!queue.TryEnqueue(activity))
-                {
-                    // Not marked as seen: the connector's retry of this 503 must be handled, not dropped as a duplicate.
-                    LogQueueFull(logger);
-                    return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
-                }
-
-                if (!string.IsNullOrEmpty(activity.Id))
-                {
-                    seen.Set(key, true, DedupeWindow);
-                }
-
+                await QueueAsync(activity, cancellationToken);
                 return TypedResults.Ok();
 
             case ActivityTypes.ConversationUpdate or ActivityTypes.InstallationUpdate:
@@ -59,6 +41,27 @@ public sealed partial class ActivityRouter(
 
             default:
                 return TypedResults.Ok();
+        }
+    }
+
+    /// <summary>
+    /// With Postgres away the message cannot be kept, and a 5xx would at best bring a connector retry into the same
+    /// outage: the user is told at once to try again, and the connector gets its 200.
+    /// </summary>
+    private async Task QueueAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await store.EnqueueAsync(activity, cancellationToken))
+            {
+                wakeUp.Notify();
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var reference = TryAgainReplies.NewReference();
+            LogNotQueued(logger, ex.GetType().Name, activity.Id, reference);
+            await tryAgain.SendAsync(activity, reference, cancellationToken);
         }
     }
 
@@ -73,8 +76,8 @@ public sealed partial class ActivityRouter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Activity queue full; asking the connector to retry later")]
-    private static partial void LogQueueFull(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {ActivityId} could not be queued ({Error}); the user was asked to try again (reference {Reference})")]
+    private static partial void LogNotQueued(ILogger logger, string error, string? activityId, string reference);
 }
 
 /// <summary>Body of an invoke response: the card that replaces the old one, a message, or an error.</summary>

@@ -42,10 +42,12 @@ public sealed partial class CardActionHandler(OrdersClient orders, ILogger<CardA
             var signal = new SignalRequest(SignalNames.Corrections, activity.From?.Id, payload, RequestId: activity.Id);
             accepted = await orders.SignalOwnAsync(caseId, activity.TenantId, signal, cancellationToken);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            LogSignalFailed(logger, ex.StatusCode is { } code ? (int)code : 0);
-            return Error(500, "OrderServiceUnavailable", "The order service is not reachable right now; please try again.");
+            // Unreachable Api, a resilience timeout: the user sees a sentence and a reference, never the error.
+            var reference = TryAgainReplies.NewReference();
+            LogSignalFailed(logger, ex.GetType().Name, (ex as HttpRequestException)?.StatusCode is { } code ? (int)code : 0, reference);
+            return Error(500, "OrderServiceUnavailable", TryAgainReplies.Text(reference));
         }
 
         var card = accepted
@@ -57,6 +59,6 @@ public sealed partial class CardActionHandler(OrdersClient orders, ILogger<CardA
     private static InvokeResponse Error(int statusCode, string code, string message) =>
         new(statusCode, ErrorType, new { code, message });
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Signalling corrections failed ({Status})")]
-    private static partial void LogSignalFailed(ILogger logger, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signalling corrections failed ({Error}, {Status}; reference {Reference})")]
+    private static partial void LogSignalFailed(ILogger logger, string error, int status, string reference);
 }

@@ -68,8 +68,10 @@ public sealed partial class MessageHandler(
         }
         catch (HttpRequestException ex)
         {
-            LogApiFailed(logger, ex.StatusCode is { } code ? (int)code : 0);
-            await ReplyAsync(activity, $"I couldn't hand {download.FileName} over to the order service just now. Please send it again in a few minutes.", cancellationToken);
+            var failure = TryAgainReplies.NewReference();
+            LogApiFailed(logger, ex.StatusCode is { } code ? (int)code : 0, failure);
+            await ReplyAsync(activity, $"I couldn't hand {download.FileName} over to the order service just now. " +
+                $"Please send it again in a few minutes. (Reference: {failure})", cancellationToken);
             return;
         }
 
@@ -155,8 +157,8 @@ public sealed partial class MessageHandler(
     [GeneratedRegex("<at>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline, matchTimeoutMilliseconds: 100)]
     private static partial Regex MentionPattern();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The Api refused or failed the order upload ({Status})")]
-    private static partial void LogApiFailed(ILogger logger, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Api refused or failed the order upload ({Status}; reference {Reference})")]
+    private static partial void LogApiFailed(ILogger logger, int status, string reference);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order file accepted as case {CaseId}")]
     private static partial void LogOrderCreated(ILogger logger, string caseId);

@@ -8,7 +8,8 @@ using OrderPlatform.TeamsBot.Conversations;
 
 namespace OrderPlatform.TeamsBot.Notify;
 
-public sealed record NotifyOutcome(NotifyResult? Result, bool NoConversation = false);
+/// <summary>How a notify ended; <see cref="InProgress"/> means another request with the same idempotency key is sending it.</summary>
+public sealed record NotifyOutcome(NotifyResult? Result, bool NoConversation = false, bool InProgress = false);
 
 /// <summary>
 /// Sends a case's result to the chat the bot recorded for (tenant, user) and records a block so later sends fail fast.

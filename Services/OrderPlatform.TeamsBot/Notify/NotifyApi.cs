@@ -8,6 +8,9 @@ namespace OrderPlatform.TeamsBot.Notify;
 
 public static class NotifyApi
 {
+    /// <summary>Optional; with it a repeated request (same case and key) is answered with the first result, not sent again.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     /// <summary>Proactive results for the Worker: <c>POST /api/notify/{caseId}</c> with <see cref="NotifyRequest"/>.</summary>
     public static RouteGroupBuilder MapNotifyApi(this IEndpointRouteBuilder app)
     {
@@ -22,7 +25,7 @@ public static class NotifyApi
     /// </summary>
     public static async Task<Results<Ok<NotifyResult>, JsonHttpResult<NotifyResult>, NotFound, ValidationProblem, UnauthorizedHttpResult,
         StatusCodeHttpResult>> NotifyAsync(string caseId, HttpContext context, NotifyKey key, IOptions<NotifyOptions> options,
-        NotificationSender sender, CancellationToken cancellationToken)
+        NotificationSender sender, NotificationLedger ledger, CancellationToken cancellationToken)
     {
         if (!key.Accepts(context.Request))
         {
@@ -59,25 +62,34 @@ public static class NotifyApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The body is empty."] });
         }
 
-        if (Validate(request) is { } errors)
+        var idempotencyKey = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (Validate(request, idempotencyKey) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var outcome = await sender.SendAsync(caseId, request, cancellationToken);
+        var outcome = idempotencyKey.Length == 0
+            ? await sender.SendAsync(caseId, request, cancellationToken)
+            : await ledger.SendOnceAsync(caseId, idempotencyKey, () => sender.SendAsync(caseId, request, cancellationToken), cancellationToken);
         return outcome switch
         {
             { Result: { } result } when result.Outcome == NotifyOutcomes.Blocked =>
                 TypedResults.Json(result, statusCode: StatusCodes.Status410Gone),
             { Result: { } result } => TypedResults.Ok(result),
             { NoConversation: true } => TypedResults.NotFound(),
+            { InProgress: true } => TypedResults.StatusCode(StatusCodes.Status409Conflict),
             _ => TypedResults.StatusCode(StatusCodes.Status502BadGateway),
         };
     }
 
-    private static Dictionary<string, string[]>? Validate(NotifyRequest request)
+    private static Dictionary<string, string[]>? Validate(NotifyRequest request, string key)
     {
         var errors = new Dictionary<string, string[]>();
+        if (key.Length > NotificationLedger.MaxKeyLength)
+        {
+            errors[IdempotencyKeyHeader] = [$"At most {NotificationLedger.MaxKeyLength} characters."];
+        }
+
         switch (request.Kind)
         {
             case NotifyKinds.Draft when request.Draft is null:

@@ -24,7 +24,8 @@ public sealed class NotifyActivities(INotificationPort port, ICaseStore cases)
             kind == NotifyKinds.Corrections ? current.Questions?.Take(QuestionsPerMessage).ToList() : null,
             message,
             kind == NotifyKinds.Corrections ? current.Questions?.Count : null);
-        var outcome = await port.NotifyAsync(caseId, request, ct).ConfigureAwait(false);
+        var outcome = await port.NotifyAsync(caseId, request, IdempotencyKey(caseId, kind, ActivityExecutionContext.Current.Info), ct)
+            .ConfigureAwait(false);
         var detail = $"{kind} notification: {outcome}";
         if (kind == NotifyKinds.Draft)
         {
@@ -38,6 +39,13 @@ public sealed class NotifyActivities(INotificationPort port, ICaseStore cases)
 
         return outcome;
     }
+
+    /// <summary>
+    /// Stable across the retries of one scheduled notify (Temporal keeps the activity id), different for the next one
+    /// (a reminder, the next round's questions), and for a new run of the case.
+    /// </summary>
+    public static string IdempotencyKey(string caseId, string kind, ActivityInfo info) =>
+        $"{caseId}:{kind}:{info.WorkflowRunId}:{info.ActivityId}";
 
     private static DraftSummary Summary(CaseDocument c) => new(
         c.Draft?.DryRun == true ? "dry run" : c.Draft?.SalesOrderNumber,

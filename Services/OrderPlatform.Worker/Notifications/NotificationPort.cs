@@ -14,20 +14,25 @@ public enum NotifyOutcome
 
 public interface INotificationPort
 {
-    Task<NotifyOutcome> NotifyAsync(string caseId, NotifyRequest request, CancellationToken cancellationToken);
+    /// <param name="caseId">The case the notification is about.</param>
+    /// <param name="request">What to send.</param>
+    /// <param name="idempotencyKey">The same for every attempt at one notification, different for the next one.</param>
+    /// <param name="cancellationToken">The activity's.</param>
+    Task<NotifyOutcome> NotifyAsync(string caseId, NotifyRequest request, string idempotencyKey, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// The bot's <c>POST /api/notify/{caseId}</c> through service discovery (<c>https+http://teamsbot</c>) with the Api key.
 /// Without a Teams reference on the case or without a bot in the graph it only logs, so local runs and tests need no bot.
-/// A 502 or a network failure throws so the activity retries; 410 and 404 are final answers.
+/// A 502, a 409 (the same notification still being sent) or a network failure throws so the activity retries; 410 and
+/// 404 are final answers. Every attempt carries the activity's idempotency key, so the bot sends it once.
 /// </summary>
 public sealed class TeamsBotNotificationPort(IHttpClientFactory clients, IConfiguration configuration, ILogger<TeamsBotNotificationPort> logger)
     : INotificationPort
 {
     public const string ClientName = "teamsbot";
 
-    public async Task<NotifyOutcome> NotifyAsync(string caseId, NotifyRequest request, CancellationToken cancellationToken)
+    public async Task<NotifyOutcome> NotifyAsync(string caseId, NotifyRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
         var apiKey = configuration["Notifications:ApiKey"];
         var hasBot = configuration.GetSection("services:teamsbot").Exists() && !string.IsNullOrEmpty(apiKey);
@@ -44,6 +49,8 @@ public sealed class TeamsBotNotificationPort(IHttpClientFactory clients, IConfig
             Content = JsonContent.Create(request, options: Cases.CaseJson.Options),
         };
         message.Headers.Add("X-Api-Key", apiKey);
+        // A retry of the activity after a lost response must not post the message into the chat a second time.
+        message.Headers.Add("Idempotency-Key", idempotencyKey);
         using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
         switch (response.StatusCode)
         {

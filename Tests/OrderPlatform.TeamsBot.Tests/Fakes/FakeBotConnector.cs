@@ -26,6 +26,8 @@ public sealed class FakeBotConnector : IAsyncDisposable
     private LoopbackServer _server = null!;
     private int _tokenRequests;
     private int _activityCounter;
+    private int _held;
+    private volatile TaskCompletionSource? _hold;
 
     private FakeBotConnector()
     {
@@ -50,6 +52,9 @@ public sealed class FakeBotConnector : IAsyncDisposable
 
     public int TokenRequests => _tokenRequests;
 
+    /// <summary>Activity calls that arrived while <see cref="Hold"/> was in force.</summary>
+    public int Held => Volatile.Read(ref _held);
+
     public IReadOnlyList<RecordedCall> Calls => [.. _calls];
 
     public static async Task<FakeBotConnector> StartAsync()
@@ -69,6 +74,19 @@ public sealed class FakeBotConnector : IAsyncDisposable
     /// <summary>The next connector calls answer these statuses (and bodies) before calls succeed again.</summary>
     public void FailNext(int status, string? body = null, int? retryAfterSeconds = null) =>
         _scriptedFailures.Enqueue((status, body, retryAfterSeconds));
+
+    /// <summary>
+    /// Holds every activity call unanswered and unrecorded until <see cref="Release"/>, like a connector that stalls; a
+    /// caller that dies meanwhile leaves no recorded call.
+    /// </summary>
+    public void Hold() => _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release()
+    {
+        var hold = _hold;
+        _hold = null;
+        hold?.TrySetResult();
+    }
 
     public string MintToken(
         SecurityKey? key = null,
@@ -150,7 +168,13 @@ public sealed class FakeBotConnector : IAsyncDisposable
 
     private async Task<IResult> RecordAsync(HttpRequest request)
     {
-        var body = await JsonNode.ParseAsync(request.Body);
+        if (_hold is { } hold)
+        {
+            Interlocked.Increment(ref _held);
+            await hold.Task.WaitAsync(request.HttpContext.RequestAborted);
+        }
+
+        var body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
         _calls.Enqueue(new RecordedCall(request.Method, request.Path.Value ?? "", request.Headers.Authorization.ToString(), body));
         if (_scriptedFailures.TryDequeue(out var failure))
         {

@@ -34,6 +34,12 @@ public sealed class FakeOrdersApi : IAsyncDisposable
     /// <summary>Cases the fake knows besides the uploaded ones, with the tenant and user they belong to.</summary>
     public ConcurrentDictionary<string, (string TenantId, string UserId)> KnownCases { get; } = new();
 
+    /// <summary>When set, uploads answer this status (an Api in trouble).</summary>
+    public int? UploadStatus { get; set; }
+
+    /// <summary>How long the status route takes to answer (an Api that hangs).</summary>
+    public TimeSpan StatusDelay { get; set; }
+
     public static async Task<FakeOrdersApi> StartAsync()
     {
         var api = new FakeOrdersApi();
@@ -53,6 +59,11 @@ public sealed class FakeOrdersApi : IAsyncDisposable
 
         group.MapPost("/orders", async (HttpRequest request) =>
         {
+            if (UploadStatus is { } status)
+            {
+                return Results.StatusCode(status);
+            }
+
             var form = await request.ReadFormAsync();
             var file = form.Files.GetFile("file");
             if (file is null || string.IsNullOrEmpty(form["tenantId"]) || string.IsNullOrEmpty(form["userId"]))
@@ -85,9 +96,12 @@ public sealed class FakeOrdersApi : IAsyncDisposable
         });
 
         // The real Api answers the case document under "case"; the bot reads its tenant and user from there.
-        group.MapGet("/workflow/{id}/status", (string id) =>
-            _orders.TryGetValue(id, out var order) ? Status(id, order.TenantId, order.UserId)
-            : KnownCases.TryGetValue(id, out var known) ? Status(id, known.TenantId, known.UserId)
-            : Results.NotFound());
+        group.MapGet("/workflow/{id}/status", async (string id, HttpContext context) =>
+        {
+            await Task.Delay(StatusDelay, context.RequestAborted);
+            return _orders.TryGetValue(id, out var order) ? Status(id, order.TenantId, order.UserId)
+                : KnownCases.TryGetValue(id, out var known) ? Status(id, known.TenantId, known.UserId)
+                : Results.NotFound();
+        });
     }
 }

@@ -4,6 +4,11 @@ using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Activities;
 using OrderPlatform.Worker.Notifications;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Temporalio.Testing;
 
 namespace OrderPlatform.Worker.Tests.Notifications;
@@ -47,6 +52,52 @@ public sealed class NotifyActivitiesTests(PostgresFixture postgres)
         Assert.Equal(1, sent.UncertainFieldTotal);
     }
 
+    [Fact]
+    public async Task EveryAttemptAtOneNotificationCarriesTheSameKeyAndTheNextNotificationAnother()
+    {
+        var (activities, port, cases) = await ArrangeAsync();
+        var caseId = $"case-{Guid.NewGuid():N}";
+        await cases.CreateAsync(new CaseDocument { Id = caseId, TenantId = "t1", UserId = "u1" }, new CaseEventDraft("test", "created", "created"), Ct);
+        var scheduled = ActivityEnvironment.DefaultInfo with { WorkflowId = caseId, WorkflowRunId = "run-1", ActivityId = "7" };
+
+        foreach (var info in new[] { scheduled, scheduled with { Attempt = 2 }, scheduled with { ActivityId = "9" }, scheduled with { WorkflowRunId = "run-2" } })
+        {
+            await new ActivityEnvironment { Info = info }.RunAsync(() => activities.NotifyUserAsync(caseId, NotifyKinds.Message, "hello"));
+        }
+
+        var keys = port.Keys.ToList();
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Equal(3, keys.Distinct().Count());
+        Assert.All(keys, k => Assert.StartsWith($"{caseId}:{NotifyKinds.Message}:", k, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ThePortSendsTheKeyToTheBotWithTheNotifyKey()
+    {
+        var received = new ConcurrentQueue<(string? Key, string? ApiKey)>();
+        await using var bot = await FakeServer.StartAsync(app => app.MapPost("/api/notify/{caseId}", (HttpRequest request) =>
+        {
+            received.Enqueue((request.Headers["Idempotency-Key"].ToString(), request.Headers["X-Api-Key"].ToString()));
+            return Results.Json(new NotifyResult(NotifyOutcomes.Sent, "a-1"));
+        }));
+        var services = new ServiceCollection().AddLogging();
+        services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = bot.Address);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notifications:ApiKey"] = "notify-key",
+            ["services:teamsbot:http:0"] = bot.Address.ToString(),
+        }).Build();
+        await using var provider = services.BuildServiceProvider();
+        var port = new TeamsBotNotificationPort(provider.GetRequiredService<IHttpClientFactory>(), configuration,
+            provider.GetRequiredService<ILogger<TeamsBotNotificationPort>>());
+        var conversation = new ConversationReference("https://smba.trafficmanager.net/amer/", "msteams", "a:1", "t1", "u1", null, "28:bot");
+
+        var outcome = await port.NotifyAsync("case-1", new NotifyRequest(NotifyKinds.Message, conversation, Message: "hi"), "case-1:message:run:7", Ct);
+
+        Assert.Equal(NotifyOutcome.Sent, outcome);
+        Assert.Equal(("case-1:message:run:7", "notify-key"), Assert.Single(received));
+    }
+
     private async Task<(NotifyActivities, RecordingPort, ICaseStore)> ArrangeAsync()
     {
         var cases = new PostgresCaseStore(NpgsqlDataSource.Create(postgres.ConnectionString), TimeProvider.System);
@@ -59,9 +110,12 @@ public sealed class NotifyActivitiesTests(PostgresFixture postgres)
     {
         public ConcurrentQueue<NotifyRequest> Requests { get; } = new();
 
-        public Task<NotifyOutcome> NotifyAsync(string caseId, NotifyRequest request, CancellationToken cancellationToken)
+        public ConcurrentQueue<string> Keys { get; } = new();
+
+        public Task<NotifyOutcome> NotifyAsync(string caseId, NotifyRequest request, string idempotencyKey, CancellationToken cancellationToken)
         {
             Requests.Enqueue(request);
+            Keys.Enqueue(idempotencyKey);
             return Task.FromResult(NotifyOutcome.Sent);
         }
     }
