@@ -80,7 +80,7 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : Target
             Assert.EndsWith("/ui/login", page.Url);
             await page.FillAsync("#key", FlowRunnerHost.Key);
             await page.ClickAsync("form.login button");
-            await page.WaitForURLAsync("**/ui/");
+            await page.WaitForURLAsync("**/ui/", Committed);
 
             var flowHeading = page.Locator($"section[data-flow='{failing}'] h2 a");
             Assert.Equal(name, await flowHeading.TextContentAsync());
@@ -89,7 +89,7 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : Target
             await ScreenshotAsync(page, "flowrunner-runs");
 
             await page.ClickAsync($"tr[data-run='{failed.Id}'] a");
-            await page.WaitForURLAsync($"**/ui/runs/{failed.Id}");
+            await page.WaitForURLAsync($"**/ui/runs/{failed.Id}", Committed);
             Assert.Equal("FAILED", await page.Locator("tr[data-step='flaky'] .status").TextContentAsync());
             await page.ClickAsync("tr[data-step='prepare'] summary:text('Input')");
             var input = page.Locator("tr[data-step='prepare'] details[open] pre");
@@ -98,7 +98,7 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : Target
             await ScreenshotAsync(page, "flowrunner-run-timeline");
 
             await page.ClickAsync("button.rerun-failed");
-            await page.WaitForURLAsync("**/ui/runs/*?notice=rerun");
+            await page.WaitForURLAsync("**/ui/runs/*?notice=rerun", Committed);
             var rerunId = Guid.Parse(new Uri(page.Url).AbsolutePath.Split('/')[^1]);
             Assert.Equal(failed.Id, await RerunOfAsync(rerunId));
             Assert.Equal(RunStatus.Succeeded, (await Host.WaitForEndAsync(rerunId)).Status);
@@ -108,7 +108,7 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : Target
 
             await page.GotoAsync($"/ui/runs/{running}");
             await page.ClickAsync("button.cancel");
-            await page.WaitForURLAsync($"**/ui/runs/{running}?notice=canceled");
+            await page.WaitForURLAsync($"**/ui/runs/{running}?notice=canceled", Committed);
             Assert.Equal("CANCELED", await page.Locator("dl.summary .status").TextContentAsync());
             Assert.Equal(RunStatus.Canceled, (await Host.WaitForEndAsync(running, 5)).Status);
             await ScreenshotAsync(page, "flowrunner-run-canceled");
@@ -122,6 +122,10 @@ public sealed class RunsPageBrowserTests(Infrastructure infrastructure) : Target
             throw;
         }
     }
+
+    // Waiting for the navigation to commit, not for the load event: on two loaded cores the load event of an
+    // already-rendered page was once not seen within 30 s. The locators below wait for what they read anyway.
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
 
     private string BaseUrl()
     {
