@@ -73,7 +73,15 @@ public static class Extensions
     /// <summary>The Docker Engine API on its unix socket, one client shared by the backend and the start-up probe.</summary>
     private static void AddDockerBackend(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DockerOptions>().BindConfiguration(DockerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DockerOptions>().BindConfiguration(DockerOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure<IConfiguration>((docker, configuration) =>
+            {
+                // A container inherits nothing from the dispatcher (a local process does): hand on the documents' store.
+                if (configuration.GetConnectionString("blobs") is { Length: > 0 } blobs)
+                {
+                    docker.Environment.TryAdd("ConnectionStrings__blobs", blobs);
+                }
+            });
         builder.Services.AddSingleton(sp => new DockerEngineClient(DockerBackend.CreateClient(sp.GetRequiredService<IOptions<DockerOptions>>().Value)));
         builder.Services.AddSingleton(sp => new DockerBackend(sp.GetRequiredService<DockerEngineClient>().Http, sp.GetRequiredService<IOptions<DockerOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DockerBackend>>()));

@@ -128,7 +128,10 @@ public sealed class DockerTests(Storage storage)
         await Storage.EventuallyAsync(async () => !scenario.Receiver.Calls.IsEmpty && await scenario.ApproximateCountAsync(scenario.Queue) == 0 && docker.Containers.IsEmpty,
             () => $"the webhook, the delete and the container's removal (creates {docker.Creates.Count}, containers {docker.Containers.Count})");
 
-        Assert.Equal(TaskNames.For($"{scenario.Prefix}acme", sent.MessageId), Assert.Single(docker.Creates).Name);
+        var (name, body) = Assert.Single(docker.Creates);
+        Assert.Equal(TaskNames.For($"{scenario.Prefix}acme", sent.MessageId), name);
+        // The container gets the documents' store the dispatcher has (a local process would inherit it).
+        Assert.Contains($"ConnectionStrings__blobs={storage.Blobs}", body["Env"]!.AsArray().Select(e => e!.GetValue<string>()));
         var call = Assert.Single(scenario.Receiver.Calls);
         Assert.Equal(("succeeded", 0), (call.Report.Outcome, call.Report.ExitCode));
         Assert.Contains("a line on stderr", call.Report.LogTail, StringComparison.Ordinal);

@@ -14,6 +14,9 @@ public sealed class RedisWakeListener(IServiceProvider services, WakeSignal sign
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the host's start: connecting to a Redis that is down blocks for its connect time-out, and the poll loop
+        // (a later hosted service) must not wait for that.
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
