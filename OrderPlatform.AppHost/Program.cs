@@ -96,9 +96,11 @@ builder.AddProject<Projects.OrderPlatform_TaskWorker>("taskworker")
     .WithReference(blobs)
     .WithExplicitStart();
 
+// Redis carries producers' wake-ups (channel taskdispatch:wake); optional, so no wait: without it the dispatcher polls.
 builder.AddProject<Projects.OrderPlatform_TaskDispatcher>("taskdispatcher")
     .WithConnectionStringsAndServiceDiscovery()
     .WithReference(queues).WithReference(blobs).WaitFor(storage)
+    .WithReference(redis)
     .WithEnvironment("TaskDispatch__Webhooks__SigningKey", webhookSigningKey)
     .WithEnvironment("TaskDispatch__Aci__SubscriptionId", aciSubscriptionId)
     .WithEnvironment("TaskDispatch__Aci__ResourceGroup", aciResourceGroup)

@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrderPlatform.TaskDispatcher.Backends;
 using OrderPlatform.TaskDispatcher.Backends.Aci;
+using OrderPlatform.TaskDispatcher.Backends.Docker;
 using OrderPlatform.TaskDispatcher.Completion;
 using OrderPlatform.TaskDispatcher.Dispatch;
+using OrderPlatform.TaskDispatcher.Wake;
 
 namespace OrderPlatform.TaskDispatcher;
 
@@ -26,13 +28,23 @@ public static class Extensions
             .WithMetrics(metrics => metrics.AddMeter(DispatchMetrics.Name))
             .WithTracing(tracing => tracing.AddSource(DispatchMetrics.Name));
 
-        if (string.Equals(builder.Configuration[$"{DispatcherOptions.Section}:Backend"], "Aci", StringComparison.OrdinalIgnoreCase))
+        switch (builder.Configuration[$"{DispatcherOptions.Section}:Backend"]?.ToLowerInvariant() ?? "auto")
         {
-            builder.AddAciBackend();
-        }
-        else
-        {
-            builder.Services.AddSingleton<ITaskBackend, LocalProcessBackend>();
+            case "aci":
+                builder.AddAciBackend();
+                break;
+            case "local":
+                builder.Services.AddSingleton<ITaskBackend, LocalProcessBackend>();
+                break;
+            case "docker":
+                builder.AddDockerBackend();
+                builder.Services.AddSingleton<ITaskBackend>(sp => sp.GetRequiredService<DockerBackend>());
+                break;
+            default:
+                builder.AddDockerBackend();
+                builder.Services.AddSingleton<LocalProcessBackend>();
+                builder.Services.AddSingleton(DockerSelection.Choose);
+                break;
         }
 
         builder.Services.AddSingleton<QueueDiscovery>();
@@ -46,8 +58,33 @@ public static class Extensions
             new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
             sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetRequiredService<TimeProvider>()));
 
+        builder.Services.AddSingleton<WakeSignal>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
+        {
+            // Wake-ups are an optimisation: Redis being down must not make the dispatcher unhealthy.
+            builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+            builder.Services.AddHostedService<RedisWakeListener>();
+        }
+
         builder.Services.AddHostedService<DispatchLoop>();
         builder.Services.AddHostedService<OutboxRetrier>();
+    }
+
+    /// <summary>The Docker Engine API on its unix socket, one client shared by the backend and the start-up probe.</summary>
+    private static void AddDockerBackend(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DockerOptions>().BindConfiguration(DockerOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure<IConfiguration>((docker, configuration) =>
+            {
+                // A container inherits nothing from the dispatcher (a local process does): hand on the documents' store.
+                if (configuration.GetConnectionString("blobs") is { Length: > 0 } blobs)
+                {
+                    docker.Environment.TryAdd("ConnectionStrings__blobs", blobs);
+                }
+            });
+        builder.Services.AddSingleton(sp => new DockerEngineClient(DockerBackend.CreateClient(sp.GetRequiredService<IOptions<DockerOptions>>().Value)));
+        builder.Services.AddSingleton(sp => new DockerBackend(sp.GetRequiredService<DockerEngineClient>().Http, sp.GetRequiredService<IOptions<DockerOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DockerBackend>>()));
     }
 
     /// <summary>ACI over ARM with a managed identity's tokens, the create-rate limiter and the janitor.</summary>

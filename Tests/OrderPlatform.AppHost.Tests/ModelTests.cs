@@ -27,7 +27,7 @@ public sealed class ModelTests
     [InlineData("teamsbot", "api,ordersdb,postgres", "api,ordersdb")]
     [InlineData("worker", "ordersdb,postgres,storage,temporal", "ordersdb,blobs,cosmos,temporal,teamsbot")]
     [InlineData("flowrunner", "flowsdb,postgres,redis,storage", "flowsdb,redis,blobs")]
-    [InlineData("taskdispatcher", "storage", "queues,blobs")]
+    [InlineData("taskdispatcher", "storage", "queues,blobs,redis")]
     public async Task EachServiceReferencesAndWaitsForItsBackingServices(string service, string waitsFor, string references)
     {
         // Waiting for a database is waiting for its server too (Aspire adds the parent).

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OrderPlatform.TaskDispatcher.Backends;
@@ -59,6 +60,24 @@ public sealed class AciDispatchTests(Storage storage)
         Assert.Equal(("failed", 4, true), (call.Report.Outcome, call.Report.ExitCode, call.Report.Final));
     }
 
+    [Fact]
+    public async Task TheCreatesLeftInTheQuotaWindowAreObserved()
+    {
+        await using var arm = await FakeArm.StartAsync();
+        await using var scenario = await AciScenarioAsync(arm, start: false, configure: s => s["TaskDispatch:Aci:CreatesPerFiveMinutes"] = "10");
+        var app = await StartAsync(scenario);
+        using var measured = new Measurements(app.Services.GetRequiredService<IMeterFactory>());
+        measured.Observe();
+        Assert.Equal([10.0], measured.Values("taskdispatch.aci.creates.remaining", null));
+
+        await scenario.SendAsync(Scenario.Echo("aci-counted-1"));
+        await scenario.SendAsync(Scenario.Echo("aci-counted-2"));
+        await Storage.EventuallyAsync(async () => await scenario.ApproximateCountAsync(scenario.Queue) == 0 && arm.Store.IsEmpty, () => $"both tasks to finish (puts {arm.Puts.Count})");
+
+        measured.Observe();
+        Assert.Equal(8.0, measured.Values("taskdispatch.aci.creates.remaining", null).Last());
+    }
+
     private async Task<Scenario> AciScenarioAsync(FakeArm arm, bool start = true, Action<Dictionary<string, string?>>? configure = null)
     {
         var scenario = await new Scenario(storage).CreateAsync(configure: s =>
@@ -81,6 +100,6 @@ public sealed class AciDispatchTests(Storage storage)
         return scenario;
     }
 
-    private static Task StartAsync(Scenario scenario) =>
+    private static Task<Microsoft.AspNetCore.Builder.WebApplication> StartAsync(Scenario scenario) =>
         scenario.StartDispatcherAsync(services => services.AddSingleton<TokenCredential>(new AciTests.StaticToken()));
 }

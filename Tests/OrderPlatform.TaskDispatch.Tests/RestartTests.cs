@@ -11,7 +11,9 @@ public sealed class RestartTests(Storage storage)
         var sent = await scenario.SendAsync(Scenario.Echo("adopt-1", delayMs: 4000));
         using (var first = BuiltProgram.Start(dll, scenario.Settings))
         {
-            await Storage.EventuallyAsync(() => Task.FromResult(scenario.Starts == 1), () => $"the first dispatcher to start the run:\n{first.Output}");
+            // The journal line is written just before the process is spawned: wait for the process, or the kill can
+            // land in between and leave no run to adopt.
+            await Storage.EventuallyAsync(() => Task.FromResult(scenario.Starts == 1 && scenario.RunPids().Count > 0), () => $"the first dispatcher to start the run:\n{first.Output}");
             await first.KillAsync();
         }
 

@@ -53,7 +53,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var signed = HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.UTF8.GetBytes(timestamp + ".").Concat(body).ToArray());
             var valid = request.Headers[WebhookSender.SignatureHeader] == "sha256=" + Convert.ToHexStringLower(signed);
             Calls.Enqueue(new Received(request.Headers["Idempotency-Key"].ToString(), valid,
-                JsonSerializer.Deserialize<CompletionReport>(body, WebhookSender.Json)!));
+                JsonSerializer.Deserialize<CompletionReport>(body, WebhookSender.Json)!, request.Headers["traceparent"].FirstOrDefault()));
             return Results.Ok();
         });
         await _app.StartAsync(TestContext.Current.CancellationToken);
@@ -68,5 +68,5 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    public sealed record Received(string IdempotencyKey, bool SignatureValid, CompletionReport Report);
+    public sealed record Received(string IdempotencyKey, bool SignatureValid, CompletionReport Report, string? TraceParent);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ public sealed class CompletionRecorder(WebhookSender sender, BlobServiceClient b
             var container = blobs.GetBlobContainerClient(_options.OutboxContainer);
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await container.GetBlobClient(OutboxEntry.BlobName(report.MessageId))
-                .UploadAsync(BinaryData.FromObjectAsJson(new OutboxEntry(url, report), WebhookSender.Json), overwrite: true, cancellationToken);
+                .UploadAsync(BinaryData.FromObjectAsJson(new OutboxEntry(url, report, Activity.Current?.Id), WebhookSender.Json), overwrite: true, cancellationToken);
             logger.LogWarning("Webhook for message {MessageId} failed; completion kept in the outbox", report.MessageId);
             return true;
         }
@@ -51,7 +52,15 @@ public sealed class CompletionRecorder(WebhookSender sender, BlobServiceClient b
         {
             var blob = container.GetBlobClient(item.Name);
             var entry = (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToObjectFromJson<OutboxEntry>(WebhookSender.Json);
-            if (entry is not null && await sender.SendAsync(entry.Url, entry.Report, cancellationToken))
+            if (entry is null)
+            {
+                continue;
+            }
+
+            // The retry joins the task's trace, so the late webhook still appears under the message it reports on.
+            using var activity = DispatchMetrics.StartTaskActivity(entry.Report.Queue, entry.Report.MessageId, entry.TraceParent);
+            activity?.SetTag("taskdispatch.outbox.retry", true);
+            if (await sender.SendAsync(entry.Url, entry.Report, cancellationToken))
             {
                 await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
                 delivered++;
@@ -63,7 +72,7 @@ public sealed class CompletionRecorder(WebhookSender sender, BlobServiceClient b
 }
 
 /// <summary>A completion waiting in the outbox, with the (already allowed) address it goes to.</summary>
-public sealed record OutboxEntry(Uri Url, CompletionReport Report)
+public sealed record OutboxEntry(Uri Url, CompletionReport Report, string? TraceParent = null)
 {
     public static string BlobName(string messageId) => $"{messageId}.json";
 }

@@ -3,45 +3,53 @@ using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
+using OrderPlatform.TaskDispatcher.Wake;
 
 namespace OrderPlatform.TaskDispatcher.Dispatch;
 
 /// <summary>
-/// Polls the task queues for as many messages as there are free slots (global and per client), hands each to the
-/// <see cref="TaskRunner"/>, and backs off 100 ms → 5 s with jitter while every queue is empty; a hit or a freed slot
-/// polls again at once.
+/// Polls every task queue at once for as many messages as there are free slots (global and per client), hands each to
+/// the <see cref="TaskRunner"/>, and while every queue is empty backs off from <see cref="DispatcherOptions.MinPollDelay"/>
+/// doubling to <see cref="DispatcherOptions.MaxPollDelay"/>. A hit, a freed slot or a producer's wake-up
+/// (<see cref="WakeSignal"/>) polls again at once and restarts the back-off.
 /// </summary>
-public sealed class DispatchLoop(QueueDiscovery discovery, TaskRunner runner, IOptions<DispatcherOptions> options, ILogger<DispatchLoop> logger) : BackgroundService
+public sealed class DispatchLoop(QueueDiscovery discovery, TaskRunner runner, WakeSignal wake, IOptions<DispatcherOptions> options, TimeProvider time, ILogger<DispatchLoop> logger) : BackgroundService
 {
     private const int MaxBatch = 32;
     private readonly DispatcherOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, int> _perClient = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
-    private readonly SemaphoreSlim _wake = new(0);
     private int _running;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = _options.MinPollDelay;
+        var delay = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
             var received = 0;
             try
             {
-                foreach (var queue in await discovery.QueuesAsync(stoppingToken))
-                {
-                    received += await ReceiveAsync(queue, stoppingToken);
-                }
+                discovery.RefreshIfUnknown(wake.TakeNamedQueues());
+
+                var queues = await discovery.QueuesAsync(stoppingToken);
+                received = (await Task.WhenAll(queues.Select(queue => ReceiveAsync(queue, stoppingToken)))).Sum();
             }
             catch (RequestFailedException ex)
             {
                 logger.LogWarning("Receiving failed ({Status}); backing off", ex.Status);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
 
-            delay = received > 0 ? _options.MinPollDelay : NextDelay(delay);
+            delay = received > 0 ? TimeSpan.Zero : NextDelay(delay);
             try
             {
-                await _wake.WaitAsync(received > 0 ? TimeSpan.Zero : Jitter(delay), stoppingToken);
+                if (delay > TimeSpan.Zero && await wake.WaitAsync(Jitter(delay), time, stoppingToken))
+                {
+                    delay = TimeSpan.Zero;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -55,17 +63,29 @@ public sealed class DispatchLoop(QueueDiscovery discovery, TaskRunner runner, IO
 
     private async Task<int> ReceiveAsync(QueueClient queue, CancellationToken stoppingToken)
     {
-        var clientRunning = _perClient.GetValueOrDefault(queue.Name);
-        var free = Math.Min(_options.MaxConcurrentTasks - Volatile.Read(ref _running), _options.MaxConcurrentTasksPerClient - clientRunning);
-        if (free <= 0)
+        // Queues are polled concurrently, so global slots are reserved before the receive and the unused ones returned.
+        var clientFree = _options.MaxConcurrentTasksPerClient - _perClient.GetValueOrDefault(queue.Name);
+        var reserved = Reserve(Math.Min(MaxBatch, clientFree));
+        if (reserved <= 0)
         {
             return 0;
         }
 
-        QueueMessage[] messages = await queue.ReceiveMessagesAsync(Math.Min(MaxBatch, free), _options.VisibilityTimeout, stoppingToken);
+        QueueMessage[] messages;
+        try
+        {
+            messages = await queue.ReceiveMessagesAsync(reserved, _options.VisibilityTimeout, stoppingToken);
+        }
+        catch
+        {
+            Interlocked.Add(ref _running, -reserved);
+            throw;
+        }
+
+        // Each received message keeps its reserved slot (RunAsync frees it); the rest go back in one step.
+        Interlocked.Add(ref _running, messages.Length - reserved);
         foreach (var message in messages)
         {
-            Interlocked.Increment(ref _running);
             _perClient.AddOrUpdate(queue.Name, 1, (_, n) => n + 1);
             var run = RunAsync(queue, message, stoppingToken);
             _inFlight.TryAdd(run, 0);
@@ -73,6 +93,26 @@ public sealed class DispatchLoop(QueueDiscovery discovery, TaskRunner runner, IO
         }
 
         return messages.Length;
+    }
+
+    private int Reserve(int wanted)
+    {
+        while (wanted > 0)
+        {
+            var running = Volatile.Read(ref _running);
+            var take = Math.Min(wanted, _options.MaxConcurrentTasks - running);
+            if (take <= 0)
+            {
+                return 0;
+            }
+
+            if (Interlocked.CompareExchange(ref _running, running + take, running) == running)
+            {
+                return take;
+            }
+        }
+
+        return 0;
     }
 
     private async Task RunAsync(QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
@@ -94,19 +134,16 @@ public sealed class DispatchLoop(QueueDiscovery discovery, TaskRunner runner, IO
         {
             Interlocked.Decrement(ref _running);
             _perClient.AddOrUpdate(queue.Name, 0, (_, n) => n - 1);
-            _wake.Release();
+            wake.Set();
         }
     }
 
-    private TimeSpan NextDelay(TimeSpan current) =>
-        TimeSpan.FromTicks(Math.Min(current.Ticks * 2, _options.MaxPollDelay.Ticks));
+    // The first empty poll waits the minimum; each further one doubles it up to the ceiling.
+    private TimeSpan NextDelay(TimeSpan current) => current == TimeSpan.Zero
+        ? _options.MinPollDelay
+        : TimeSpan.FromTicks(Math.Min(current.Ticks * 2, _options.MaxPollDelay.Ticks));
 
-    // ±20 % so that several dispatchers do not poll in step.
-    private static TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
-    }
+    // Downward only (−25 % … 0): several dispatchers do not poll in step, and the ceiling stays the longest wait, so
+    // the worst idle pickup is MaxPollDelay plus one receive, not 1.2 × MaxPollDelay.
+    private static TimeSpan Jitter(TimeSpan delay) => delay * (0.75 + (Random.Shared.NextDouble() * 0.25));
 }

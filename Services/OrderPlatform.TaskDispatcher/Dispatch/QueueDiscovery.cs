@@ -11,6 +11,15 @@ public sealed class QueueDiscovery(QueueServiceClient queues, IOptions<Dispatche
     private IReadOnlyList<QueueClient> _current = [];
     private DateTimeOffset _due = DateTimeOffset.MinValue;
 
+    /// <summary>Lists again at the next poll when a producer's wake-up named a queue not listed yet (created since).</summary>
+    public void RefreshIfUnknown(IReadOnlyCollection<string> named)
+    {
+        if (named.Any(name => IsTaskQueue(name) && _current.All(q => q.Name != name)))
+        {
+            _due = DateTimeOffset.MinValue;
+        }
+    }
+
     /// <summary>The queues to poll; refreshed every <see cref="DispatcherOptions.DiscoveryInterval"/>.</summary>
     public async Task<IReadOnlyList<QueueClient>> QueuesAsync(CancellationToken cancellationToken)
     {
@@ -24,7 +33,7 @@ public sealed class QueueDiscovery(QueueServiceClient queues, IOptions<Dispatche
             var found = new List<QueueClient>();
             await foreach (var item in queues.GetQueuesAsync(prefix: _options.QueuePrefix, cancellationToken: cancellationToken))
             {
-                if (item.Name.EndsWith(_options.QueueSuffix, StringComparison.Ordinal) && !item.Name.EndsWith("-poison", StringComparison.Ordinal))
+                if (IsTaskQueue(item.Name))
                 {
                     var client = queues.GetQueueClient(item.Name);
                     found.Add(client);
@@ -42,4 +51,9 @@ public sealed class QueueDiscovery(QueueServiceClient queues, IOptions<Dispatche
         _due = time.GetUtcNow() + _options.DiscoveryInterval;
         return _current;
     }
+
+    private bool IsTaskQueue(string name) =>
+        name.StartsWith(_options.QueuePrefix ?? "", StringComparison.Ordinal)
+        && name.EndsWith(_options.QueueSuffix, StringComparison.Ordinal)
+        && !name.EndsWith("-poison", StringComparison.Ordinal);
 }

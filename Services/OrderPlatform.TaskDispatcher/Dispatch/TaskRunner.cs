@@ -26,8 +26,6 @@ public sealed class TaskRunner(
 
     public async Task RunAsync(QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
     {
-        using var activity = DispatchMetrics.ActivitySource.StartActivity($"task {queue.Name}");
-        activity?.SetTag("messaging.message.id", message.MessageId);
         await using var lease = new MessageLease(queue, message, _options.VisibilityTimeout, time, logger);
         TaskRun run;
         try
@@ -37,10 +35,12 @@ public sealed class TaskRunner(
         }
         catch (Exception ex) when (ex is InvalidTaskMessageException or UriFormatException)
         {
+            using var rejected = DispatchMetrics.StartTaskActivity(queue.Name, message.MessageId, null);
             await poison.MoveAsync(queue, message, lease, ex.Message, cancellationToken);
             return;
         }
 
+        using var activity = DispatchMetrics.StartTaskActivity(queue.Name, message.MessageId, run.Task.TraceParent);
         activity?.SetTag("task.type", run.Task.TaskType);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.LostToken);
         if (!await StartOrAdoptAsync(run, stop.Token))

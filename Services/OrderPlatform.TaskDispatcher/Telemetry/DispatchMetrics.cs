@@ -37,6 +37,21 @@ public sealed class DispatchMetrics : IDisposable
         _starts = _meter.CreateCounter<long>("taskdispatch.tasks.started", "{task}");
     }
 
+    /// <summary>
+    /// The span of one delivery, from pickup to the webhook and the message's deletion: a child of the producer's
+    /// <c>traceparent</c> when the message carries a valid one, else the root of a new trace. Consumer kind, so the
+    /// sampler keeps it even as a root (it drops only parentless client spans such as idle polls).
+    /// </summary>
+    public static Activity? StartTaskActivity(string queue, string messageId, string? traceParent)
+    {
+        var parent = traceParent is not null && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context) ? context : default;
+        var activity = ActivitySource.StartActivity($"task {queue}", ActivityKind.Consumer, parent);
+        activity?.SetTag("messaging.system", "azure_storage_queue");
+        activity?.SetTag("messaging.destination.name", queue);
+        activity?.SetTag("messaging.message.id", messageId);
+        return activity;
+    }
+
     /// <summary>Pickup latencies seen by this instance, for the benchmark (milliseconds).</summary>
     public ConcurrentQueue<double> PickupSamples { get; } = new();
 

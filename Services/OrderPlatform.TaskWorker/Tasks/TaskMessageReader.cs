@@ -64,8 +64,14 @@ public static partial class TaskMessageReader
             throw new InvalidTaskMessageException("data is required.");
         }
 
-        return new TaskMessage(taskId, taskType, data, TimeoutSeconds(root), WebhookUrl(root));
+        return new TaskMessage(taskId, taskType, data, TimeoutSeconds(root), WebhookUrl(root)) { TraceParent = TraceParent(root) };
     }
+
+    // 55 characters for version 00; later versions may append fields, so allow a little more and let the parser judge.
+    private static string? TraceParent(JsonElement root) =>
+        root.TryGetProperty("traceparent", out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: <= 128 } text
+            ? text
+            : null;
 
     private static string RequiredString(JsonElement root, string name, int maxLength)
     {
