@@ -29,7 +29,7 @@ public sealed class WorkflowFixture(Infrastructure infrastructure) : IAsyncLifet
 
     /// <summary>What the Api does on upload: the blob at its canonical name, the case, the workflow.</summary>
     public async Task<WorkflowHandle> StartCaseAsync(byte[] file, TimeSpan? deadline = null, TimeSpan? reminder = null, string? taskQueue = null,
-        string? tenantId = null)
+        string? tenantId = null, ConversationReference? conversation = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var caseId = $"CASE-{Guid.NewGuid():N}";
@@ -38,7 +38,7 @@ public sealed class WorkflowFixture(Infrastructure infrastructure) : IAsyncLifet
         await container.CreateIfNotExistsAsync(cancellationToken: ct);
         var blob = container.GetBlobClient($"{tenant}/{caseId}/original.xlsx");
         await blob.UploadAsync(new BinaryData(file), ct);
-        await Worker.Cases.CreateAsync(new CaseDocument { Id = caseId, TenantId = tenant, UserId = "user-1" },
+        await Worker.Cases.CreateAsync(new CaseDocument { Id = caseId, TenantId = tenant, UserId = "user-1", Conversation = conversation },
             new CaseEventDraft("user-1", "receive", "test upload"), ct);
         var input = new OrderWorkflowInput(caseId, tenant, "user-1", blob.Uri.AbsoluteUri, "Bestellung.xlsx",
             CorrectionsDeadline: deadline, ReminderAfter: reminder);

@@ -25,7 +25,9 @@ public static class OrderProcessingRegistration
         _ = builder.Configuration.GetConnectionString("ordersdb") ?? throw new InvalidOperationException(
             "Connection string 'ordersdb' is missing. Run through the AppHost or set ConnectionStrings__ordersdb.");
 
-        builder.Services.AddOptions<OrderWorkflowOptions>().BindConfiguration(OrderWorkflowOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<OrderWorkflowOptions>().BindConfiguration(OrderWorkflowOptions.Section)
+            .Validate(o => o.OutageBudget > TimeSpan.Zero && o.RetryMaximumInterval > TimeSpan.Zero,
+                "Orders:OutageBudget and Orders:RetryMaximumInterval must be positive.").ValidateOnStart();
         builder.AddCaseStore();
         builder.Services.AddSingleton<CatalogStore>();
         builder.Services.AddHostedService<CatalogSeeder>();
