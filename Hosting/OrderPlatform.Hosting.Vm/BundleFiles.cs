@@ -58,6 +58,9 @@ internal static class BundleFiles
         RemainAfterExit=yes
         WorkingDirectory={{installDirectory}}
         EnvironmentFile={{installDirectory}}/.env
+        # Containers must not reach the cloud's instance metadata service (managed-identity tokens): Docker's DOCKER-USER
+        # chain filters container traffic before Docker's own rules.
+        ExecStartPre=/bin/sh -c 'iptables -C DOCKER-USER -d 169.254.169.254 -j REJECT 2>/dev/null || iptables -I DOCKER-USER -d 169.254.169.254 -j REJECT'
         # nginx cannot start without a certificate: the first one is fetched standalone while port 80 is still free.
         ExecStartPre=/bin/sh -c 'test -f {{NginxConfig.CertificateDirectory}}/fullchain.pem || certbot certonly --standalone --non-interactive --agree-tos -m "$ACME_EMAIL" -d "$DOMAIN" --cert-name orderplatform'
         ExecStart=/usr/bin/docker compose --project-directory {{installDirectory}} up --detach --remove-orphans --wait

@@ -34,6 +34,8 @@ internal static class ComposeYaml
     private static void AppendService(StringBuilder sb, ComposeService s)
     {
         sb.Append($"  {s.Name}:\n    image: {Q(s.Image)}\n    restart: unless-stopped\n");
+        // No process in a container may gain privileges (setuid binaries, file capabilities) beyond what it started with.
+        sb.Append($"    security_opt:\n      - \"no-new-privileges:true\"\n    mem_limit: {Q(s.MemoryLimit)}\n    cpus: {Q(s.Cpus)}\n");
         if (s.Entrypoint is not null)
         {
             sb.Append($"    entrypoint: [{Q(s.Entrypoint)}]\n");

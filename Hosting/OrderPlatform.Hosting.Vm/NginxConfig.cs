@@ -93,6 +93,8 @@ internal static class NginxConfig
                     ssl_certificate {{CertificateDirectory}}/fullchain.pem;
                     ssl_certificate_key {{CertificateDirectory}}/privkey.pem;
                     ssl_protocols TLSv1.2 TLSv1.3;
+                    # TLS 1.2 with forward-secret AEAD suites only (TLS 1.3's suites are all modern and not set here).
+                    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
                     ssl_prefer_server_ciphers off;
                     ssl_session_cache shared:TLS:10m;
                     ssl_session_timeout 1d;

@@ -29,8 +29,11 @@ public sealed class VmBundleOptions
     /// <summary>Gets or sets the Azurite image that stands in for Azure Storage (the version the repo installs from npm).</summary>
     public string AzuriteImage { get; set; } = "mcr.microsoft.com/azure-storage/azurite:3.37.0";
 
-    /// <summary>Gets or sets nginx's request body limit; the Api accepts spreadsheets up to this size.</summary>
-    public string MaxBodySize { get; set; } = "20m";
+    /// <summary>
+    /// Gets or sets nginx's request body limit: the Api's own upload limit (<c>Api:Upload:MaxFileBytes</c>, 20 MiB, plus
+    /// 256 KiB for the multipart envelope), so nginx neither refuses a file the Api takes nor buffers one it refuses.
+    /// </summary>
+    public string MaxBodySize { get; set; } = "20736k";
 
     /// <summary>
     /// Gets the routes nginx serves over TLS. A route whose service is not in the bundle is left out, so the

@@ -31,8 +31,10 @@ internal static class Extensions
         if (LlmConnection.Parse(builder.Configuration.GetConnectionString("llm")) is { } llm)
         {
             builder.Services.AddSingleton(llm);
-            // One retry layer (the activity's); without the standard handler its 10 s attempt timeout no longer cuts the 60 s.
-            builder.Services.AddHttpClient<LlmMember>(http => http.Timeout = TimeSpan.FromSeconds(60)).WithoutRetries();
+            // One retry layer (the activity's); without the standard handler its 10 s attempt timeout no longer cuts
+            // Committee:LlmTimeout short, so HttpClient.Timeout is the bound.
+            builder.Services.AddHttpClient<LlmMember>((services, http) =>
+                http.Timeout = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CommitteeOptions>>().Value.LlmTimeout).WithoutRetries();
             builder.Services.AddTransient<ICommitteeMember>(sp => sp.GetRequiredService<LlmMember>());
         }
 

@@ -124,7 +124,7 @@ public sealed partial class VmBundleTests
             "location /api/ {", "set $upstream http://api:8080;", "location /api/messages {", "set $upstream http://teamsbot:8080;",
             "location /webhooks/ {", "rewrite ^/webhooks/(.*)$ /api/v1/webhooks/$1 break;", "location /api/v1/webhooks/ {", "set $upstream http://flowrunner:8080;",
             "location /temporal/ {", "set $upstream http://temporal-ui:8080;", "auth_basic_user_file /etc/nginx/htpasswd;",
-            "ssl_protocols TLSv1.2 TLSv1.3;", "Strict-Transport-Security", "return 301 https://$host$request_uri;", "client_max_body_size 20m;",
+            "ssl_protocols TLSv1.2 TLSv1.3;", "Strict-Transport-Security", "return 301 https://$host$request_uri;", "client_max_body_size 20736k;",
         })
         {
             Assert.Contains(expected, config, StringComparison.Ordinal);

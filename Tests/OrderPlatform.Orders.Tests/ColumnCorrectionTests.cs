@@ -66,6 +66,8 @@ public sealed class ColumnCorrectionTests(WorkflowFixture fixture) : IClassFixtu
         Assert.DoesNotContain(events, e => e.To == CaseStatus.AwaitingCorrections);
         var next = Assert.Single(fixture.Zoho.OrdersFor(second.Id));
         Assert.Equal(Quantities, next["line_items"]!.AsArray().Select(l => l!["quantity"]!.GetValue<decimal>()));
+
+        await RecordedHistories.SaveIfRequestedAsync(first, "column-answer");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class WorkflowFixture(Infrastructure infrastructure) : IAsyncLifet
 
     /// <summary>What the Api does on upload: the blob at its canonical name, the case, the workflow.</summary>
     public async Task<WorkflowHandle> StartCaseAsync(byte[] file, TimeSpan? deadline = null, TimeSpan? reminder = null, string? taskQueue = null,
-        string? tenantId = null)
+        string? tenantId = null, ConversationReference? conversation = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var caseId = $"CASE-{Guid.NewGuid():N}";
@@ -38,7 +38,7 @@ public sealed class WorkflowFixture(Infrastructure infrastructure) : IAsyncLifet
         await container.CreateIfNotExistsAsync(cancellationToken: ct);
         var blob = container.GetBlobClient($"{tenant}/{caseId}/original.xlsx");
         await blob.UploadAsync(new BinaryData(file), ct);
-        await Worker.Cases.CreateAsync(new CaseDocument { Id = caseId, TenantId = tenant, UserId = "user-1" },
+        await Worker.Cases.CreateAsync(new CaseDocument { Id = caseId, TenantId = tenant, UserId = "user-1", Conversation = conversation },
             new CaseEventDraft("user-1", "receive", "test upload"), ct);
         var input = new OrderWorkflowInput(caseId, tenant, "user-1", blob.Uri.AbsoluteUri, "Bestellung.xlsx",
             CorrectionsDeadline: deadline, ReminderAfter: reminder);
@@ -129,6 +129,8 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         Assert.True(stored.Draft!.Reused);
         var events = await fixture.Worker.Cases.GetEventsAsync(handle.Id, Ct);
         Assert.Single(events, e => e.Step == "create-zoho-draft");
+
+        await RecordedHistories.SaveIfRequestedAsync(handle, "happy-path");
     }
 
     [Fact]
@@ -155,6 +157,8 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         var events = await fixture.Worker.Cases.GetEventsAsync(handle.Id, Ct);
         Assert.Contains(events, e => e.To == CaseStatus.AwaitingCorrections);
         Assert.Contains(events, e => e.To == CaseStatus.Corrected && e.Actor == "anna");
+
+        await RecordedHistories.SaveIfRequestedAsync(handle, "corrections-round");
     }
 
     [Fact]
@@ -171,6 +175,8 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         var events = await fixture.Worker.Cases.GetEventsAsync(handle.Id, Ct);
         Assert.Single(events, e => e.Detail == "reminder sent");
         Assert.Empty(fixture.Zoho.OrdersFor(handle.Id));
+
+        await RecordedHistories.SaveIfRequestedAsync(handle, "deadline");
     }
 
     [Fact]
@@ -187,6 +193,8 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         Assert.Equal(CaseStatus.Cancelled, stored.Status);
         Assert.Contains("sent twice", stored.Error);
         Assert.Empty(fixture.Zoho.OrdersFor(handle.Id));
+
+        await RecordedHistories.SaveIfRequestedAsync(handle, "cancel");
     }
 
     [Fact]
@@ -202,6 +210,8 @@ public sealed class WorkflowTests(WorkflowFixture fixture, Infrastructure infras
         Assert.Contains("link, not the file", stored.Error);
         var history = await handle.FetchHistoryAsync();
         Assert.Single(history.Events, e => e.ActivityTaskScheduledEventAttributes?.ActivityType.Name == "parse-excel");
+
+        await RecordedHistories.SaveIfRequestedAsync(handle, "bad-file");
     }
 
     [Fact]

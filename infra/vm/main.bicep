@@ -62,6 +62,9 @@ param acmeEmail string
 @description('URL of the bundle (tar.gz of the --publisher vm output) that cloud-init fetches; empty to copy it by hand.')
 param bundleUrl string = ''
 
+@description('SHA-256 (hex) of that bundle: cloud-init unpacks it only when the download matches (sha256sum of the tar.gz).')
+param bundleSha256 string = ''
+
 var tags = {
   Project: projectName
   CostCenter: costCenter
@@ -102,8 +105,9 @@ module vm 'modules/vm.bicep' = {
     adminUsername: adminUsername
     adminSshPublicKey: adminSshPublicKey
     dataDiskSizeGB: dataDiskSizeGB
-    customData: replace(replace(replace(replace(loadTextContent('cloud-init.yaml'),
+    customData: replace(replace(replace(replace(replace(loadTextContent('cloud-init.yaml'),
       '@BUNDLE_URL@', bundleUrl),
+      '@BUNDLE_SHA256@', toLower(bundleSha256)),
       '@DOMAIN@', domainName),
       '@ACME_EMAIL@', acmeEmail),
       '@KEYVAULT_NAME@', keyVaultName)

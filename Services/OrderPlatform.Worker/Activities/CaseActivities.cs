@@ -19,7 +19,7 @@ public sealed class CaseActivities(ICaseStore cases, OrderBlobs documents, IOpti
     public WorkflowSettings LoadSettings(OrderWorkflowInput input) =>
         new(input.CorrectionsDeadline ?? options.Value.CorrectionsDeadline, input.ReminderAfter ?? options.Value.ReminderAfter,
             committee.Value.ConfidenceThreshold, options.Value.ZohoRetryInterval, options.Value.ZohoAttemptTimeout,
-            options.Value.ZohoHeartbeatTimeout);
+            options.Value.ZohoHeartbeatTimeout, options.Value.OutageBudget, options.Value.RetryMaximumInterval);
 
     /// <summary>Copies the stored questions onto the case, where the Api's status route and the notification read them.</summary>
     [Activity("await-corrections")]

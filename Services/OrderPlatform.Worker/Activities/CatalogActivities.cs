@@ -33,7 +33,9 @@ public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases, Or
     /// what a person must still decide (committee doubts included, as this is the first round).
     /// </summary>
     [Activity("resolve-items")]
-    public async Task<StateResult> ResolveItemsAsync(ItemsRound round)
+    public Task<StateResult> ResolveItemsAsync(ItemsRound round) => Heartbeats.WhileAsync(() => ResolveAsync(round));
+
+    private async Task<StateResult> ResolveAsync(ItemsRound round)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
         var review = await documents.ReadAsync<ReviewedOrder>(round.Review, ct).ConfigureAwait(false);
@@ -54,15 +56,16 @@ public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases, Or
     }
 
     /// <summary>
-    /// Each line against the catalog by code, EAN, then description: resolve-items' rule, also used by apply-corrections
+    /// Every line against the catalog by code, EAN, then description, in one query for the sheet: resolve-items' rule, also used by apply-corrections
     /// when a corrected column map assembles the lines again.
     /// </summary>
     internal static async Task<List<LineResolution>> ResolveLinesAsync(CatalogStore catalog, IReadOnlyList<OrderLine> orderLines, CancellationToken ct)
     {
+        var found = await catalog.FindItemsAsync([.. orderLines.Select(l => new ItemQuery(l.Sku, l.Ean, l.Description))], Candidates, ct)
+            .ConfigureAwait(false);
         var lines = new List<LineResolution>(orderLines.Count);
-        foreach (var line in orderLines)
+        foreach (var (line, hits) in orderLines.Zip(found))
         {
-            var hits = await catalog.FindItemsAsync(line.Sku, line.Ean, line.Description, Candidates, ct).ConfigureAwait(false);
             var match = hits.Count == 1 || (hits.Count > 1 && hits[0].MatchedBy == CatalogStore.Fuzzy) ? hits[0] : null;
             lines.Add(new LineResolution(line.RowNumber, line.Sku ?? line.Ean ?? line.Description, match, hits));
         }

@@ -12,7 +12,7 @@ public sealed record CatalogItem(string Id, string Sku, string? Ean, string Name
 /// first (score 1), then normalised SKU (0.95), then <c>pg_trgm</c> similarity on names and aliases (the similarity
 /// itself is the score, and a fuzzy hit is always shown to a person).
 /// </summary>
-public sealed class CatalogStore(NpgsqlDataSource dataSource)
+public sealed partial class CatalogStore(NpgsqlDataSource dataSource)
 {
     public const string Exact = "exact";
     public const string Fuzzy = "fuzzy";
@@ -30,6 +30,9 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
         CREATE INDEX IF NOT EXISTS catalog_items_sku ON catalog_items (upper(sku));
         CREATE INDEX IF NOT EXISTS catalog_items_sku_norm ON catalog_items (sku_norm);
         CREATE INDEX IF NOT EXISTS catalog_items_ean ON catalog_items (ean);
+        CREATE INDEX IF NOT EXISTS catalog_items_name_trgm_gist ON catalog_items USING gist (lower(name) gist_trgm_ops);
+        CREATE INDEX IF NOT EXISTS catalog_items_ean_digits ON catalog_items (ltrim(ean, '0'));
+        CREATE INDEX IF NOT EXISTS catalog_items_aliased ON catalog_items (id) WHERE cardinality(aliases) > 0;
         """;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -137,50 +140,10 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
             """, [query.Trim(), limit, MinimumSimilarity], cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>spec R9: exact SKU, EAN/GTIN (with and without zero padding), normalised SKU, then the description.</summary>
+    /// <summary>One line's lookup (see the batched <see cref="FindItemsAsync(IReadOnlyList{ItemQuery}, int, CancellationToken)"/>).</summary>
     public async Task<IReadOnlyList<CatalogMatch>> FindItemsAsync(string? sku, string? ean, string? description, int limit,
-        CancellationToken cancellationToken)
-    {
-        if (!string.IsNullOrWhiteSpace(sku))
-        {
-            var hits = await QueryAsync("SELECT id, name, 1.0::float8, 'sku' FROM catalog_items WHERE upper(sku) = upper($1) OR id = $1 ORDER BY id LIMIT $2",
-                [sku.Trim(), limit], cancellationToken).ConfigureAwait(false);
-            if (hits.Count > 0)
-            {
-                return hits;
-            }
-        }
-
-        foreach (var code in new[] { ean, sku }.Where(c => !string.IsNullOrWhiteSpace(c) && c.Trim().All(char.IsAsciiDigit)))
-        {
-            var digits = code!.Trim().TrimStart('0');
-            var hits = await QueryAsync("SELECT id, name, 1.0::float8, 'ean' FROM catalog_items WHERE ltrim(ean, '0') = $1 ORDER BY id LIMIT $2",
-                [digits, limit], cancellationToken).ConfigureAwait(false);
-            if (hits.Count > 0)
-            {
-                return hits;
-            }
-        }
-
-        if (!string.IsNullOrWhiteSpace(sku))
-        {
-            var hits = await QueryAsync("SELECT id, name, 0.95::float8, 'normalised-sku' FROM catalog_items WHERE sku_norm = $1 ORDER BY id LIMIT $2",
-                [NormalizeSku(sku), limit], cancellationToken).ConfigureAwait(false);
-            if (hits.Count > 0)
-            {
-                return hits;
-            }
-        }
-
-        var text = string.IsNullOrWhiteSpace(description) ? sku : description;
-        return string.IsNullOrWhiteSpace(text) ? [] : await QueryAsync("""
-            SELECT id, name, score, 'fuzzy' FROM (
-                SELECT id, name, greatest(similarity(lower(name), lower($1)),
-                    coalesce((SELECT max(similarity(lower(a), lower($1))) FROM unnest(aliases) a), 0))::float8 AS score
-                FROM catalog_items) s
-            WHERE score >= $3 ORDER BY score DESC, id LIMIT $2
-            """, [text.Trim(), limit, MinimumSimilarity], cancellationToken).ConfigureAwait(false);
-    }
+        CancellationToken cancellationToken) =>
+        (await FindItemsAsync([new ItemQuery(sku, ean, description)], limit, cancellationToken).ConfigureAwait(false))[0];
 
     public async Task<IReadOnlyDictionary<string, decimal>> GetRatesAsync(IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken)
     {

@@ -12,4 +12,10 @@ public sealed class CommitteeOptions
 
     /// <summary>Units whose quantities may be fractional (spec R10); other units flag a fraction.</summary>
     public string[] FractionalUnits { get; set; } = ["kg", "g", "t", "m", "cm", "mm", "m2", "m²", "m3", "l", "lfm", "h"];
+
+    /// <summary>
+    /// The whole LLM call, connect to last byte: the member abstains past it, well inside run-committee's two minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:30")]
+    public TimeSpan LlmTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

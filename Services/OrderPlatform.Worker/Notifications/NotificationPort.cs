@@ -59,7 +59,9 @@ public sealed class TeamsBotNotificationPort(IHttpClientFactory clients, IConfig
             case HttpStatusCode.NotFound:
                 return NotifyOutcome.NoChat;
             case HttpStatusCode.BadRequest:
-                throw new InvalidOperationException($"The bot refused the {request.Kind} notification for case {caseId} as invalid.");
+                // Sending it again cannot help; without the typed error the activity would retry it for the outage budget.
+                throw Activities.ActivityErrors.Permanent(Activities.ActivityErrors.NotifyRejected,
+                    $"The bot refused the {request.Kind} notification for case {caseId} as invalid.");
             default:
                 response.EnsureSuccessStatusCode();
                 return NotifyOutcome.Sent;

@@ -1,6 +1,5 @@
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Activities;
-using Temporalio.Common;
 using Temporalio.Exceptions;
 using Temporalio.Workflows;
 
@@ -15,27 +14,6 @@ namespace OrderPlatform.Worker.Workflows;
 [Workflow(OrderWorkflow.Name)]
 public sealed class OrderProcessingWorkflow
 {
-    private static readonly RetryPolicy Retry = new()
-    {
-        InitialInterval = TimeSpan.FromSeconds(1),
-        BackoffCoefficient = 2,
-        MaximumInterval = TimeSpan.FromMinutes(1),
-        MaximumAttempts = 10,
-        NonRetryableErrorTypes = ActivityErrors.NonRetryable,
-    };
-
-    private static readonly RetryPolicy NotifyRetry = new()
-    {
-        InitialInterval = TimeSpan.FromSeconds(2),
-        BackoffCoefficient = 2,
-        MaximumAttempts = 5,
-        NonRetryableErrorTypes = ActivityErrors.NonRetryable,
-    };
-
-    private static readonly ActivityOptions Quick = new() { StartToCloseTimeout = TimeSpan.FromSeconds(30), RetryPolicy = Retry };
-
-    private static readonly ActivityOptions Files = new() { StartToCloseTimeout = TimeSpan.FromMinutes(2), RetryPolicy = Retry };
-
     private readonly Queue<SignalRequest> _answers = new();
     private readonly HashSet<string> _seenRequests = [];
     private SignalRequest? _cancel;
@@ -46,6 +24,11 @@ public sealed class OrderProcessingWorkflow
     private DateTimeOffset? _dueAt;
     private bool _reminderSent;
     private string? _error;
+    private WorkflowSettings _settings = new(TimeSpan.Zero, TimeSpan.Zero, 0, TimeSpan.Zero);
+
+    private ActivityOptions Quick => OrderActivityOptions.Quick(_settings);
+
+    private ActivityOptions Files => OrderActivityOptions.Files(_settings);
 
     [WorkflowQuery(OrderWorkflow.StatusQuery)]
     public OrderWorkflowStatus Status => new(_status, _step, [], _dueAt, _reminderSent, _error, _questionCount, _questionsBlob);
@@ -85,7 +68,7 @@ public sealed class OrderProcessingWorkflow
         var caseId = input.CaseId;
         try
         {
-            var settings = await Workflow.ExecuteActivityAsync((CaseActivities a) => a.LoadSettings(input), Quick);
+            var settings = _settings = await Workflow.ExecuteActivityAsync((CaseActivities a) => a.LoadSettings(input), OrderActivityOptions.Settings);
             var stored = await StepAsync("store-file", CaseStatus.Stored, () =>
                 Workflow.ExecuteActivityAsync((FileActivities a) => a.StoreFileAsync(input), Files));
             // Sheet, reviewed order and state travel as blob references: history carries no payload that grows with the file.
@@ -97,7 +80,7 @@ public sealed class OrderProcessingWorkflow
                 Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveCustomerAsync(caseId, reviewed.Customer), Quick));
             var items = new ItemsRound(caseId, reviewed.Review, customer, settings.ConfidenceThreshold, sheet);
             var state = await StepAsync("resolve-items", CaseStatus.Resolved, () =>
-                Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveItemsAsync(items), Files));
+                Workflow.ExecuteActivityAsync((CatalogActivities a) => a.ResolveItemsAsync(items), OrderActivityOptions.Resolving(_settings)));
 
             while (state is { QuestionCount: > 0, Questions: { } questions })
             {
@@ -110,13 +93,13 @@ public sealed class OrderProcessingWorkflow
                 var round = new CorrectionsRound(caseId, state.State, answer, reviewed.Mapping, answer.Signal == SignalNames.Approve,
                     settings.ConfidenceThreshold, sheet);
                 state = await StepAsync("apply-corrections", CaseStatus.Corrected, () =>
-                    Workflow.ExecuteActivityAsync((ReviewActivities a) => a.ApplyCorrectionsAsync(round), Quick));
+                    Workflow.ExecuteActivityAsync((ReviewActivities a) => a.ApplyCorrectionsAsync(round), OrderActivityOptions.Resolving(_settings)));
             }
 
             var today = DateOnly.FromDateTime(Workflow.UtcNow);
             var ready = state.State;
             var draft = await StepAsync("create-zoho-draft", CaseStatus.DraftCreated, () =>
-                Workflow.ExecuteActivityAsync((DraftActivities a) => a.CreateZohoDraftAsync(caseId, ready, today), ZohoOptions(settings)));
+                Workflow.ExecuteActivityAsync((DraftActivities a) => a.CreateZohoDraftAsync(caseId, ready, today), OrderActivityOptions.Zoho(settings)));
             await NotifyAsync(caseId, NotifyKinds.Draft, null);
             _status = CaseStatus.Notified;
             await CloseAsync(caseId, CaseStatus.Completed, "notify-user", null, null);
@@ -128,30 +111,9 @@ public sealed class OrderProcessingWorkflow
         }
         catch (ActivityFailureException ex)
         {
-            var failure = ex.InnerException as ApplicationFailureException;
-            _error = failure?.Message ?? "The order could not be processed; the team has been told.";
-            var code = failure?.ErrorType ?? ex.InnerException?.GetType().Name;
-            await CloseAsync(caseId, CaseStatus.Failed, _step, _error, code);
-            await NotifyAsync(caseId, NotifyKinds.Message, _error);
-            return new OrderWorkflowResult(CaseStatus.Failed, null, null, false, _error);
+            return await FailAsync(caseId, ex);
         }
     }
-
-    // Zoho answers 429 without Retry-After, so its retries back off from a configured interval (20 s by default). The
-    // heartbeat timeout, not the attempt timeout, decides how soon a crashed worker's attempt is handed to another.
-    private static ActivityOptions ZohoOptions(WorkflowSettings settings) => new()
-    {
-        StartToCloseTimeout = settings.ZohoAttemptTimeout ?? TimeSpan.FromMinutes(2),
-        HeartbeatTimeout = settings.ZohoHeartbeatTimeout ?? TimeSpan.FromSeconds(15),
-        RetryPolicy = new()
-        {
-            InitialInterval = settings.ZohoRetryInterval,
-            BackoffCoefficient = 2,
-            MaximumInterval = TimeSpan.FromMinutes(10),
-            MaximumAttempts = 8,
-            NonRetryableErrorTypes = ActivityErrors.NonRetryable,
-        },
-    };
 
     /// <summary>Asks, waits for an answer, reminds once; null when the deadline passed or the case was cancelled.</summary>
     private async Task<SignalRequest?> AskAsync(string caseId, BlobRef questions, int count, WorkflowSettings settings)
@@ -190,6 +152,37 @@ public sealed class OrderProcessingWorkflow
         return _cancel is null && _answers.TryDequeue(out var answer) ? answer : null;
     }
 
+    /// <summary>
+    /// A typed user or data error fails the case with its sentence; anything else (an outage that outlasted the budget,
+    /// a bug) is for a person: NeedsAttention, and the user gets a sentence with the run id to quote, never the error
+    /// text, which may name hosts, addresses or SDK internals. That text goes to the log and the error code.
+    /// </summary>
+    private async Task<OrderWorkflowResult> FailAsync(string caseId, ActivityFailureException ex)
+    {
+        var failure = ex.InnerException as ApplicationFailureException;
+        var code = failure?.ErrorType ?? ex.InnerException?.GetType().Name;
+        var typed = failure?.ErrorType is { } type && ActivityErrors.ForUser.Contains(type);
+        var status = typed ? CaseStatus.Failed : CaseStatus.NeedsAttention;
+        _error = typed ? failure!.Message
+            : $"The order could not be processed because a service it needs was unavailable; the team has been told (reference {Workflow.Info.RunId}).";
+        if (!typed)
+        {
+            Workflow.Logger.LogError(ex, "Case {CaseId} step {Step} gave up ({Code}), run {RunId}", caseId, _step, code, Workflow.Info.RunId);
+        }
+
+        try
+        {
+            await CloseAsync(caseId, status, _step, _error, code);
+        }
+        catch (ActivityFailureException)
+        {
+            // The store refused the transition (the case was closed meanwhile): the user is still told below.
+        }
+
+        await NotifyAsync(caseId, NotifyKinds.Message, _error);
+        return new OrderWorkflowResult(status, null, null, false, _error);
+    }
+
     private async Task<OrderWorkflowResult> GiveUpAsync(string caseId)
     {
         _error = "Nobody answered the open questions before the deadline; a person must look at this order.";
@@ -221,7 +214,7 @@ public sealed class OrderProcessingWorkflow
     private Task CloseAsync(string caseId, CaseStatus status, string step, string? error, string? code)
     {
         _status = status;
-        return Workflow.ExecuteActivityAsync((CaseActivities a) => a.CloseCaseAsync(caseId, status, step, error, code), Quick);
+        return Workflow.ExecuteActivityAsync((CaseActivities a) => a.CloseCaseAsync(caseId, status, step, error, code), OrderActivityOptions.Closing(_settings));
     }
 
     // A user who blocked the bot or has no chat is recorded, never retried; other notify failures must not fail the case.
@@ -230,7 +223,7 @@ public sealed class OrderProcessingWorkflow
         try
         {
             await Workflow.ExecuteActivityAsync((NotifyActivities a) => a.NotifyUserAsync(caseId, kind, message),
-                new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(30), RetryPolicy = NotifyRetry });
+                Quick);
         }
         catch (ActivityFailureException)
         {

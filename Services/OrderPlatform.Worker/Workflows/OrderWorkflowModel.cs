@@ -5,8 +5,8 @@ namespace OrderPlatform.Worker.Workflows;
 
 /// <summary>
 /// Worker settings the workflow needs, read once per run by the load-settings activity so replays stay deterministic.
-/// <see cref="ZohoAttemptTimeout"/> and <see cref="ZohoHeartbeatTimeout"/> are nullable so histories recorded before they
-/// existed replay with the default.
+/// <see cref="ZohoAttemptTimeout"/>, <see cref="ZohoHeartbeatTimeout"/>, <see cref="OutageBudget"/> and
+/// <see cref="RetryMaximumInterval"/> are nullable so histories recorded before they existed replay with the default.
 /// </summary>
 public sealed record WorkflowSettings(
     TimeSpan CorrectionsDeadline,
@@ -14,7 +14,9 @@ public sealed record WorkflowSettings(
     double ConfidenceThreshold,
     TimeSpan ZohoRetryInterval,
     TimeSpan? ZohoAttemptTimeout = null,
-    TimeSpan? ZohoHeartbeatTimeout = null);
+    TimeSpan? ZohoHeartbeatTimeout = null,
+    TimeSpan? OutageBudget = null,
+    TimeSpan? RetryMaximumInterval = null);
 
 /// <summary>store-file's result: the canonical blob, its size and SHA-256 (hex).</summary>
 public sealed record StoredFile(string BlobName, string FileName, long SizeBytes, string Sha256);
@@ -103,4 +105,17 @@ public sealed class OrderWorkflowOptions
     /// worker this long after the last heartbeat instead of after <see cref="ZohoAttemptTimeout"/>.
     /// </summary>
     public TimeSpan ZohoHeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    public static readonly TimeSpan DefaultOutageBudget = TimeSpan.FromHours(6);
+
+    public static readonly TimeSpan DefaultRetryMaximumInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a step keeps retrying infrastructure errors (schedule-to-close) before the case goes to NeedsAttention:
+    /// hours, so a database failover, a storage or Zoho outage or a long deploy does not fail the order.
+    /// </summary>
+    public TimeSpan OutageBudget { get; set; } = DefaultOutageBudget;
+
+    /// <summary>The longest pause between two attempts of a step (the backoff doubles from 1 s up to this).</summary>
+    public TimeSpan RetryMaximumInterval { get; set; } = DefaultRetryMaximumInterval;
 }
