@@ -29,6 +29,10 @@ internal static class NginxConfig
                 locations.Append($"{Indent}    rewrite ^{r.Location}(.*)$ {r.RewriteTo}$1 break;\n");
             }
             locations.Append($"{Indent}    proxy_pass $upstream;\n");
+            if (r.MaxBodySize is not null)
+            {
+                locations.Append($"{Indent}    client_max_body_size {r.MaxBodySize};\n");
+            }
             if (r.BasicAuth)
             {
                 locations.Append($"{Indent}    auth_basic \"OrderPlatform operators\";\n{Indent}    auth_basic_user_file /etc/nginx/htpasswd;\n");

@@ -6,13 +6,17 @@ namespace Aspire.Hosting.Vm;
 /// <param name="Port">The port the service listens on inside the compose network.</param>
 /// <param name="BasicAuth">Whether nginx asks for the operators' password (<c>htpasswd</c> next to the bundle).</param>
 /// <param name="RewriteTo">A prefix that replaces <paramref name="Location"/> before the request is forwarded.</param>
-public sealed record VmRoute(string Location, string Service, int Port, bool BasicAuth = false, string? RewriteTo = null);
+/// <param name="MaxBodySize">nginx's body limit for this route when it differs from <see cref="VmBundleOptions.MaxBodySize"/>.</param>
+public sealed record VmRoute(string Location, string Service, int Port, bool BasicAuth = false, string? RewriteTo = null, string? MaxBodySize = null);
 
 /// <summary>What the VM bundle writes besides what the app model says.</summary>
 public sealed class VmBundleOptions
 {
     /// <summary>The port the images built by <c>dotnet publish /t:PublishContainer</c> listen on (the SDK's default).</summary>
     public const int ProjectPort = 8080;
+
+    /// <summary>The flow runner's webhook body limit (<c>FlowRunner:WebhookBodyLimit</c>).</summary>
+    public const string WebhookBodySize = "25m";
 
     /// <summary>Gets or sets where cloud-init (<c>infra/vm</c>) unpacks the bundle and the systemd unit runs it.</summary>
     public string InstallDirectory { get; set; } = "/opt/orderplatform";
@@ -43,9 +47,10 @@ public sealed class VmBundleOptions
     [
         new("/api/", "api", ProjectPort),
         new("/api/messages", "teamsbot", ProjectPort),
-        // The flow runner mounts its webhooks under /api/v1/webhooks; /webhooks/ is the short public form.
-        new("/api/v1/webhooks/", "flowrunner", ProjectPort),
-        new("/webhooks/", "flowrunner", ProjectPort, RewriteTo: "/api/v1/webhooks/"),
+        // The flow runner mounts its webhooks under /api/v1/webhooks; /webhooks/ is the short public form. Their limit
+        // is the flow runner's own (FlowRunner:WebhookBodyLimit, 25 MiB), so its 413 is the one a caller sees.
+        new("/api/v1/webhooks/", "flowrunner", ProjectPort, MaxBodySize: WebhookBodySize),
+        new("/webhooks/", "flowrunner", ProjectPort, RewriteTo: "/api/v1/webhooks/", MaxBodySize: WebhookBodySize),
         new("/temporal/", "temporal-ui", 8080, BasicAuth: true),
     ];
 }

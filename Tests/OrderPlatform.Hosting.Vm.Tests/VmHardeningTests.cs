@@ -35,5 +35,11 @@ public sealed class VmHardeningTests
         Assert.All(ciphers, c => Assert.Matches("^ECDHE-(ECDSA|RSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)$", c));
         // The Api's UploadOptions.RequestLimit: Api:Upload:MaxFileBytes (20 MiB) plus 256 KiB for the multipart envelope.
         Assert.Contains($"client_max_body_size {((20 * 1024) + 256)}k;", config, StringComparison.Ordinal);
+        // The flow runner's webhooks take its own limit (FlowRunner:WebhookBodyLimit, 25 MiB), on both of their routes.
+        foreach (var location in new[] { "/api/v1/webhooks/", "/webhooks/" })
+        {
+            var block = config[config.IndexOf($"location {location} {{", StringComparison.Ordinal)..];
+            Assert.Contains("client_max_body_size 25m;", block[..block.IndexOf('}')], StringComparison.Ordinal);
+        }
     }
 }
