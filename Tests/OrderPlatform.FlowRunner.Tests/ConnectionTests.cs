@@ -10,35 +10,20 @@ using static OrderPlatform.FlowRunner.Tests.Flows;
 
 namespace OrderPlatform.FlowRunner.Tests;
 
-public sealed class ConnectionTests(Infrastructure infrastructure) : IAsyncLifetime
+public sealed class ConnectionTests(Infrastructure infrastructure) : HostAndTargetTests(infrastructure)
 {
     private const string Secret = "tok-9f2c41d7e0b8a6";
-    private FlowRunnerHost _host = null!;
-    private FakeTarget _target = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        _target = await FakeTarget.StartAsync();
-        _host = await FlowRunnerHost.StartAsync(infrastructure, new Dictionary<string, string?>
-        {
-            ["FlowRunner:Http:AllowedPrivateTargets:0"] = "127.0.0.1",
-            // Everything reaches the capturing provider (checked for the secret); the console stays at Warning.
-            ["Logging:LogLevel:Default"] = "Trace",
-            ["Logging:Console:LogLevel:Default"] = "Warning",
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _target.DisposeAsync();
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+        // Everything reaches the capturing provider (checked for the secret); the console stays at Warning.
+        ["Logging:LogLevel:Default"] = "Trace",
+        ["Logging:Console:LogLevel:Default"] = "Warning",
+    };
 
     private async Task PutAsync(string name, JsonNode value, HttpStatusCode expected)
     {
-        using var api = _host.Api();
+        using var api = Host.Api();
         var response = await api.PutAsJsonAsync($"/api/v1/connections/{name}", new JsonObject { ["value"] = value }, Ct);
         Assert.Equal(expected, response.StatusCode);
         Assert.DoesNotContain(Secret, await response.Content.ReadAsStringAsync(Ct));
@@ -47,7 +32,7 @@ public sealed class ConnectionTests(Infrastructure infrastructure) : IAsyncLifet
     [Fact]
     public async Task AConnectionIsStoredEncryptedAndNoRouteReturnsItsValue()
     {
-        using var anonymous = _host.Anonymous();
+        using var anonymous = Host.Anonymous();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PutAsJsonAsync("/api/v1/connections/crm", new { value = Secret }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/connections", Ct)).StatusCode);
 
@@ -55,7 +40,7 @@ public sealed class ConnectionTests(Infrastructure infrastructure) : IAsyncLifet
         await PutAsync("crm", new JsonObject { ["token"] = Secret + "-v2" }, HttpStatusCode.NoContent);
         await PutAsync("bad-name", Secret, HttpStatusCode.BadRequest);
 
-        using var api = _host.Api();
+        using var api = Host.Api();
         var list = await api.GetStringAsync("/api/v1/connections", Ct);
         Assert.Contains("\"crm\"", list);
         Assert.DoesNotContain(Secret, list);
@@ -63,13 +48,13 @@ public sealed class ConnectionTests(Infrastructure infrastructure) : IAsyncLifet
         Assert.DoesNotContain(Secret, await api.GetStringAsync("/openapi/v1.json", Ct));
 
         // At rest only ciphertext: neither the value nor its JSON is anywhere in the row.
-        Assert.Equal(0, await _host.ScalarAsync($"SELECT count(*) FROM connection WHERE position('{Secret}'::bytea IN secret) > 0 OR secret::text LIKE '%{Convert.ToHexStringLower(Encoding.UTF8.GetBytes(Secret))}%'"));
-        Assert.Equal(1, await _host.ScalarAsync("SELECT count(*) FROM connection WHERE length(secret) > 28"));
+        Assert.Equal(0, await Host.ScalarAsync($"SELECT count(*) FROM connection WHERE position('{Secret}'::bytea IN secret) > 0 OR secret::text LIKE '%{Convert.ToHexStringLower(Encoding.UTF8.GetBytes(Secret))}%'"));
+        Assert.Equal(1, await Host.ScalarAsync("SELECT count(*) FROM connection WHERE length(secret) > 28"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync("/api/v1/connections/crm", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/v1/connections/crm", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.DeleteAsync("/api/v1/connections/crm", Ct)).StatusCode);
-        Assert.DoesNotContain(_host.Logs, line => line.Contains(Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(Host.Logs, line => line.Contains(Secret, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -77,19 +62,19 @@ public sealed class ConnectionTests(Infrastructure infrastructure) : IAsyncLifet
     {
         await PutAsync("crm", new JsonObject { ["token"] = Secret }, HttpStatusCode.Created);
         var key = Guid.NewGuid().ToString("N");
-        var call = Http("call", new Uri(_target.Address, $"/record/{key}").ToString());
+        var call = Http("call", new Uri(Target.Address, $"/record/{key}").ToString());
         call["headers"] = new JsonObject { ["X-Token"] = "{{connections.crm.token}}" };
-        var flowId = await _host.CreateFlowAsync(Flow(
+        var flowId = await Host.CreateFlowAsync(Flow(
             call,
             Code("length", "return { n: input.t.length, prefixed: input.p };", new JsonObject { ["t"] = "{{connections.crm.token}}", ["p"] = "Bearer {{connections.crm.token}}" }),
             Code("leak", "return { copied: input.t, whole: input.all };", new JsonObject { ["t"] = "{{length.prefixed}}", ["all"] = "{{connections.crm}}" }),
             Code("fail", "throw new Error('bad token ' + input.t);", new JsonObject { ["t"] = "{{connections.crm.token}}" })));
-        var runId = await _host.TriggerAsync(flowId);
-        var run = await _host.WaitForEndAsync(runId);
+        var runId = await Host.TriggerAsync(flowId);
+        var run = await Host.WaitForEndAsync(runId);
 
         Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Equal(Secret, _target.TokenReceived(key));
-        using var api = _host.Api();
+        Assert.Equal(Secret, Target.TokenReceived(key));
+        using var api = Host.Api();
         var detail = await api.GetStringAsync($"/api/v1/runs/{runId}", Ct);
         Assert.DoesNotContain(Secret, detail);
         var steps = JsonNode.Parse(detail)!["steps"]!.AsArray();
@@ -98,17 +83,17 @@ public sealed class ConnectionTests(Infrastructure infrastructure) : IAsyncLifet
         Assert.Equal(Secret.Length, steps[1]!["output"]!["n"]!.GetValue<int>());
         Assert.Equal("Bearer **REDACTED**", steps[2]!["output"]!["copied"]!.GetValue<string>());
         Assert.Contains("**REDACTED**", steps[3]!["error"]!["message"]!.GetValue<string>());
-        Assert.Equal(0, await _host.ScalarAsync(
+        Assert.Equal(0, await Host.ScalarAsync(
             $"SELECT count(*) FROM step_run WHERE concat(input::text, output::text, error::text) LIKE '%{Secret}%'"));
-        Assert.Equal(0, await _host.ScalarAsync($"SELECT count(*) FROM flow_run WHERE error::text LIKE '%{Secret}%'"));
-        Assert.DoesNotContain(_host.Logs, line => line.Contains(Secret, StringComparison.Ordinal));
+        Assert.Equal(0, await Host.ScalarAsync($"SELECT count(*) FROM flow_run WHERE error::text LIKE '%{Secret}%'"));
+        Assert.DoesNotContain(Host.Logs, line => line.Contains(Secret, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task AMissingConnectionFailsTheStepThatNamesIt()
     {
-        var flowId = await _host.CreateFlowAsync(Flow(Code("first", "return 1;"), Code("uses", "return input;", new JsonObject { ["t"] = "{{connections.nowhere.token}}" })));
-        var run = await _host.WaitForEndAsync(await _host.TriggerAsync(flowId));
+        var flowId = await Host.CreateFlowAsync(Flow(Code("first", "return 1;"), Code("uses", "return input;", new JsonObject { ["t"] = "{{connections.nowhere.token}}" })));
+        var run = await Host.WaitForEndAsync(await Host.TriggerAsync(flowId));
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Equal("uses", run.FailedStep);
         Assert.Equal("CONNECTION_NOT_FOUND", run.Error!["type"]!.GetValue<string>());
@@ -132,7 +117,7 @@ public sealed class ConnectionTests(Infrastructure infrastructure) : IAsyncLifet
     [Fact]
     public async Task OutsideDevelopmentTheServiceRefusesToStartWithoutTheKey()
     {
-        await using var host = new FlowRunnerHost(await infrastructure.CreateDatabaseAsync(), infrastructure.Redis, new Dictionary<string, string?>
+        await using var host = new FlowRunnerHost(await Infrastructure.CreateDatabaseAsync(), Infrastructure.Redis, new Dictionary<string, string?>
         {
             ["environment"] = "Production",
             ["FlowRunner:Connections:Key"] = "",

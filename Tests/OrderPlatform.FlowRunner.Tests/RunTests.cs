@@ -5,25 +5,8 @@ using static OrderPlatform.FlowRunner.Tests.Flows;
 
 namespace OrderPlatform.FlowRunner.Tests;
 
-public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
+public sealed class RunTests(Infrastructure infrastructure) : HostAndTargetTests(infrastructure)
 {
-    private FlowRunnerHost _host = null!;
-    private FakeTarget _target = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _target = await FakeTarget.StartAsync();
-        _host = await FlowRunnerHost.StartAsync(infrastructure, new Dictionary<string, string?> { ["FlowRunner:Http:AllowedPrivateTargets:0"] = "127.0.0.1" });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _target.DisposeAsync();
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task ABurstOfWebhooksGivesExactlyThatManyRunsAllCompleted()
     {
@@ -31,8 +14,8 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
         // SUCCEEDED) in every run. 10,000 here took ~95 s on 2 shared cores (load average ~30), past this suite's
         // share of CI, so the default is 1,000.
         var count = int.TryParse(Environment.GetEnvironmentVariable("FLOWRUNNER_BURST"), out var setting) && setting > 0 ? setting : 1000;
-        var flowId = await _host.CreateFlowAsync(Flow(Code("echo", "return { n: input.n };", new JsonObject { ["n"] = "{{trigger.body.n}}" })));
-        using var client = _host.Anonymous();
+        var flowId = await Host.CreateFlowAsync(Flow(Code("echo", "return { n: input.n };", new JsonObject { ["n"] = "{{trigger.body.n}}" })));
+        using var client = Host.Anonymous();
         var accepted = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Ct }, async (n, ct) =>
         {
@@ -42,31 +25,31 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
         });
 
         Assert.Equal(count, accepted);
-        Assert.Equal(count, await _host.ScalarAsync($"SELECT count(*) FROM flow_run WHERE flow_id = '{flowId}'"));
+        Assert.Equal(count, await Host.ScalarAsync($"SELECT count(*) FROM flow_run WHERE flow_id = '{flowId}'"));
         await Infrastructure.EventuallyAsync(
-            async () => await _host.ScalarAsync($"SELECT count(*) FROM flow_run WHERE flow_id = '{flowId}' AND status = 'SUCCEEDED'") == count,
+            async () => await Host.ScalarAsync($"SELECT count(*) FROM flow_run WHERE flow_id = '{flowId}' AND status = 'SUCCEEDED'") == count,
             () => "every run to succeed", Math.Max(60, count / 50));
-        Assert.Equal(count, await _host.ScalarAsync($"SELECT count(DISTINCT (s.output->>'n')) FROM step_run s JOIN flow_run r ON r.id = s.run_id WHERE r.flow_id = '{flowId}'"));
+        Assert.Equal(count, await Host.ScalarAsync($"SELECT count(DISTINCT (s.output->>'n')) FROM step_run s JOIN flow_run r ON r.id = s.run_id WHERE r.flow_id = '{flowId}'"));
     }
 
     [Fact]
     public async Task AFlowLimitedToOneRunsItsRunsStrictlyOneAtATime()
     {
-        var flowId = await _host.CreateFlowAsync(Flow(Http("call", new Uri(_target.Address, "/slow?ms=150").ToString()))
+        var flowId = await Host.CreateFlowAsync(Flow(Http("call", new Uri(Target.Address, "/slow?ms=150").ToString()))
             .With("settings", new JsonObject { ["concurrency"] = 1 }));
         var runs = new List<Guid>();
         for (var i = 0; i < 6; i++)
         {
-            runs.Add(await _host.TriggerAsync(flowId));
+            runs.Add(await Host.TriggerAsync(flowId));
         }
 
         foreach (var run in runs)
         {
-            Assert.Equal(RunStatus.Succeeded, (await _host.WaitForEndAsync(run)).Status);
+            Assert.Equal(RunStatus.Succeeded, (await Host.WaitForEndAsync(run)).Status);
         }
 
-        Assert.Equal(1, _target.MaxInFlight);
-        var overlaps = await _host.ScalarAsync(
+        Assert.Equal(1, Target.MaxInFlight);
+        var overlaps = await Host.ScalarAsync(
             $"SELECT count(*) FROM step_run a JOIN step_run b ON a.run_id < b.run_id JOIN flow_run ra ON ra.id = a.run_id JOIN flow_run rb ON rb.id = b.run_id " +
             $"WHERE ra.flow_id = '{flowId}' AND rb.flow_id = '{flowId}' AND a.started_at < b.finished_at AND b.started_at < a.finished_at");
         Assert.Equal(0, overlaps);
@@ -75,29 +58,29 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
     [Fact]
     public async Task CancelingARunningRunStopsItWithinFiveSeconds()
     {
-        var flowId = await _host.CreateFlowAsync(Flow(Http("hang", new Uri(_target.Address, "/hang").ToString()), Code("after", "return 1;")));
-        var runId = await _host.TriggerAsync(flowId);
-        await _host.WaitForStatusAsync(runId, s => s == RunStatus.Running);
+        var flowId = await Host.CreateFlowAsync(Flow(Http("hang", new Uri(Target.Address, "/hang").ToString()), Code("after", "return 1;")));
+        var runId = await Host.TriggerAsync(flowId);
+        await Host.WaitForStatusAsync(runId, s => s == RunStatus.Running);
         await Task.Delay(300, Ct);
 
-        using var api = _host.Api();
+        using var api = Host.Api();
         var started = DateTime.UtcNow;
         Assert.Equal(System.Net.HttpStatusCode.NoContent, (await api.PostAsync($"/api/v1/runs/{runId}/cancel", null, Ct)).StatusCode);
-        var run = await _host.WaitForEndAsync(runId, 5);
+        var run = await Host.WaitForEndAsync(runId, 5);
         Assert.Equal(RunStatus.Canceled, run.Status);
         // The worker let go of the run: nothing after the canceled step ran, and the lease is released.
         await Task.Delay(1000, Ct);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(6));
-        Assert.Equal(0, await _host.ScalarAsync($"SELECT count(*) FROM step_run WHERE run_id = '{runId}' AND step_name = 'after'"));
+        Assert.Equal(0, await Host.ScalarAsync($"SELECT count(*) FROM step_run WHERE run_id = '{runId}' AND step_name = 'after'"));
         Assert.Equal(System.Net.HttpStatusCode.Conflict, (await api.PostAsync($"/api/v1/runs/{runId}/cancel", null, Ct)).StatusCode);
     }
 
     [Fact]
     public async Task ARunPastItsFlowTimeoutEndsTimedOut()
     {
-        var flowId = await _host.CreateFlowAsync(Flow(Http("hang", new Uri(_target.Address, "/hang").ToString()))
+        var flowId = await Host.CreateFlowAsync(Flow(Http("hang", new Uri(Target.Address, "/hang").ToString()))
             .With("settings", new JsonObject { ["timeoutSeconds"] = 1 }));
-        var run = await _host.WaitForEndAsync(await _host.TriggerAsync(flowId), 15);
+        var run = await Host.WaitForEndAsync(await Host.TriggerAsync(flowId), 15);
         Assert.Equal(RunStatus.Timeout, run.Status);
         Assert.InRange((run.FinishedAt - run.StartedAt)!.Value.TotalSeconds, 0.9, 5);
     }
@@ -106,16 +89,16 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
     public async Task ARetryableStepIsRetriedAndAContinuedFailureDoesNotFailTheRun()
     {
         var key = Guid.NewGuid().ToString("N");
-        var flowId = await _host.CreateFlowAsync(Flow(
-            Http("flaky", new Uri(_target.Address, $"/flaky/{key}?failures=2").ToString(), retry: true),
-            Http("broken", new Uri(_target.Address, $"/flaky/{key}-b?failures=99").ToString(), continueOnFailure: true),
+        var flowId = await Host.CreateFlowAsync(Flow(
+            Http("flaky", new Uri(Target.Address, $"/flaky/{key}?failures=2").ToString(), retry: true),
+            Http("broken", new Uri(Target.Address, $"/flaky/{key}-b?failures=99").ToString(), continueOnFailure: true),
             Code("after", "return { saw: input.e };", new JsonObject { ["e"] = "{{broken.error.type}}" })));
-        var runId = await _host.TriggerAsync(flowId);
-        Assert.Equal(RunStatus.Succeeded, (await _host.WaitForEndAsync(runId)).Status);
+        var runId = await Host.TriggerAsync(flowId);
+        Assert.Equal(RunStatus.Succeeded, (await Host.WaitForEndAsync(runId)).Status);
 
-        Assert.Equal(3, _target.Calls(key));
-        Assert.Equal(1, _target.Calls(key + "-b"));
-        using var api = _host.Api();
+        Assert.Equal(3, Target.Calls(key));
+        Assert.Equal(1, Target.Calls(key + "-b"));
+        using var api = Host.Api();
         var detail = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/runs/{runId}", Ct))!;
         var steps = detail["steps"]!.AsArray().Select(s => $"{s!["name"]}#{s["attempt"]}:{s["status"]}").ToList();
         Assert.Equal(["flaky#1:FAILED", "flaky#2:FAILED", "flaky#3:SUCCEEDED", "broken#1:CONTINUED", "after#1:SUCCEEDED"], steps);
@@ -142,8 +125,8 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
             ["type"] = "loop", ["name"] = "each", ["items"] = "{{trigger.body.items}}",
             ["steps"] = new JsonArray(Code("double", "return input.v * 2;", new JsonObject { ["v"] = "{{each.item}}" })),
         };
-        var flowId = await _host.CreateFlowAsync(Flow(router, loop, Respond("r", new JsonObject { ["route"] = "{{route.branches}}", ["label"] = "{{label}}", ["loop"] = "{{each}}" })));
-        using var client = _host.Anonymous();
+        var flowId = await Host.CreateFlowAsync(Flow(router, loop, Respond("r", new JsonObject { ["route"] = "{{route.branches}}", ["label"] = "{{label}}", ["loop"] = "{{each}}" })));
+        using var client = Host.Anonymous();
         var response = await client.PostAsJsonAsync($"/api/v1/webhooks/{flowId}/sync", new { total = 500, items = new[] { 1, 2, 3 } }, Ct);
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
         Assert.Equal("[\"big\"]", body["route"]!.ToJsonString());
@@ -154,9 +137,9 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
     [Fact]
     public async Task TheMetricsShowWaitingActiveAndThrottledRunsPerFlowAsJsonAndAsGauges()
     {
-        var flowId = await _host.CreateFlowAsync(Flow(Http("hang", new Uri(_target.Address, "/hang").ToString())).With("settings", new JsonObject { ["concurrency"] = 1 }));
-        var runs = new[] { await _host.TriggerAsync(flowId), await _host.TriggerAsync(flowId), await _host.TriggerAsync(flowId) };
-        using var api = _host.Api();
+        var flowId = await Host.CreateFlowAsync(Flow(Http("hang", new Uri(Target.Address, "/hang").ToString())).With("settings", new JsonObject { ["concurrency"] = 1 }));
+        var runs = new[] { await Host.TriggerAsync(flowId), await Host.TriggerAsync(flowId), await Host.TriggerAsync(flowId) };
+        using var api = Host.Api();
         JsonObject? flow = null;
         JsonObject? snapshot = null;
         await Infrastructure.EventuallyAsync(async () =>
@@ -199,10 +182,10 @@ public sealed class RunTests(Infrastructure infrastructure) : IAsyncLifetime
     [Fact]
     public async Task ALongDelayPausesTheRunAndItResumesAfterwards()
     {
-        var flowId = await _host.CreateFlowAsync(Flow(Delay("wait", 6), Code("after", "return 'done';")));
-        var runId = await _host.TriggerAsync(flowId);
-        await _host.WaitForStatusAsync(runId, s => s == RunStatus.Paused, 10);
-        var run = await _host.WaitForEndAsync(runId, 20);
+        var flowId = await Host.CreateFlowAsync(Flow(Delay("wait", 6), Code("after", "return 'done';")));
+        var runId = await Host.TriggerAsync(flowId);
+        await Host.WaitForStatusAsync(runId, s => s == RunStatus.Paused, 10);
+        var run = await Host.WaitForEndAsync(runId, 20);
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.True(run.FinishedAt - run.StartedAt >= TimeSpan.FromSeconds(5.5), $"{run.StartedAt} → {run.FinishedAt}");
     }
