@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderPlatform.TaskWorker;
 using OrderPlatform.TaskWorker.Modes;
+using OrderPlatform.Tests;
 
 namespace OrderPlatform.TaskDispatch.Tests;
 
@@ -17,7 +18,7 @@ public sealed class TaskWorkerTests(Storage storage)
     public async Task SingleTaskModeConvertsASheetFromBlobsAndExitsZero()
     {
         var (container, task) = await UploadSheetAsync("single");
-        using var worker = BuiltProgram.Start(BuiltProgram.TaskWorkerDll(), new Dictionary<string, string?>
+        using var worker = ServiceProcess.Start("OrderPlatform.TaskWorker", new Dictionary<string, string?>
         {
             ["TASK_DATA"] = task,
             ["ConnectionStrings:blobs"] = storage.Blobs,
@@ -35,7 +36,7 @@ public sealed class TaskWorkerTests(Storage storage)
     [InlineData("""{"taskId":"x","taskType":"convert-order-sheet","data":{"container":"nope","blob":"missing.csv"}}""", 1)]
     public async Task SingleTaskModesExitCodeIsTheOutcome(string taskData, int exitCode)
     {
-        using var worker = BuiltProgram.Start(BuiltProgram.TaskWorkerDll(), new Dictionary<string, string?>
+        using var worker = ServiceProcess.Start("OrderPlatform.TaskWorker", new Dictionary<string, string?>
         {
             ["TASK_DATA"] = taskData,
             ["ConnectionStrings:blobs"] = storage.Blobs,

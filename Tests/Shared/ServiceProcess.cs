@@ -12,8 +12,9 @@ internal sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly bool _killTree;
 
-    private ServiceProcess(Process process) => _process = process;
+    private ServiceProcess(Process process, bool killTree) => (_process, _killTree) = (process, killTree);
 
     public string Output
     {
@@ -30,8 +31,10 @@ internal sealed class ServiceProcess : IDisposable
     /// <param name="settings">Configuration keys (<c>a:b</c>), passed as <c>a__b</c> environment variables.</param>
     /// <param name="environment">The hosting environment.</param>
     /// <param name="urls">Kestrel's listen address; port 0 by default, so several processes never fight over one.</param>
+    /// <param name="killTree">Whether a kill takes its child processes too; not for the task dispatcher, whose task
+    /// processes must outlive it the way containers outlive a crashed dispatcher.</param>
     public static ServiceProcess Start(string project, IDictionary<string, string?> settings, string environment = "Production",
-        string urls = "http://127.0.0.1:0")
+        string urls = "http://127.0.0.1:0", bool killTree = true)
     {
         var start = new ProcessStartInfo("dotnet", [ServiceDll(project)])
         {
@@ -47,7 +50,7 @@ internal sealed class ServiceProcess : IDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var service = new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
+        var service = new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), killTree);
         service._process.OutputDataReceived += (_, e) => service.Append(e.Data);
         service._process.ErrorDataReceived += (_, e) => service.Append(e.Data);
         service._process.BeginOutputReadLine();
@@ -55,10 +58,17 @@ internal sealed class ServiceProcess : IDisposable
         return service;
     }
 
+    /// <summary>Waits for the program to end on its own and returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync(int timeoutSeconds = 30)
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(timeoutSeconds), TestContext.Current.CancellationToken);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no graceful worker drain, the way a crashed or evicted pod ends.</summary>
     public async Task KillAsync()
     {
-        _process.Kill(entireProcessTree: true);
+        _process.Kill(entireProcessTree: _killTree);
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
 
@@ -66,7 +76,7 @@ internal sealed class ServiceProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: _killTree);
             _process.WaitForExit(TimeSpan.FromSeconds(30));
         }
 
