@@ -19,13 +19,15 @@ public sealed class FlowRunnerCluster : IAsyncDisposable
 
     public Uri App { get; }
 
-    public static async Task<FlowRunnerCluster> StartAsync(string database, string redis, int workers, int workerConcurrency)
+    public static async Task<FlowRunnerCluster> StartAsync(string database, string redis, string blobs, int workers, int workerConcurrency)
     {
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings__flowsdb"] = database,
             ["ConnectionStrings__redis"] = redis,
+            ["ConnectionStrings__blobs"] = blobs,
             ["FlowRunner__Keys__0"] = Key,
+            ["FlowRunner__Connections__Key"] = $"bench-connections-key-{Guid.NewGuid():N}",
             ["FlowRunner__PermitsPerMinute"] = "100000",
             ["FlowRunner__QueuePrefix"] = $"bench-flow-{Guid.NewGuid():N}"[..20],
             ["Logging__LogLevel__Default"] = "Warning",
@@ -36,19 +38,18 @@ public sealed class FlowRunnerCluster : IAsyncDisposable
         try
         {
             // The app first, so one process applies the migrations before the workers start polling.
-            cluster.Start("app", appPort, settings, 0);
-            await WaitHealthyAsync(cluster.App);
-            var workerUris = new List<Uri>();
+            var app = cluster.Start("app", appPort, settings, 0);
+            await WaitHealthyAsync(cluster.App, app);
+            var started = new List<(Uri Uri, Process Process)>();
             for (var i = 0; i < workers; i++)
             {
                 var port = FreePort();
-                cluster.Start($"worker-{i + 1}", port, settings, workerConcurrency);
-                workerUris.Add(new Uri($"http://127.0.0.1:{port}"));
+                started.Add((new Uri($"http://127.0.0.1:{port}"), cluster.Start($"worker-{i + 1}", port, settings, workerConcurrency)));
             }
 
-            foreach (var uri in workerUris)
+            foreach (var (uri, process) in started)
             {
-                await WaitHealthyAsync(uri);
+                await WaitHealthyAsync(uri, process);
             }
 
             return cluster;
@@ -85,7 +86,7 @@ public sealed class FlowRunnerCluster : IAsyncDisposable
         }
     }
 
-    private void Start(string name, int port, Dictionary<string, string?> settings, int workerConcurrency)
+    private Process Start(string name, int port, Dictionary<string, string?> settings, int workerConcurrency)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrderPlatform.FlowRunner.dll");
         var start = new ProcessStartInfo(Binaries.DotnetHost(), [dll]);
@@ -96,15 +97,23 @@ public sealed class FlowRunnerCluster : IAsyncDisposable
 
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["FlowRunner__WorkerConcurrency"] = workerConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _processes.Add(BenchProcesses.StartForwardingErrors(start, $"FlowRunner {name}"));
+        var process = BenchProcesses.StartForwardingErrors(start, $"FlowRunner {name}");
+        _processes.Add(process);
+        return process;
     }
 
-    private static async Task WaitHealthyAsync(Uri uri)
+    // Fails at once when the process has exited (its error output is forwarded above), not after the 2 minutes.
+    private static async Task WaitHealthyAsync(Uri uri, Process process)
     {
         using var client = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline)
         {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The FlowRunner at {uri} exited with code {process.ExitCode} before it was healthy; its output is above.");
+            }
+
             try
             {
                 if ((await client.GetAsync("/health")).StatusCode == HttpStatusCode.OK)

@@ -23,9 +23,12 @@ foreach (var arg in args)
 var builder = TestApps.CreateBuilder();
 builder.AddPostgres("postgres").WithLocalProcessFallback().AddDatabase("flowsdb");
 builder.AddRedis("redis").WithLocalProcessFallback();
-await using var infra = await TestApps.StartAsync(builder, ["flowsdb", "redis"], CancellationToken.None);
+// Step outputs over 32 KB and large bodies go to blob storage, which the FlowRunner needs to start.
+builder.AddAzureStorage("storage").RunAsEmulator().WithLocalProcessFallback(new AzuriteLauncher()).AddBlobs("blobs");
+await using var infra = await TestApps.StartAsync(builder, ["flowsdb", "redis", "storage"], CancellationToken.None);
 var redis = await TestApps.ConnectionStringAsync(infra, "redis", CancellationToken.None);
 var database = await TestApps.ConnectionStringAsync(infra, "flowsdb", CancellationToken.None);
+var blobs = await TestApps.ConnectionStringAsync(infra, "blobs", CancellationToken.None);
 Console.WriteLine($"bench/flowrunner on {Environment.ProcessorCount} cores, load average {Load()}; settings: {string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"))}");
 
 var (jobs, concurrency) = (settings["jobs"], settings["concurrency"]);
@@ -37,7 +40,7 @@ await QueueBench.BullMqAsync(redis, jobs / 10, concurrency);
 var bull = await QueueBench.BullMqAsync(redis, jobs, concurrency);
 Progress($"BullMQ: {bull}");
 
-await using var cluster = await FlowRunnerCluster.StartAsync(database, redis, settings["workers"], settings["worker-concurrency"]);
+await using var cluster = await FlowRunnerCluster.StartAsync(database, redis, blobs, settings["workers"], settings["worker-concurrency"]);
 await using var db = NpgsqlDataSource.Create(database);
 var bench = new FlowBench(cluster, db);
 var asyncFlow = await bench.AsyncFlowAsync();
