@@ -30,40 +30,34 @@ public sealed class RunStore(NpgsqlDataSource db, Blobs.RunBlobs blobs, IOptions
             await blobs.PutAsync(bodyBlob, new BinaryData(run.Body), run.ContentType, ct);
         }
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO flow_run (id, flow_id, flow_version_id, status, sync, idempotency_key) VALUES ($1, $2, $3, 'QUEUED', $4, $5) " +
-            "ON CONFLICT (flow_id, idempotency_key) DO NOTHING", connection, tx))
+        // One statement (its own transaction): the run and its payload, or neither when the idempotency key is taken.
+        // One round trip instead of four (BEGIN, two INSERTs, COMMIT) on the path every webhook takes.
+        await using (var insert = db.CreateCommand(
+            "WITH run AS (INSERT INTO flow_run (id, flow_id, flow_version_id, status, sync, idempotency_key) VALUES ($1, $2, $3, 'QUEUED', $4, $5) " +
+            "ON CONFLICT (flow_id, idempotency_key) DO NOTHING RETURNING id) " +
+            "INSERT INTO run_payload (run_id, method, headers, query, content_type, body, body_blob) SELECT id, $6, $7, $8, $9, $10, $11 FROM run"))
         {
             insert.Parameters.Add(new() { Value = id });
             insert.Parameters.Add(new() { Value = run.FlowId });
             insert.Parameters.Add(new() { Value = run.VersionId });
             insert.Parameters.Add(new() { Value = run.Sync });
             insert.Parameters.Add(new() { Value = (object?)run.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            if (await insert.ExecuteNonQueryAsync(ct) == 0)
+            insert.Parameters.Add(new() { Value = run.Method });
+            insert.Parameters.Add(new() { Value = run.Headers.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new() { Value = run.Query.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new() { Value = (object?)run.ContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new() { Value = bodyBlob is null ? run.Body : [] });
+            insert.Parameters.Add(new() { Value = (object?)bodyBlob ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            if (await insert.ExecuteNonQueryAsync(ct) == 1)
             {
-                await using var existing = new NpgsqlCommand("SELECT id FROM flow_run WHERE flow_id = $1 AND idempotency_key = $2", connection, tx)
-                { Parameters = { new() { Value = run.FlowId }, new() { Value = run.IdempotencyKey! } } };
-                return ((Guid)(await existing.ExecuteScalarAsync(ct))!, false);
+                return (id, true);
             }
         }
 
-        await using (var payload = new NpgsqlCommand(
-            "INSERT INTO run_payload (run_id, method, headers, query, content_type, body, body_blob) VALUES ($1, $2, $3, $4, $5, $6, $7)", connection, tx))
-        {
-            payload.Parameters.Add(new() { Value = id });
-            payload.Parameters.Add(new() { Value = run.Method });
-            payload.Parameters.Add(new() { Value = run.Headers.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            payload.Parameters.Add(new() { Value = run.Query.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            payload.Parameters.Add(new() { Value = (object?)run.ContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            payload.Parameters.Add(new() { Value = bodyBlob is null ? run.Body : [] });
-            payload.Parameters.Add(new() { Value = (object?)bodyBlob ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            await payload.ExecuteNonQueryAsync(ct);
-        }
-
-        await tx.CommitAsync(ct);
-        return (id, true);
+        await using var existing = db.CreateCommand("SELECT id FROM flow_run WHERE flow_id = $1 AND idempotency_key = $2");
+        existing.Parameters.Add(new() { Value = run.FlowId });
+        existing.Parameters.Add(new() { Value = run.IdempotencyKey! });
+        return ((Guid)(await existing.ExecuteScalarAsync(ct))!, false);
     }
 
     /// <summary>QUEUED → RUNNING with this worker's lease; null when the run is not queued (done, canceled, taken).</summary>
