@@ -76,6 +76,26 @@ public sealed class WaitpointTests(Infrastructure infrastructure) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task AResumeWhileTheRunSleepsInADelayDoesNotCutTheDelayShort()
+    {
+        // Over the 5 s a delay waits inline: this one pauses the run (and releases its worker) until it is due.
+        var flowId = await _host.CreateFlowAsync(Flow(Delay("busy", 8), Wait("approve"), Code("after", "return input.d;", new JsonObject { ["d"] = "{{approve.body.decision}}" })));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var runId = await _host.TriggerAsync(flowId);
+        await _host.WaitForStatusAsync(runId, s => s == RunStatus.Paused);
+
+        using var client = _host.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(_host.Get<WaitpointStore>().ResumePath(runId, "approve"), new { decision = "early" }, Ct)).StatusCode);
+        await Task.Delay(1000, Ct);
+        Assert.Equal(RunStatus.Paused, (await _host.Get<RunQueries>().GetAsync(runId, Ct))!.Status);
+
+        var run = await _host.WaitForEndAsync(runId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(8), $"the 8 s delay ended after {started.Elapsed}");
+        Assert.Equal("early", (await _host.Get<RunQueries>().StepsAsync(runId, Ct)).Single(s => s.Name == "after").Output!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AWaitPastItsTimeoutFailsTheStepAndALateResumeGets409()
     {
         var runId = await _host.TriggerAsync(await _host.CreateFlowAsync(Approval(timeoutSeconds: 2)));

@@ -99,12 +99,18 @@ public sealed class RunStore(NpgsqlDataSource db, Blobs.RunBlobs blobs, IOptions
     public async Task<bool> ResumeAsync(Guid runId, CancellationToken ct) =>
         await ExecuteAsync("UPDATE flow_run SET status = 'QUEUED', enqueued_at = now(), timeout_at = NULL WHERE id = $1 AND status = 'PAUSED' AND resume_at <= now()", ct, runId) == 1;
 
-    /// <summary>PAUSED → QUEUED now (its waitpoint was completed); the run's sync flag, or null when it was not paused.</summary>
-    public async Task<bool?> WakeAsync(Guid runId, CancellationToken ct)
+    /// <summary>
+    /// PAUSED → QUEUED now, its waitpoint at <paramref name="step"/> completed; the run's sync flag, or null when it is
+    /// not paused on that step. Only on that step: resume URLs exist before their step runs, and a resume that came
+    /// while the run sleeps in a delay must not cut the delay short (the run finds the completed waitpoint later).
+    /// </summary>
+    public async Task<bool?> WakeAsync(Guid runId, string step, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            "UPDATE flow_run SET status = 'QUEUED', enqueued_at = now(), timeout_at = NULL WHERE id = $1 AND status = 'PAUSED' RETURNING sync");
+            "UPDATE flow_run SET status = 'QUEUED', enqueued_at = now(), timeout_at = NULL WHERE id = $1 AND status = 'PAUSED' " +
+            "AND EXISTS (SELECT 1 FROM step_run s WHERE s.run_id = $1 AND s.step_name = $2 AND s.status = 'WAITING') RETURNING sync");
         command.Parameters.Add(new() { Value = runId });
+        command.Parameters.Add(new() { Value = step });
         return await command.ExecuteScalarAsync(ct) as bool?;
     }
 

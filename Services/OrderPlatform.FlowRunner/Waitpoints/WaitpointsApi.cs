@@ -53,7 +53,7 @@ public static class WaitpointsApi
         }
 
         // PAUSED → QUEUED; a run not paused yet finds its waitpoint completed when it reaches the step.
-        if (await runs.WakeAsync(runId, ct) is { } sync)
+        if (await runs.WakeAsync(runId, step, ct) is { } sync)
         {
             try
             {

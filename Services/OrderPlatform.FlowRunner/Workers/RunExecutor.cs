@@ -188,7 +188,7 @@ public sealed class RunExecutor(
         await queue.DelayAsync(run.Id, run.Sync ? RunQueue.SyncLane : RunQueue.AsyncLane, pause.ResumeAt);
         // A resume that landed between the step's check and the pause saw the run RUNNING and left waking it to us.
         if (!pause.Completes && await waitpoints.IsCompletedAsync(run.Id, pause.Step, CancellationToken.None)
-            && await runs.WakeAsync(run.Id, CancellationToken.None) is { } sync)
+            && await runs.WakeAsync(run.Id, pause.Step, CancellationToken.None) is { } sync)
         {
             await queue.EnqueueAsync(run.Id, sync);
         }
