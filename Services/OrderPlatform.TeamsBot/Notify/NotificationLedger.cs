@@ -40,8 +40,10 @@ public sealed class NotificationLedger(BotSchema schema)
         {
             outcome = await send();
         }
-        catch
+        catch (Exception e) when (e is not OperationCanceledException and not TimeoutException)
         {
+            // A send that failed outright frees the key for the retry; one that timed out may have reached Teams,
+            // so its claim is left to lapse (ClaimFor) rather than freed for a second post at once.
             await ReleaseAsync(caseId, key);
             throw;
         }

@@ -70,7 +70,7 @@ public static class NotifyApi
 
         var outcome = idempotencyKey.Length == 0
             ? await sender.SendAsync(caseId, request, cancellationToken)
-            : await ledger.SendOnceAsync(caseId, idempotencyKey, () => sender.SendAsync(caseId, request, cancellationToken), cancellationToken);
+            : await ledger.SendOnceAsync(caseId, idempotencyKey, () => SendDetachedAsync(sender, caseId, request), cancellationToken);
         return outcome switch
         {
             { Result: { } result } when result.Outcome == NotifyOutcomes.Blocked =>
@@ -80,6 +80,15 @@ public static class NotifyApi
             { InProgress: true } => TypedResults.StatusCode(StatusCodes.Status409Conflict),
             _ => TypedResults.StatusCode(StatusCodes.Status502BadGateway),
         };
+    }
+
+    // Under a key the send does not follow the caller's abort: a Worker whose client timed out hangs up exactly when the
+    // post may already be in Teams, and a send cancelled then would free the key for a second post. It is bounded
+    // instead, inside the ledger's claim, so the claim never lapses while a send is still under way.
+    private static async Task<NotifyOutcome> SendDetachedAsync(NotificationSender sender, string caseId, NotifyRequest request)
+    {
+        using var bounded = new CancellationTokenSource(NotificationLedger.ClaimFor / 2);
+        return await sender.SendAsync(caseId, request, bounded.Token);
     }
 
     private static Dictionary<string, string[]>? Validate(NotifyRequest request, string key)
