@@ -46,7 +46,8 @@ public static partial class ConnectionsApi
         JsonNode? value;
         try
         {
-            value = JsonNode.Parse(body)?["value"];
+            // An array or a scalar is no document of this form (its indexer would throw): the same 400 as bad JSON.
+            value = JsonNode.Parse(body) is JsonObject document ? document["value"] : null;
         }
         catch (JsonException)
         {

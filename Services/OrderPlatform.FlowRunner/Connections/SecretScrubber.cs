@@ -45,7 +45,7 @@ public sealed class SecretScrubber
         JsonObject o => o.SelectMany(p => Leaves(p.Value)),
         JsonArray a => a.SelectMany(Leaves),
         JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
-        JsonValue v => [v.ToJsonString()],
+        // Only text is secret: a connection's `true`, `5432` or `null` would otherwise blank every such word in replies.
         _ => [],
     };
 }
