@@ -57,7 +57,16 @@ public sealed class SignalLimitsTests(ApiFixture fixture, Infrastructure infrast
         using var tooMany = await http.PostAsJsonAsync(url, new SignalRequest(SignalNames.Corrections, "u", new CorrectionsPayload(manyFields)),
             CaseJson.Options, Ct);
         using var tooLong = await http.PostAsJsonAsync(url, new SignalRequest(SignalNames.Cancel, "u", Reason: new string('x', 5_000)), CaseJson.Options, Ct);
-        using var tooBig = await http.PostAsJsonAsync(url, new SignalRequest(SignalNames.Cancel, "u", Reason: new string('x', 1_000_000)), CaseJson.Options, Ct);
+        // A Content-Length and Expect: 100-continue, as a careful client sends a large body: the Api refuses it from the
+        // length before the body is sent. Streamed without both, the client was sometimes still writing when the refused
+        // connection closed (a broken pipe instead of the 413).
+        using var tooBigRequest = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(
+                new SignalRequest(SignalNames.Cancel, "u", Reason: new string('x', 1_000_000)), CaseJson.Options), System.Text.Encoding.UTF8, "application/json"),
+        };
+        tooBigRequest.Headers.ExpectContinue = true;
+        using var tooBig = await http.SendAsync(tooBigRequest, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
