@@ -6,7 +6,7 @@ using static OrderPlatform.FlowRunner.Tests.Flows;
 
 namespace OrderPlatform.FlowRunner.Tests;
 
-public sealed class ConcurrencyKeyTests(Infrastructure infrastructure) : HostAndTargetTests(infrastructure)
+public sealed class ConcurrencyKeyTests(Infrastructure infrastructure) : TargetedHostTests(infrastructure)
 {
     [Fact]
     public async Task RunsWithTheSameKeyNeverOverlapWhileRunsWithDifferentKeysDo()

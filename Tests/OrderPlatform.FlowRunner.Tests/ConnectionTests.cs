@@ -10,7 +10,7 @@ using static OrderPlatform.FlowRunner.Tests.Flows;
 
 namespace OrderPlatform.FlowRunner.Tests;
 
-public sealed class ConnectionTests(Infrastructure infrastructure) : HostAndTargetTests(infrastructure)
+public sealed class ConnectionTests(Infrastructure infrastructure) : TargetedHostTests(infrastructure)
 {
     private const string Secret = "tok-9f2c41d7e0b8a6";
 

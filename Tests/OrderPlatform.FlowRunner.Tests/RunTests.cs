@@ -5,7 +5,7 @@ using static OrderPlatform.FlowRunner.Tests.Flows;
 
 namespace OrderPlatform.FlowRunner.Tests;
 
-public sealed class RunTests(Infrastructure infrastructure) : HostAndTargetTests(infrastructure)
+public sealed class RunTests(Infrastructure infrastructure) : TargetedHostTests(infrastructure)
 {
     [Fact]
     public async Task ABurstOfWebhooksGivesExactlyThatManyRunsAllCompleted()
