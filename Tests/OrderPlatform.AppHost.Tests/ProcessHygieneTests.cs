@@ -63,6 +63,10 @@ public sealed class ProcessHygieneTests
             Assert.True(commands.Contains(program, StringComparison.Ordinal), $"No {program} among the AppHost's processes:{Environment.NewLine}{commands}{Environment.NewLine}{Tail(console)}");
         }
         Assert.True(ports.Count >= 8, $"Only ports {string.Join(',', ports)} bound by:{Environment.NewLine}{commands}");
+        // The projects run as their built programs (BuiltProgramLaunch), not through `dotnet run`, which evaluates
+        // each project with MSBuild first and stays behind as the program's parent.
+        Assert.Contains(processes, p => p.Command.Contains("OrderPlatform.Api.dll", StringComparison.Ordinal));
+        Assert.DoesNotContain(processes, p => p.Command.Contains(" run --project ", StringComparison.Ordinal));
     }
 
     internal static string Tail(string console) =>
