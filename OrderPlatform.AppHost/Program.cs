@@ -52,10 +52,12 @@ var api = builder.AddProject<Projects.OrderPlatform_Api>("api")
     .WithEnvironment("Api__Clients__teamsbot__Tenants__0", "*")
     .WithHttpHealthCheck("/health");
 
+// No wait for the api: the bot stores each activity before it answers and replies "try again" while the Api is
+// unreachable, so it starts alongside the Api rather than after it.
 var teamsBot = builder.AddProject<Projects.OrderPlatform_TeamsBot>("teamsbot")
     .WithConnectionStringsAndServiceDiscovery()
     .WithExternalHttpEndpoints()
-    .WithReference(api).WaitFor(api)
+    .WithReference(api)
     .WithReference(ordersDb).WaitFor(ordersDb)
     .WithEnvironment("Api__Key", apiKey)
     .WithEnvironment("Notify__Key", notifyKey)

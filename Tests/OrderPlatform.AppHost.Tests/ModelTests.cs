@@ -24,7 +24,7 @@ public sealed class ModelTests
 
     [Theory]
     [InlineData("api", "ordersdb,postgres,redis,storage,temporal", "ordersdb,redis,blobs,queues,cosmos,temporal")]
-    [InlineData("teamsbot", "api,ordersdb,postgres", "api,ordersdb")]
+    [InlineData("teamsbot", "ordersdb,postgres", "api,ordersdb")]
     [InlineData("worker", "ordersdb,postgres,storage,temporal", "ordersdb,blobs,cosmos,temporal,teamsbot")]
     [InlineData("flowrunner", "flowsdb,postgres,redis,storage", "flowsdb,redis,blobs")]
     [InlineData("taskdispatcher", "storage", "queues,blobs,redis")]
