@@ -69,6 +69,22 @@ public sealed class ContainerAppsJobTests
     }
 
     [Fact]
+    public async Task AJobDeletedBehindTheDispatchersBackFailsOneStartAndIsCreatedAgainForTheNext()
+    {
+        await using var arm = await FakeJobsArm.StartAsync(jobExists: true);
+        var backend = Backend(arm);
+        await backend.StartAsync(Request, Ct);
+        arm.JobResource = null;
+
+        var error = await Assert.ThrowsAsync<ArmException>(() => backend.StartAsync(Request with { Name = "acme-2" }, Ct));
+        await backend.StartAsync(Request with { Name = "acme-3" }, Ct);
+
+        Assert.Equal(404, error.Status);
+        Assert.Single(arm.JobPuts);
+        Assert.Equal(2, arm.Executions.Count);
+    }
+
+    [Fact]
     public async Task AThrottledStartWaitsOutRetryAfterAndStartsOneExecution()
     {
         await using var arm = await FakeJobsArm.StartAsync(jobExists: true);

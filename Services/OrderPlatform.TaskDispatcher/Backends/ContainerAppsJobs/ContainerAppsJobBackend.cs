@@ -57,9 +57,15 @@ public sealed class ContainerAppsJobBackend(ArmClient arm, IOptions<ContainerApp
     {
         var image = await EnsureJobAsync(cancellationToken);
         using var response = await arm.SendAsync(HttpMethod.Post, Path("/start"), JobShapes.Start(_options, request, image), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // The job went away since it was checked: look (and create) again on the next start.
+            _image = null;
+        }
+
         await ArmClient.EnsureSuccessAsync(response, cancellationToken);
         var result = await arm.FollowLocationAsync(response, _options.AsyncPollInterval, cancellationToken)
-            ?? await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken);
+            ?? (response.Content.Headers.ContentLength is 0 ? null : await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken));
         var execution = result?["name"]?.GetValue<string>() ?? throw new ArmException("Jobs - Start answered no execution name.");
         _executions[request.Name] = execution;
         logger.LogInformation("Started execution {Execution} of job {Job} for {Name}", execution, _options.JobName, request.Name);
