@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrderPlatform.TaskDispatcher.Backends;
 using OrderPlatform.TaskDispatcher.Backends.Aci;
+using OrderPlatform.TaskDispatcher.Backends.Arm;
+using OrderPlatform.TaskDispatcher.Backends.ContainerAppsJobs;
 using OrderPlatform.TaskDispatcher.Backends.Docker;
 using OrderPlatform.TaskDispatcher.Completion;
 using OrderPlatform.TaskDispatcher.Dispatch;
@@ -32,6 +34,9 @@ public static class Extensions
         {
             case "aci":
                 builder.AddAciBackend();
+                break;
+            case "containerappsjob":
+                builder.AddContainerAppsJobBackend();
                 break;
             case "local":
                 builder.Services.AddSingleton<ITaskBackend, LocalProcessBackend>();
@@ -91,7 +96,7 @@ public static class Extensions
     private static void AddAciBackend(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AciOptions>().BindConfiguration(AciOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        builder.Services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         builder.Services.AddSingleton(sp =>
         {
             var aci = sp.GetRequiredService<IOptions<AciOptions>>().Value;
@@ -99,12 +104,30 @@ public static class Extensions
             sp.GetRequiredService<DispatchMetrics>().ObserveCreatesRemaining(() => limiter.Remaining);
             return limiter;
         });
-        // A plain client: ServiceDefaults' retries would repeat PUTs that count against the create quota; 429 is ours.
-        builder.Services.AddSingleton(sp => new AciBackend(new HttpClient { Timeout = TimeSpan.FromSeconds(60) }, sp.GetRequiredService<TokenCredential>(),
+        builder.Services.AddSingleton(sp => new AciBackend(Arm(sp, sp.GetRequiredService<IOptions<AciOptions>>().Value.ManagementEndpoint),
             sp.GetRequiredService<IOptions<AciOptions>>(), sp.GetRequiredService<CreateRateLimiter>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AciBackend>>()));
         builder.Services.AddSingleton<ITaskBackend>(sp => sp.GetRequiredService<AciBackend>());
         builder.Services.AddSingleton<AciJanitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AciJanitor>());
     }
+
+    /// <summary>
+    /// Executions of one Manual Container Apps job over ARM. No create-rate limiter: ACI's create quotas do not apply
+    /// to job executions, ARM's own throttling answers 429 (waited out), and MaxConcurrentTasks bounds running ones.
+    /// </summary>
+    private static void AddContainerAppsJobBackend(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ContainerAppsJobOptions>().BindConfiguration(ContainerAppsJobOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ContainerAppsJobOptions>, ContainerAppsJobOptionsValidator>();
+        builder.Services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        builder.Services.AddSingleton(sp => new ContainerAppsJobBackend(Arm(sp, sp.GetRequiredService<IOptions<ContainerAppsJobOptions>>().Value.ManagementEndpoint),
+            sp.GetRequiredService<IOptions<ContainerAppsJobOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ContainerAppsJobBackend>>()));
+        builder.Services.AddSingleton<ITaskBackend>(sp => sp.GetRequiredService<ContainerAppsJobBackend>());
+    }
+
+    // A plain client: ServiceDefaults' retries would repeat PUTs and starts (ACI creates count against a quota, a
+    // repeated start is a second execution); 429 is the ArmClient's.
+    private static ArmClient Arm(IServiceProvider services, Uri endpoint) => new(new HttpClient { Timeout = TimeSpan.FromSeconds(60) },
+        services.GetRequiredService<TokenCredential>(), endpoint, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ArmClient>>());
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OrderPlatform.TaskDispatcher.Backends;
 
@@ -78,28 +77,18 @@ public sealed class AciDispatchTests(Storage storage)
         Assert.Equal(8.0, measured.Values("taskdispatch.aci.creates.remaining", null).Last());
     }
 
-    private async Task<Scenario> AciScenarioAsync(FakeArm arm, bool start = true, Action<Dictionary<string, string?>>? configure = null)
-    {
-        var scenario = await new Scenario(storage).CreateAsync(configure: s =>
+    private Task<Scenario> AciScenarioAsync(FakeArm arm, bool start = true, Action<Dictionary<string, string?>>? configure = null) =>
+        Scenario.ForArmAsync(storage, new Dictionary<string, string?>
         {
-            s["TaskDispatch:Backend"] = "Aci";
-            s["TaskDispatch:Aci:SubscriptionId"] = "sub-1";
-            s["TaskDispatch:Aci:ResourceGroup"] = "rg-tasks";
-            s["TaskDispatch:Aci:Location"] = "westeurope";
-            s["TaskDispatch:Aci:IdentityId"] = "/id/task-identity";
-            s["TaskDispatch:Aci:RegistryServer"] = "registry.example.io";
-            s["TaskDispatch:Aci:ManagementEndpoint"] = arm.Endpoint.ToString();
-            s["TaskDispatch:Aci:AsyncPollInterval"] = "00:00:00.050";
-            configure?.Invoke(s);
-        });
-        if (start)
-        {
-            await StartAsync(scenario);
-        }
+            ["TaskDispatch:Backend"] = "Aci",
+            ["TaskDispatch:Aci:SubscriptionId"] = "sub-1",
+            ["TaskDispatch:Aci:ResourceGroup"] = "rg-tasks",
+            ["TaskDispatch:Aci:Location"] = "westeurope",
+            ["TaskDispatch:Aci:IdentityId"] = "/id/task-identity",
+            ["TaskDispatch:Aci:RegistryServer"] = "registry.example.io",
+            ["TaskDispatch:Aci:ManagementEndpoint"] = arm.Endpoint.ToString(),
+            ["TaskDispatch:Aci:AsyncPollInterval"] = "00:00:00.050",
+        }, start, configure);
 
-        return scenario;
-    }
-
-    private static Task<Microsoft.AspNetCore.Builder.WebApplication> StartAsync(Scenario scenario) =>
-        scenario.StartDispatcherAsync(services => services.AddSingleton<TokenCredential>(new AciTests.StaticToken()));
+    private static Task<Microsoft.AspNetCore.Builder.WebApplication> StartAsync(Scenario scenario) => scenario.StartArmDispatcherAsync();
 }

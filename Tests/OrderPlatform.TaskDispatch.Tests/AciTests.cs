@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using OrderPlatform.TaskDispatcher.Backends;
 using OrderPlatform.TaskDispatcher.Backends.Aci;
+using OrderPlatform.TaskDispatcher.Backends.Arm;
 
 namespace OrderPlatform.TaskDispatch.Tests;
 
@@ -70,7 +71,7 @@ public sealed class AciTests
         arm.GroupQuota = 0;
         var backend = Backend(arm);
 
-        var error = await Assert.ThrowsAsync<AciException>(() => backend.StartAsync(Request, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ArmException>(() => backend.StartAsync(Request, TestContext.Current.CancellationToken));
 
         Assert.Equal(("ContainerGroupQuotaReached", 409), (error.Code, error.Status));
         Assert.Equal(3, backend.LiveGroupsFree);
@@ -158,7 +159,8 @@ public sealed class AciTests
     private static AciBackend Backend(FakeArm arm)
     {
         var options = Aci(arm);
-        return new AciBackend(new HttpClient(), new StaticToken(), Options.Create(options),
+        var client = new ArmClient(new HttpClient(), new StaticToken(), options.ManagementEndpoint, TimeProvider.System, NullLogger<ArmClient>.Instance);
+        return new AciBackend(client, Options.Create(options),
             new CreateRateLimiter(options.CreatesPerFiveMinutes, options.CreatesPerHour, TimeProvider.System), TimeProvider.System, NullLogger<AciBackend>.Instance);
     }
 

@@ -33,14 +33,14 @@ public sealed class FakeArm : IAsyncDisposable
     /// <summary>GETs a running group answers Running before it terminates.</summary>
     public int RunningPolls { get; set; } = 2;
 
-    public static async Task<FakeArm> StartAsync()
+    /// <summary>A Kestrel app on a free loopback port that answers 401 to requests without the fake's bearer token.</summary>
+    public static WebApplication Host()
     {
-        var fake = new FakeArm();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        fake._app = builder.Build();
-        fake._app.Use(async (context, next) =>
+        var app = builder.Build();
+        app.Use(async (context, next) =>
         {
             if (context.Request.Headers.Authorization != $"Bearer {Token}")
             {
@@ -49,6 +49,13 @@ public sealed class FakeArm : IAsyncDisposable
             }
             await next();
         });
+        return app;
+    }
+
+    public static async Task<FakeArm> StartAsync()
+    {
+        var fake = new FakeArm();
+        fake._app = Host();
         fake._app.MapPut(Groups + "/{name}", fake.PutAsync);
         fake._app.MapGet(Groups + "/{name}", fake.Get);
         fake._app.MapGet(Groups, fake.List);

@@ -80,6 +80,30 @@ public sealed class Scenario(Storage storage) : IAsyncDisposable
         return app;
     }
 
+    /// <summary>A scenario for an ARM backend (Aci, ContainerAppsJob): its settings, then the test's; started unless asked not to.</summary>
+    public static async Task<Scenario> ForArmAsync(Storage storage, IReadOnlyDictionary<string, string?> backend, bool start, Action<Dictionary<string, string?>>? configure)
+    {
+        var scenario = await new Scenario(storage).CreateAsync(configure: s =>
+        {
+            foreach (var (key, value) in backend)
+            {
+                s[key] = value;
+            }
+
+            configure?.Invoke(s);
+        });
+        if (start)
+        {
+            await scenario.StartArmDispatcherAsync();
+        }
+
+        return scenario;
+    }
+
+    /// <summary>A dispatcher whose ARM calls carry the fakes' fixed token: Entra is out of reach in tests.</summary>
+    public Task<WebApplication> StartArmDispatcherAsync() =>
+        StartDispatcherAsync(services => services.AddSingleton<Azure.Core.TokenCredential>(new AciTests.StaticToken()));
+
     public Task<SendReceipt> SendAsync(string text) => Queue.SendMessageAsync(text, TestContext.Current.CancellationToken).ContinueWith(t => t.Result.Value, TaskScheduler.Default);
 
     public static string Echo(string taskId, int delayMs = 0, int exitCode = 0, int? timeoutSeconds = null) =>

@@ -14,6 +14,9 @@ public interface ITaskBackend
     /// <summary>The last lines the task wrote; right after termination, since stopped instances keep only a tail.</summary>
     Task<string> GetLogTailAsync(string name, int lines, CancellationToken cancellationToken);
 
+    /// <summary>Why this backend's log tails are always empty (said in the completion instead of faking one); null when it has them.</summary>
+    string? NoLogTailReason => null;
+
     /// <summary>Stops the run if it still runs and removes it; returns once the name is gone.</summary>
     Task DeleteAsync(string name, CancellationToken cancellationToken);
 }

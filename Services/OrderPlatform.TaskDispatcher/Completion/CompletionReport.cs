@@ -2,7 +2,7 @@ namespace OrderPlatform.TaskDispatcher.Completion;
 
 /// <summary>
 /// The completion webhook's body (spec §1): sent on success and on final failure; <see cref="MessageId"/> doubles as the
-/// receiver's idempotency key.
+/// receiver's idempotency key. <see cref="LogTailNote"/> says why <see cref="LogTail"/> is empty when the backend has no logs.
 /// </summary>
 public sealed record CompletionReport(
     string MessageId,
@@ -16,7 +16,8 @@ public sealed record CompletionReport(
     DateTimeOffset ReceivedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string LogTail)
+    string LogTail,
+    string? LogTailNote = null)
 {
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";

@@ -63,9 +63,9 @@ public sealed class DispatcherOptions
 
     /// <summary>
     /// <c>Auto</c> (Docker when an engine answers and has the task image, else Local), <c>Local</c> (the TaskWorker as a
-    /// child process), <c>Docker</c> or <c>Aci</c>.
+    /// child process), <c>Docker</c>, <c>Aci</c> or <c>ContainerAppsJob</c> (executions of a Manual Container Apps job).
     /// </summary>
-    [RegularExpression("^(?i)(auto|local|docker|aci)$")]
+    [RegularExpression("^(?i)(auto|local|docker|aci|containerappsjob)$", ErrorMessage = "TaskDispatch:Backend must be Auto, Local, Docker, Aci or ContainerAppsJob.")]
     public string Backend { get; set; } = "Auto";
 
     public TimeSpan RetryDelay(long dequeueCount)

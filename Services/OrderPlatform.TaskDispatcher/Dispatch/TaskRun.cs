@@ -34,7 +34,7 @@ public sealed class TaskRun(QueueClient queue, QueueMessage message, MessageLeas
     public static string ClientOf(string queueName) =>
         queueName.EndsWith("-tasks", StringComparison.Ordinal) ? queueName[..^"-tasks".Length] : queueName;
 
-    public CompletionReport Report(string outcome, TaskInstance? instance, string logTail, bool final) => new(
+    public CompletionReport Report(string outcome, TaskInstance? instance, string logTail, bool final, string? logTailNote) => new(
         Message.MessageId, Queue.Name, Task.TaskId, Task.TaskType, outcome, instance?.ExitCode, Message.DequeueCount, final,
-        ReceivedAt, instance?.StartedAt, instance?.FinishedAt, logTail);
+        ReceivedAt, instance?.StartedAt, instance?.FinishedAt, logTail, logTailNote);
 }

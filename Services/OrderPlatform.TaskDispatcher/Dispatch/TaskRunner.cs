@@ -129,7 +129,7 @@ public sealed class TaskRunner(
 
     private async Task CompleteAsync(TaskRun run, TaskInstance instance, CancellationToken cancellationToken)
     {
-        var report = run.Report(CompletionReport.Succeeded, instance, await backend.GetLogTailAsync(run.Name, LogTailLines, cancellationToken), final: true);
+        var report = run.Report(CompletionReport.Succeeded, instance, await backend.GetLogTailAsync(run.Name, LogTailLines, cancellationToken), final: true, backend.NoLogTailReason);
         if (!await recorder.RecordAsync(run.Webhook, report, cancellationToken))
         {
             // Not recorded: let the message come back; the run stays, so the next holder only completes it.
@@ -158,7 +158,7 @@ public sealed class TaskRunner(
             return;
         }
 
-        if (await recorder.RecordAsync(run.Webhook, run.Report(outcome, instance, log, final: true), cancellationToken))
+        if (await recorder.RecordAsync(run.Webhook, run.Report(outcome, instance, log, final: true, backend.NoLogTailReason), cancellationToken))
         {
             await poison.MoveAsync(run.Queue, run.Message, run.Lease, $"{outcome} at delivery {run.Message.DequeueCount}", cancellationToken);
         }

@@ -1,20 +1,17 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Azure.Core;
 using Microsoft.Extensions.Options;
+using OrderPlatform.TaskDispatcher.Backends.Arm;
 
 namespace OrderPlatform.TaskDispatcher.Backends.Aci;
 
 /// <summary>
 /// One container group per task over the ARM REST API (spec §6): PUT with <c>restartPolicy: Never</c> and
 /// <c>TASK_DATA</c> as a secure value, GET for the instance view, the logs tail, DELETE (following 202). Creates go
-/// through the <see cref="CreateRateLimiter"/> and a live-group ceiling; 429 waits out Retry-After.
+/// through the <see cref="CreateRateLimiter"/> and a live-group ceiling; 429 waits out Retry-After (<see cref="ArmClient"/>).
 /// </summary>
-public sealed class AciBackend(HttpClient http, TokenCredential credential, IOptions<AciOptions> options, CreateRateLimiter limiter, TimeProvider time, ILogger<AciBackend> logger) : ITaskBackend
+public sealed class AciBackend(ArmClient arm, IOptions<AciOptions> options, CreateRateLimiter limiter, TimeProvider time, ILogger<AciBackend> logger) : ITaskBackend
 {
-    private const int MaxThrottleRetries = 5;
-    private static readonly string[] Scopes = ["https://management.azure.com/.default"];
     private readonly AciOptions _options = options.Value;
     private readonly SemaphoreSlim _live = new(options.Value.MaxLiveGroups, options.Value.MaxLiveGroups);
 
@@ -29,7 +26,7 @@ public sealed class AciBackend(HttpClient http, TokenCredential credential, IOpt
         }
 
         await EnsureSuccessAsync(response, cancellationToken);
-        var group = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken) ?? throw new AciException("ARM answered an empty group.");
+        var group = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken) ?? throw new ArmException("ARM answered an empty group.");
         return AciGroups.State(name, group);
     }
 
@@ -97,49 +94,9 @@ public sealed class AciBackend(HttpClient http, TokenCredential credential, IOpt
 
     private string Group(string name) => $"{_options.GroupsPath}/{name}?api-version={_options.ApiVersion}";
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var request = new HttpRequestMessage(method, new Uri(_options.ManagementEndpoint, path));
-            var token = await credential.GetTokenAsync(new TokenRequestContext(Scopes), cancellationToken);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-            if (body is not null)
-            {
-                request.Content = JsonContent.Create(body);
-            }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken) =>
+        arm.SendAsync(method, path, body, cancellationToken);
 
-            var response = await http.SendAsync(request, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= MaxThrottleRetries)
-            {
-                return response;
-            }
-
-            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Pow(2, attempt));
-            logger.LogWarning("ARM throttled {Method} {Path}; retrying after {Wait}", method, path, wait);
-            response.Dispose();
-            await Task.Delay(wait, time, cancellationToken);
-        }
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        // ARM's error code (QuotaExceeded, ContainerGroupQuotaReached...) names the problem; the body may name resources, not secrets.
-        var error = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken).ConfigureAwait(false);
-        var code = error?["error"]?["code"]?.GetValue<string>() ?? "Unknown";
-        throw new AciException($"ARM answered {(int)response.StatusCode} {code}.") { Code = code, Status = (int)response.StatusCode };
-    }
-}
-
-/// <summary>An ARM failure: <see cref="Code"/> is ARM's error code (quota errors among them).</summary>
-public sealed class AciException(string message) : Exception(message)
-{
-    public string Code { get; init; } = "";
-
-    public int Status { get; init; }
+    private static Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ArmClient.EnsureSuccessAsync(response, cancellationToken);
 }

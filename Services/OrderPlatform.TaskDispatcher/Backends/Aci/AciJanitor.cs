@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrderPlatform.TaskDispatcher.Backends.Arm;
 
 namespace OrderPlatform.TaskDispatcher.Backends.Aci;
 
@@ -36,7 +37,7 @@ public sealed class AciJanitor(AciBackend backend, IOptions<AciOptions> options,
                     logger.LogWarning("Removed orphaned container group {Name}", name);
                 }
             }
-            catch (Exception ex) when (ex is AciException or HttpRequestException)
+            catch (Exception ex) when (ex is ArmException or HttpRequestException)
             {
                 logger.LogWarning("Janitor pass failed ({Error}); next pass in {Interval}", ex.Message, options.Value.OrphanAfter);
             }
