@@ -16,8 +16,9 @@ internal static class InternalEndpoints
         int? targetPort = project.ApplicationBuilder.ExecutionContext.IsPublishMode ? PublishedTargetPort : null;
         project.WithHttpEndpoint(targetPort: targetPort, name: Name);
         var endpoint = project.GetEndpoint(Name);
+        // The callback form: the value form would record a reference from the project to itself (the dashboard's graph).
         return project
-            .WithEnvironment("InternalEndpoint__Port", endpoint.Property(EndpointProperty.TargetPort))
+            .WithEnvironment(context => context.EnvironmentVariables["InternalEndpoint__Port"] = endpoint.Property(EndpointProperty.TargetPort))
             .WithHttpHealthCheck("/health", endpointName: Name);
     }
 }
