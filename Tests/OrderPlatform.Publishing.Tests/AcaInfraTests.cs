@@ -98,6 +98,17 @@ public sealed class AcaInfraTests
     }
 
     [Fact]
+    public async Task TheSharedIdentityOfTheBackingContainersCanOnlyPullImages()
+    {
+        // postgres, redis and temporal keep azd's generated templates, which name AZURE_CONTAINER_REGISTRY_MANAGED_IDENTITY_ID.
+        var template = await AcaInfra.BuildAsync("aca/resources.bicep");
+        var assignment = Assert.Single(AcaInfra.OfType(template, "Microsoft.Authorization/roleAssignments"));
+        Assert.Contains(AcrPull, (string)assignment["properties"]!["roleDefinitionId"]!, StringComparison.Ordinal);
+        Assert.Contains("userAssignedIdentities', format('mi-{0}'", (string)assignment["properties"]!["principalId"]!, StringComparison.Ordinal);
+        Assert.Empty(AcaInfra.OfType(template, "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments"));
+    }
+
+    [Fact]
     public async Task EachTemplateCarriesExactlyItsAppsManifestEnvironment()
     {
         var manifest = (await Manifests.DefaultAsync()).Resources;
