@@ -87,12 +87,7 @@ public sealed class NotifyActivitiesTests(PostgresFixture postgres)
             ["Notifications:ApiKey"] = "notify-key",
             ["services:teamsbot:internal:0"] = bot.Address.ToString(),
         }).Build();
-        await using var provider = services.BuildServiceProvider();
-        var port = new TeamsBotNotificationPort(provider.GetRequiredService<IHttpClientFactory>(), configuration,
-            provider.GetRequiredService<ILogger<TeamsBotNotificationPort>>());
-        var conversation = new ConversationReference("https://smba.trafficmanager.net/amer/", "msteams", "a:1", "t1", "u1", null, "28:bot");
-
-        var outcome = await port.NotifyAsync("case-1", new NotifyRequest(NotifyKinds.Message, conversation, Message: "hi"), "case-1:message:run:7", Ct);
+        var outcome = await SendMessageAsync(services, configuration, "case-1", "case-1:message:run:7");
 
         Assert.Equal(NotifyOutcome.Sent, outcome);
         Assert.Equal(("case-1:message:run:7", "notify-key"), Assert.Single(received));
@@ -123,15 +118,20 @@ public sealed class NotifyActivitiesTests(PostgresFixture postgres)
         services.AddServiceDiscovery();
         services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri(TeamsBotNotificationPort.BaseAddress))
             .AddServiceDiscovery();
+        var outcome = await SendMessageAsync(services, configuration, "case-2", "case-2:message:run:1");
+
+        Assert.Equal(NotifyOutcome.Sent, outcome);
+        Assert.Equal(["internal"], calls);
+    }
+
+    /// <summary>A message notification for a case with a Teams reference, through the real port on these services.</summary>
+    private static async Task<NotifyOutcome> SendMessageAsync(IServiceCollection services, IConfiguration configuration, string caseId, string idempotencyKey)
+    {
         await using var provider = services.BuildServiceProvider();
         var port = new TeamsBotNotificationPort(provider.GetRequiredService<IHttpClientFactory>(), configuration,
             provider.GetRequiredService<ILogger<TeamsBotNotificationPort>>());
         var conversation = new ConversationReference("https://smba.trafficmanager.net/amer/", "msteams", "a:1", "t1", "u1", null, "28:bot");
-
-        var outcome = await port.NotifyAsync("case-2", new NotifyRequest(NotifyKinds.Message, conversation, Message: "hi"), "case-2:message:run:1", Ct);
-
-        Assert.Equal(NotifyOutcome.Sent, outcome);
-        Assert.Equal(["internal"], calls);
+        return await port.NotifyAsync(caseId, new NotifyRequest(NotifyKinds.Message, conversation, Message: "hi"), idempotencyKey, Ct);
     }
 
     private async Task<(NotifyActivities, RecordingPort, ICaseStore)> ArrangeAsync()
