@@ -50,21 +50,22 @@ var api = builder.AddProject<Projects.OrderPlatform_Api>("api")
     .WithEnvironment("Api__Clients__teamsbot__Scopes__0", "orders")
     .WithEnvironment("Api__Clients__teamsbot__Scopes__1", "bot")
     .WithEnvironment("Api__Clients__teamsbot__Tenants__0", "*")
-    .WithHttpHealthCheck("/health");
+    .WithInternalEndpoint();
 
 // No wait for the api: the bot stores each activity before it answers and replies "try again" while the Api is
 // unreachable, so it starts alongside the Api rather than after it.
 var teamsBot = builder.AddProject<Projects.OrderPlatform_TeamsBot>("teamsbot")
     .WithConnectionStringsAndServiceDiscovery()
     .WithExternalHttpEndpoints()
-    .WithReference(api)
+    // The Api's http/https endpoints only: its internal one serves health probes, nothing the bot calls.
+    .WithReference(api.GetEndpoint("http")).WithReference(api.GetEndpoint("https"))
     .WithReference(ordersDb).WaitFor(ordersDb)
     .WithEnvironment("Api__Key", apiKey)
     .WithEnvironment("Notify__Key", notifyKey)
     .WithEnvironment("Bot__AppId", botAppId)
     .WithEnvironment("Bot__AppPassword", botAppPassword)
     .WithEnvironment("Bot__TenantId", botTenantId)
-    .WithHttpHealthCheck("/health");
+    .WithInternalEndpoint();
 
 builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithConnectionStringsAndServiceDiscovery()
@@ -72,7 +73,8 @@ builder.AddProject<Projects.OrderPlatform_Worker>("worker")
     .WithReference(blobs).WaitFor(storage)
     .WithReference(cosmos)
     .WithReference(temporal).WaitFor(temporal)
-    .WithReference(teamsBot)
+    // The bot's /api/notify answers on its internal port only (InternalEndpoints).
+    .WithReference(teamsBot.GetEndpoint(InternalEndpoints.Name))
     .WithEnvironment("ConnectionStrings__llm", llm)
     .WithEnvironment("Notifications__ApiKey", notifyKey)
     .WithEnvironment("Zoho__ClientId", zohoClientId)
@@ -91,7 +93,7 @@ builder.AddProject<Projects.OrderPlatform_FlowRunner>("flowrunner")
     .WithReference(blobs).WaitFor(storage)
     .WithEnvironment("FlowRunner__Keys__0", flowRunnerKey)
     .WithEnvironment("FlowRunner__Connections__Key", flowRunnerSecretsKey)
-    .WithHttpHealthCheck("/health");
+    .WithInternalEndpoint();
 
 // The task image: never started by the AppHost (the dispatcher starts one per task); published so its image is built.
 builder.AddProject<Projects.OrderPlatform_TaskWorker>("taskworker")

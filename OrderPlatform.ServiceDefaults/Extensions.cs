@@ -76,14 +76,16 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Maps <c>/health</c> (every check, with a JSON body naming each) and <c>/alive</c> (live checks only).
     /// Unlike the template these are mapped in every environment: the orchestrator and container platforms probe
-    /// them, and they expose no secrets, only check names, statuses and durations.
+    /// them, and they expose no secrets, only check names, statuses and durations. With an internal port configured
+    /// (<see cref="InternalPort"/>) they answer there only, so the probes never face the internet.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseInternalPortCheck();
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync })
-            .AllowAnonymous();
+            .AllowAnonymous().RequireInternalPort();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") })
-            .AllowAnonymous();
+            .AllowAnonymous().RequireInternalPort();
         return app;
     }
 }

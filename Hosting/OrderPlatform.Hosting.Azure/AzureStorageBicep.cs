@@ -4,7 +4,7 @@ namespace Aspire.Hosting.Azure;
 
 /// <summary>
 /// The storage account module (shared keys off: clients use managed identity) with the declared blob containers and
-/// queues, and its <c>{name}-roles</c> module (blob, queue and table data contributor).
+/// queues, and its <c>{name}-roles</c> module (blob and queue data contributor; nothing here uses tables).
 /// </summary>
 internal static class AzureStorageBicep
 {
@@ -30,8 +30,7 @@ internal static class AzureStorageBicep
             }
             """,
             RoleAssignment(id, "StorageBlobDataContributor", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"),
-            RoleAssignment(id, "StorageQueueDataContributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88"),
-            RoleAssignment(id, "StorageTableDataContributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3")]);
+            RoleAssignment(id, "StorageQueueDataContributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88")]);
     }
 
     private static string Account(string name, string id) => $$"""

@@ -26,7 +26,8 @@ public sealed class GraphTests
         var app = await TestApps.StartAsync(builder, withLifetime, ct, timeoutSeconds: 300);
         try
         {
-            using var http = app.CreateHttpClient("api");
+            // /health answers on the Api's internal endpoint only (InternalEndpoints in the AppHost).
+            using var http = app.CreateHttpClient("api", "internal");
             using var response = await http.GetAsync(new Uri("/health", UriKind.Relative), ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             Assert.True(response.IsSuccessStatusCode, body);

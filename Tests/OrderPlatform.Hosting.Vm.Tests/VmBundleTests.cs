@@ -35,7 +35,11 @@ public sealed partial class VmBundleTests
         Assert.Equal("redis:6379,password=${REDIS_PASSWORD}", Bundles.Env(api, "ConnectionStrings__redis"));
         Assert.Equal("temporal:7233", Bundles.Env(api, "ConnectionStrings__temporal"));
         Assert.Equal("${API_KEY}", Bundles.Env(api, "Api__Clients__teamsbot__Keys__0"));
-        Assert.Equal("8080", Bundles.Env(api, "HTTP_PORTS"));
+        // The public port and the internal one (health probes, the bot's /api/notify), which nginx never routes to.
+        Assert.Equal("8080;8081", Bundles.Env(api, "HTTP_PORTS"));
+        Assert.Equal("8081", Bundles.Env(api, "InternalEndpoint__Port"));
+        Assert.Equal("8081", Bundles.Env(services["teamsbot"], "InternalEndpoint__Port"));
+        Assert.Equal("http://teamsbot:8081", Bundles.Env(services["worker"], "services__teamsbot__internal__0"));
         Assert.Equal("${REGISTRY:-localhost}/orderplatform-api:${TAG:-latest}", api["image"].ToString());
         Assert.Equal(["postgres", "redis", "storage", "temporal"], ((YamlMappingNode)api["depends_on"]).Children.Keys.Select(k => k.ToString()));
         Assert.Equal("DefaultEndpointsProtocol=http;AccountName=orderplatform;AccountKey=${STORAGE_ACCOUNT_KEY};BlobEndpoint=http://storage:10000/orderplatform;", Bundles.Env(api, "ConnectionStrings__blobs"));
@@ -129,6 +133,9 @@ public sealed partial class VmBundleTests
         {
             Assert.Contains(expected, config, StringComparison.Ordinal);
         }
+        // /api/notify falls under /api/ (the Api, which has no such route): the bot's notify stays off the internet.
+        Assert.DoesNotContain("/api/notify", config, StringComparison.Ordinal);
+        Assert.DoesNotContain(":8081", config, StringComparison.Ordinal);
         var nginx = (await Bundles.ServicesAsync(output))["nginx"];
         Assert.Equal(["api", "teamsbot", "flowrunner", "temporal-ui"], ((YamlMappingNode)nginx["depends_on"]).Children.Keys.Select(k => k.ToString()));
 

@@ -49,7 +49,7 @@ public sealed class BotNotifyStandIn : IAsyncDisposable
     /// <summary>The Worker settings that point its notification port here.</summary>
     public void Configure(IDictionary<string, string?> settings)
     {
-        settings["services:teamsbot:http:0"] = Address.ToString();
+        settings["services:teamsbot:internal:0"] = Address.ToString();
         settings["Notifications:ApiKey"] = Key;
     }
 

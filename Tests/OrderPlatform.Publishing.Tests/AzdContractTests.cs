@@ -67,9 +67,9 @@ public sealed class AzdContractTests
         var project = Path.GetFullPath(Path.Combine(TestPaths.RepositoryRoot, Scalar(service, "project")!));
         Assert.Equal(Path.GetFullPath(TestPaths.AppHostProject), project);
         Assert.True(File.Exists(project), $"{project} does not exist.");
-        // An infra path naming a module would, like infra/main.bicep, stop azd synthesising from the manifest.
+        // azd reads infra/main.bicep (its default infra path); another path would leave it unread.
         Assert.False(root.Children.TryGetValue(new YamlScalarNode("infra"), out var infra) && infra is YamlMappingNode m && m.Children.Count > 0,
-            "azure.yaml names an infra module: azd would no longer synthesise from the manifest.");
+            "azure.yaml names an infra module: azd would no longer read infra/main.bicep.");
     }
 
     private static string? Scalar(YamlMappingNode node, string key) =>

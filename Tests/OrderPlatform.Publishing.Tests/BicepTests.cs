@@ -24,10 +24,13 @@ public sealed class BicepTests
     public async Task InfraCompilesWithoutWarnings()
     {
         var infra = Path.Combine(TestPaths.RepositoryRoot, "infra");
-        Assert.False(File.Exists(Path.Combine(infra, "main.bicep")), "infra/main.bicep would stop azd synthesising from the manifest (see infra/README.md).");
         var files = Directory.GetFiles(infra, "*.bicep", SearchOption.AllDirectories);
-        Assert.True(files.Length >= 5, $"Only {files.Length} Bicep files under infra/.");
-        Tools.AssertClean(await Tools.RunAsync(Tools.Bicep(), ["build", Path.Combine(infra, "vm", "main.bicep"), "--stdout"]), "infra/vm/main.bicep");
+        Assert.True(files.Length >= 10, $"Only {files.Length} Bicep files under infra/.");
+        // infra/main.bicep is the Container Apps deployment azd provisions (it builds infra/aca/*); infra/vm the VM.
+        foreach (var main in new[] { "main.bicep", Path.Combine("vm", "main.bicep") })
+        {
+            Tools.AssertClean(await Tools.RunAsync(Tools.Bicep(), ["build", Path.Combine(infra, main), "--stdout"]), main);
+        }
         Tools.AssertClean(await Tools.RunAsync(Tools.Bicep(), ["lint", "--pattern", Path.Combine(infra, "**", "*.bicep")]), "infra/**/*.bicep");
     }
 

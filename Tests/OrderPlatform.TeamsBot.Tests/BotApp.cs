@@ -25,13 +25,35 @@ public sealed class BotApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
     private readonly IConversationStore? _store;
+    private readonly int? _publicPort;
 
-    public BotApp(Dictionary<string, string?> settings, string environment = "Development", IConversationStore? store = null)
+    /// <param name="internalPort">
+    /// A second listener, set as <c>InternalEndpoint:Port</c> (as the AppHost's internal endpoint is): /api/notify and the
+    /// health endpoints answer there only. <see cref="BaseAddress"/> stays the public listener.
+    /// </param>
+    public BotApp(Dictionary<string, string?> settings, string environment = "Development", IConversationStore? store = null, int? internalPort = null)
     {
-        _settings = settings;
+        _settings = internalPort is { } port ? new(settings) { ["InternalEndpoint:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) } : settings;
         _environment = environment;
         _store = store;
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        // With two listeners the factory's base address could be either: the public one gets a known port of its own.
+        _publicPort = internalPort is null ? null : FreePort();
+        UseKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, _publicPort ?? 0);
+            if (internalPort is { } p)
+            {
+                options.Listen(IPAddress.Loopback, p);
+            }
+        });
+    }
+
+    /// <summary>A port nothing listens on now (the OS's next ephemeral one; free unless another process takes it first).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Settings pointing the bot at the fakes, as the AppHost would point it at the real services.</summary>
@@ -53,7 +75,13 @@ public sealed class BotApp : WebApplicationFactory<Program>
         ["Bot:Activities:PollInterval"] = "00:00:00.200",
     };
 
-    public Uri BaseAddress => ClientOptions.BaseAddress;
+    public Uri BaseAddress => _publicPort is { } port ? new Uri($"http://127.0.0.1:{port}") : ClientOptions.BaseAddress;
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.BaseAddress = BaseAddress;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Npgsql;
 using OrderPlatform.TeamsBot.Activities;
@@ -23,7 +22,7 @@ public sealed class DurableActivityTests(PostgresFixture postgres)
         var settings = BotApp.Settings(connector, api, ordersDb);
         settings["Bot:Activities:Lease"] = "00:00:03";
         settings["Bot:Activities:Parallelism"] = "2";
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{BotApp.FreePort()}";
         var conversations = Enumerable.Range(0, 6).Select(_ => TestActivities.NewConversationId()).ToList();
 
         connector.Hold();
@@ -118,12 +117,5 @@ public sealed class DurableActivityTests(PostgresFixture postgres)
                 return false;
             }
         }, () => $"the bot process healthy; output:\n{process.Output}", timeoutSeconds: 90);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

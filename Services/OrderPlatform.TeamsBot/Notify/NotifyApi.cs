@@ -14,7 +14,8 @@ public static class NotifyApi
     /// <summary>Proactive results for the Worker: <c>POST /api/notify/{caseId}</c> with <see cref="NotifyRequest"/>.</summary>
     public static RouteGroupBuilder MapNotifyApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/notify").WithTags("Notify");
+        // Internal port only (InternalEndpoint:Port): the Worker is the one caller, from inside the environment.
+        var api = app.MapGroup("/api/notify").WithTags("Notify").RequireInternalPort();
         api.MapPost("/{caseId}", NotifyAsync);
         return api;
     }

@@ -22,7 +22,7 @@ public interface INotificationPort
 }
 
 /// <summary>
-/// The bot's <c>POST /api/notify/{caseId}</c> through service discovery (<c>https+http://teamsbot</c>) with the Api key.
+/// The bot's <c>POST /api/notify/{caseId}</c> on its internal endpoint (<see cref="BaseAddress"/>) with the notify key.
 /// Without a Teams reference on the case or without a bot in the graph it only logs, so local runs and tests need no bot.
 /// A 502, a 409 (the same notification still being sent) or a network failure throws so the activity retries; 410 and
 /// 404 are final answers. Every attempt carries the activity's idempotency key, so the bot sends it once.
@@ -32,10 +32,16 @@ public sealed class TeamsBotNotificationPort(IHttpClientFactory clients, IConfig
 {
     public const string ClientName = "teamsbot";
 
+    /// <summary>
+    /// The bot's endpoint named <c>internal</c> through service discovery (<c>services:teamsbot:internal:0</c>): the
+    /// bot refuses /api/notify on its public port, which is the only one the internet reaches.
+    /// </summary>
+    public const string BaseAddress = "http://_internal.teamsbot";
+
     public async Task<NotifyOutcome> NotifyAsync(string caseId, NotifyRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
         var apiKey = configuration["Notifications:ApiKey"];
-        var hasBot = configuration.GetSection("services:teamsbot").Exists() && !string.IsNullOrEmpty(apiKey);
+        var hasBot = configuration.GetSection("services:teamsbot:internal").Exists() && !string.IsNullOrEmpty(apiKey);
         if (request.Conversation is null || !hasBot)
         {
             logger.LogInformation("Case {CaseId}: {Kind} notification not sent ({Reason})", caseId, request.Kind,

@@ -35,7 +35,7 @@ public static class OrderProcessingRegistration
         builder.Services.AddSingleton<OrderBlobs>();
         // Inside an activity the activity's retry policy is the one retry layer: the service defaults' standard handler
         // would resend each notification several times per attempt.
-        builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri("https+http://teamsbot"))
+        builder.Services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri(TeamsBotNotificationPort.BaseAddress))
             .WithoutRetries();
         builder.Services.AddSingleton<INotificationPort, TeamsBotNotificationPort>();
 

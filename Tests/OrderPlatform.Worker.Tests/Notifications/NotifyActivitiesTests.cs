@@ -85,17 +85,53 @@ public sealed class NotifyActivitiesTests(PostgresFixture postgres)
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Notifications:ApiKey"] = "notify-key",
-            ["services:teamsbot:http:0"] = bot.Address.ToString(),
+            ["services:teamsbot:internal:0"] = bot.Address.ToString(),
         }).Build();
+        var outcome = await SendMessageAsync(services, configuration, "case-1", "case-1:message:run:7");
+
+        Assert.Equal(NotifyOutcome.Sent, outcome);
+        Assert.Equal(("case-1:message:run:7", "notify-key"), Assert.Single(received));
+    }
+
+    [Fact]
+    public async Task ThePortCallsTheBotsInternalEndpointNeverItsPublicOne()
+    {
+        var calls = new ConcurrentQueue<string>();
+        await using var publicBot = await FakeServer.StartAsync(app => app.MapPost("/api/notify/{caseId}", () =>
+        {
+            calls.Enqueue("public");
+            return Results.NotFound();
+        }));
+        await using var internalBot = await FakeServer.StartAsync(app => app.MapPost("/api/notify/{caseId}", () =>
+        {
+            calls.Enqueue("internal");
+            return Results.Json(new NotifyResult(NotifyOutcomes.Sent, "a-1"));
+        }));
+        // Both endpoints as the AppHost's service discovery entries would name them; the client resolves by name.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notifications:ApiKey"] = "notify-key",
+            ["services:teamsbot:http:0"] = publicBot.Address.ToString(),
+            ["services:teamsbot:internal:0"] = internalBot.Address.ToString(),
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        services.AddServiceDiscovery();
+        services.AddHttpClient(TeamsBotNotificationPort.ClientName, http => http.BaseAddress = new Uri(TeamsBotNotificationPort.BaseAddress))
+            .AddServiceDiscovery();
+        var outcome = await SendMessageAsync(services, configuration, "case-2", "case-2:message:run:1");
+
+        Assert.Equal(NotifyOutcome.Sent, outcome);
+        Assert.Equal(["internal"], calls);
+    }
+
+    /// <summary>A message notification for a case with a Teams reference, through the real port on these services.</summary>
+    private static async Task<NotifyOutcome> SendMessageAsync(IServiceCollection services, IConfiguration configuration, string caseId, string idempotencyKey)
+    {
         await using var provider = services.BuildServiceProvider();
         var port = new TeamsBotNotificationPort(provider.GetRequiredService<IHttpClientFactory>(), configuration,
             provider.GetRequiredService<ILogger<TeamsBotNotificationPort>>());
         var conversation = new ConversationReference("https://smba.trafficmanager.net/amer/", "msteams", "a:1", "t1", "u1", null, "28:bot");
-
-        var outcome = await port.NotifyAsync("case-1", new NotifyRequest(NotifyKinds.Message, conversation, Message: "hi"), "case-1:message:run:7", Ct);
-
-        Assert.Equal(NotifyOutcome.Sent, outcome);
-        Assert.Equal(("case-1:message:run:7", "notify-key"), Assert.Single(received));
+        return await port.NotifyAsync(caseId, new NotifyRequest(NotifyKinds.Message, conversation, Message: "hi"), idempotencyKey, Ct);
     }
 
     private async Task<(NotifyActivities, RecordingPort, ICaseStore)> ArrangeAsync()
