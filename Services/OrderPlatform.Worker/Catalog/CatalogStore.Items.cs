@@ -16,7 +16,8 @@ public sealed partial class CatalogStore
     // pg_trgm.similarity_threshold. Aliases are compared only on items that have any (a partial index). That search
     // walks most of the GiST index per text (inner signatures saturate in a catalogue of thousands of names, so the
     // k-nearest walk prunes little), so it runs once per distinct description of the sheet: an order naming one article
-    // on several lines pays for it once (bench/orders `resolve`).
+    // on several lines pays for it once (bench/orders `resolve`). MATERIALIZED, or the planner inlines `matched` into
+    // the join with `lines` and runs the search per line again.
     private const string ItemsSql = """
         WITH lines AS (
             SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS l(n, sku, ean_digits, sku_digits, sku_norm, text)),
@@ -32,7 +33,7 @@ public sealed partial class CatalogStore
                 (SELECT id, name, 0.95::float8, 'normalised-sku', 4 FROM catalog_items WHERE l.sku_norm IS NOT NULL AND sku_norm = l.sku_norm ORDER BY id LIMIT $7)) k),
         texts AS (
             SELECT DISTINCT l.text FROM lines l WHERE l.text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM keyed k WHERE k.n = l.n)),
-        matched AS (
+        matched AS MATERIALIZED (
             SELECT t.text, f.id, f.name, f.score FROM texts t CROSS JOIN LATERAL (
                 SELECT id, name, max(score) AS score FROM (
                     (SELECT id, name, similarity(lower(name), t.text)::float8 AS score FROM catalog_items WHERE lower(name) % t.text

@@ -114,6 +114,25 @@ public sealed class CatalogLookupTests(PostgresFixture postgres) : IAsyncLifetim
         Assert.DoesNotContain("Seq Scan on catalog_items", text);
     }
 
+    [Fact]
+    public async Task ADescriptionOnSeveralLinesIsSearchedOnce()
+    {
+        await using var connection = await _data.OpenConnectionAsync(Ct);
+        ItemQuery[] lines = [new(null, null, Name(4)), new(null, null, Name(5)), new(null, null, Name(4)), new(null, null, Name(4))];
+        await using var explain = CatalogStore.ItemsCommand(lines, 5, connection, null, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ");
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var search = Assert.Single(plan, l => l.Contains("Index Scan using catalog_items_name_trgm_gist", StringComparison.Ordinal));
+        Assert.Contains("loops=2)", search);
+    }
+
     private string Id(int i) => $"{_run}{i:D6}";
 
     private string Sku(int i) => $"{_run}-{i:D6}";
