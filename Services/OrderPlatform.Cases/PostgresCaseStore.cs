@@ -4,7 +4,7 @@ using NpgsqlTypes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrderPlatform.Contracts;
-using OrderPlatform.ServiceDefaults.Postgres;
+using OrderPlatform.Postgres;
 
 namespace OrderPlatform.Cases;
 
@@ -24,7 +24,7 @@ public sealed class PostgresCaseStore(NpgsqlDataSource dataSource, TimeProvider 
     /// in <c>order_cases_migrations</c>); Api and Worker replicas starting together serialise on its advisory lock.
     /// </summary>
     public Task InitializeAsync(CancellationToken cancellationToken) =>
-        SchemaMigrations.ApplyAsync(dataSource, "order_cases_migrations", Migrations, _logger, cancellationToken);
+        SchemaMigrations.ApplyAsync(dataSource, OrdersDatabase.CaseStoreHistory, Migrations, _logger, cancellationToken);
 
     public async Task<CaseDocument> CreateAsync(CaseDocument document, CaseEventDraft created, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ using OrderPlatform.Worker.Parsing;
 
 // Parse of a generated 10,000-line order with our parser next to a raw ExcelDataReader pass over the same file.
 // The ratio is the price of everything the parser adds: sheet choice, header detection, unmerge, per-column numbers.
-// Then upload→draft latency through the Api and Worker (UploadBench).
+// Then upload→draft latency through the Api and Worker (UploadBench); "resolve" runs ResolveBench alone.
 const int Lines = 10_000;
 
 // ExcelDataReader needs the code-pages provider even for xlsx (spec R1).
@@ -19,6 +19,14 @@ const int Runs = 21;
 if (args is ["csv"])
 {
     CsvBench.Run(Lines, Runs);
+    return;
+}
+
+// "resolve [items] [lines] [rounds]": the catalogue lookup of description-only lines, per line next to batched (Postgres only).
+if (args is ["resolve", ..])
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    await ResolveBench.RunAsync(Arg(1, 20_000), Arg(2, 400), Arg(3, 3));
     return;
 }
 

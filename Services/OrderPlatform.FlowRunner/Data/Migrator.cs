@@ -1,5 +1,5 @@
 using Npgsql;
-using OrderPlatform.ServiceDefaults.Postgres;
+using OrderPlatform.Postgres;
 
 namespace OrderPlatform.FlowRunner.Data;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using OrderPlatform.ServiceDefaults.Postgres;
+using OrderPlatform.Postgres;
 
 namespace OrderPlatform.TeamsBot.Data;
 
@@ -10,7 +10,7 @@ namespace OrderPlatform.TeamsBot.Data;
 /// </summary>
 public sealed class BotSchema(NpgsqlDataSource dataSource, ILogger<BotSchema> logger) : IDisposable
 {
-    public const string HistoryTable = "teamsbot_migrations";
+    public const string HistoryTable = OrdersDatabase.TeamsBotHistory;
 
     public static readonly IReadOnlyList<Migration> Migrations =
         SchemaMigrations.Embedded(typeof(BotSchema).Assembly, "OrderPlatform.TeamsBot.Data.Migrations.");

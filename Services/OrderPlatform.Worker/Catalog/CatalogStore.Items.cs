@@ -13,7 +13,11 @@ public sealed partial class CatalogStore
     // SKU, normalised SKU) through their indexes, and only for lines none of those found, the description by trigram
     // similarity: the nearest names by `<->` through the GiST trigram index (a k-nearest walk; the GIN index would
     // recheck every name sharing a common trigram), filtered by `%`, whose threshold is the transaction-local
-    // pg_trgm.similarity_threshold. Aliases are compared only on items that have any (a partial index).
+    // pg_trgm.similarity_threshold. Aliases are compared only on items that have any (a partial index). That search
+    // walks most of the GiST index per text (inner signatures saturate in a catalogue of thousands of names, so the
+    // k-nearest walk prunes little), so it runs once per distinct description of the sheet: an order naming one article
+    // on several lines pays for it once (bench/orders `resolve`). MATERIALIZED, or the planner inlines `matched` into
+    // the join with `lines` and runs the search per line again.
     private const string ItemsSql = """
         WITH lines AS (
             SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS l(n, sku, ean_digits, sku_digits, sku_norm, text)),
@@ -27,16 +31,20 @@ public sealed partial class CatalogStore
                 (SELECT id, name, 1.0::float8, 'ean', 3 FROM catalog_items WHERE l.sku_digits IS NOT NULL AND ltrim(ean, '0') = l.sku_digits ORDER BY id LIMIT $7)
                 UNION ALL
                 (SELECT id, name, 0.95::float8, 'normalised-sku', 4 FROM catalog_items WHERE l.sku_norm IS NOT NULL AND sku_norm = l.sku_norm ORDER BY id LIMIT $7)) k),
-        fuzzy AS (
-            SELECT l.n, f.id, f.name, f.score, 'fuzzy' AS kind, 5 AS tier FROM lines l CROSS JOIN LATERAL (
+        texts AS (
+            SELECT DISTINCT l.text FROM lines l WHERE l.text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM keyed k WHERE k.n = l.n)),
+        matched AS MATERIALIZED (
+            SELECT t.text, f.id, f.name, f.score FROM texts t CROSS JOIN LATERAL (
                 SELECT id, name, max(score) AS score FROM (
-                    (SELECT id, name, similarity(lower(name), l.text)::float8 AS score FROM catalog_items WHERE lower(name) % l.text
-                        ORDER BY lower(name) <-> l.text LIMIT $7)
+                    (SELECT id, name, similarity(lower(name), t.text)::float8 AS score FROM catalog_items WHERE lower(name) % t.text
+                        ORDER BY lower(name) <-> t.text LIMIT $7)
                     UNION ALL
-                    SELECT id, name, (SELECT max(similarity(lower(a), l.text)) FROM unnest(aliases) a)::float8 FROM catalog_items
+                    SELECT id, name, (SELECT max(similarity(lower(a), t.text)) FROM unnest(aliases) a)::float8 FROM catalog_items
                         WHERE cardinality(aliases) > 0) c
-                WHERE score >= $8 GROUP BY id, name ORDER BY score DESC, id LIMIT $7) f
-            WHERE l.text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM keyed k WHERE k.n = l.n))
+                WHERE score >= $8 GROUP BY id, name ORDER BY score DESC, id LIMIT $7) f),
+        fuzzy AS (
+            SELECT l.n, m.id, m.name, m.score, 'fuzzy' AS kind, 5 AS tier FROM lines l JOIN matched m ON m.text = l.text
+            WHERE NOT EXISTS (SELECT 1 FROM keyed k WHERE k.n = l.n))
         SELECT n, id, name, score, kind, tier FROM keyed UNION ALL SELECT n, id, name, score, kind, tier FROM fuzzy
         ORDER BY n, tier, score DESC, id
         """;

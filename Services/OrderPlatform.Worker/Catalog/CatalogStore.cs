@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OrderPlatform.Cases;
+using OrderPlatform.Worker.Data;
 
 namespace OrderPlatform.Worker.Catalog;
 
@@ -12,40 +14,15 @@ public sealed record CatalogItem(string Id, string Sku, string? Ean, string Name
 /// first (score 1), then normalised SKU (0.95), then <c>pg_trgm</c> similarity on names and aliases (the similarity
 /// itself is the score, and a fuzzy hit is always shown to a person).
 /// </summary>
-public sealed partial class CatalogStore(NpgsqlDataSource dataSource)
+public sealed partial class CatalogStore(NpgsqlDataSource dataSource, ILogger<CatalogStore>? logger = null)
 {
     public const string Exact = "exact";
     public const string Fuzzy = "fuzzy";
 
-    private const string Schema = """
-        SELECT pg_advisory_xact_lock(4242002);
-        CREATE EXTENSION IF NOT EXISTS pg_trgm;
-        CREATE TABLE IF NOT EXISTS catalog_customers (
-            id text PRIMARY KEY, number text NOT NULL, name text NOT NULL, email text NULL, aliases text[] NOT NULL DEFAULT '{}');
-        CREATE TABLE IF NOT EXISTS catalog_items (
-            id text PRIMARY KEY, sku text NOT NULL, sku_norm text NOT NULL, ean text NULL, name text NOT NULL, unit text NULL,
-            rate numeric NULL, aliases text[] NOT NULL DEFAULT '{}');
-        CREATE INDEX IF NOT EXISTS catalog_customers_name_trgm ON catalog_customers USING gin (lower(name) gin_trgm_ops);
-        CREATE INDEX IF NOT EXISTS catalog_items_name_trgm ON catalog_items USING gin (lower(name) gin_trgm_ops);
-        CREATE INDEX IF NOT EXISTS catalog_items_sku ON catalog_items (upper(sku));
-        CREATE INDEX IF NOT EXISTS catalog_items_sku_norm ON catalog_items (sku_norm);
-        CREATE INDEX IF NOT EXISTS catalog_items_ean ON catalog_items (ean);
-        CREATE INDEX IF NOT EXISTS catalog_items_name_trgm_gist ON catalog_items USING gist (lower(name) gist_trgm_ops);
-        CREATE INDEX IF NOT EXISTS catalog_items_ean_digits ON catalog_items (ltrim(ean, '0'));
-        CREATE INDEX IF NOT EXISTS catalog_items_aliased ON catalog_items (id) WHERE cardinality(aliases) > 0;
-        """;
+    private readonly ILogger _logger = logger ?? NullLogger<CatalogStore>.Instance;
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var command = new NpgsqlCommand(Schema, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Applies the Worker's migrations (<see cref="WorkerSchema"/>); the seeder and every sync call it first.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken) => WorkerSchema.ApplyAsync(dataSource, _logger, cancellationToken);
 
     public async Task UpsertAsync(IEnumerable<CatalogCustomer> customers, IEnumerable<CatalogItem> items, CancellationToken cancellationToken)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
+using OrderPlatform.Worker.Data;
 
 namespace OrderPlatform.Worker.Committee;
 
@@ -9,15 +11,9 @@ namespace OrderPlatform.Worker.Committee;
 /// restarts and is shared by every worker. A save older than the stored confirmation never replaces it (workflow
 /// retries can replay an earlier confirmation).
 /// </summary>
-public sealed class PostgresMappingHistory(NpgsqlDataSource dataSource) : IMappingHistory, IDisposable
+public sealed class PostgresMappingHistory(NpgsqlDataSource dataSource, ILogger<PostgresMappingHistory>? logger = null)
+    : IMappingHistory, IDisposable
 {
-    private const string Schema = """
-        SELECT pg_advisory_xact_lock(4242003);
-        CREATE TABLE IF NOT EXISTS mapping_history (
-            tenant_id text NOT NULL, customer_key text NOT NULL, profile jsonb NOT NULL, confirmed_at timestamptz NOT NULL,
-            PRIMARY KEY (tenant_id, customer_key));
-        """;
-
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
     private readonly SemaphoreSlim _initGate = new(1, 1);
@@ -53,7 +49,7 @@ public sealed class PostgresMappingHistory(NpgsqlDataSource dataSource) : IMappi
 
     public void Dispose() => _initGate.Dispose();
 
-    // Created on first use rather than by a hosted service, so the history works wherever it is resolved (tests, tools).
+    // Migrated on first use rather than by a hosted service, so the history works wherever it is resolved (tests, tools).
     private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
         if (_initialized)
@@ -69,14 +65,7 @@ public sealed class PostgresMappingHistory(NpgsqlDataSource dataSource) : IMappi
                 return;
             }
 
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var command = new NpgsqlCommand(Schema, connection, transaction))
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await WorkerSchema.ApplyAsync(dataSource, logger ?? NullLogger<PostgresMappingHistory>.Instance, cancellationToken).ConfigureAwait(false);
             _initialized = true;
         }
         finally

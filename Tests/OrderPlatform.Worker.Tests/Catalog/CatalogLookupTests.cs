@@ -64,6 +64,33 @@ public sealed class CatalogLookupTests(PostgresFixture postgres) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task TheBatchedLookupAnswersEveryLineAsItsOwnLookupDoes()
+    {
+        // Description-only lines (near and far from a name, some repeated on later lines, one matching nothing), keyed
+        // lines, a key that misses and falls back to its description, and an empty line, in one sheet.
+        var lines = new List<ItemQuery>();
+        for (var i = 0; i < 30; i++)
+        {
+            lines.Add(new ItemQuery(null, null, i % 3 == 0 ? Name(100 + i) : Name(100 + i)[..^3].ToUpperInvariant()));
+        }
+
+        lines.AddRange([lines[2], lines[5], lines[5], new(null, null, "qqqq xxxx zzzz"), new(Sku(7), null, null), new(null, Ean(8), null),
+            new("NO-SUCH-CODE", null, Name(9)), new("NO-SUCH-CODE", null, null), new(null, null, "  "), lines[0]]);
+
+        var batched = await _store.FindItemsAsync(lines, 5, Ct);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var own = await _store.FindItemsAsync(lines[i].Sku, lines[i].Ean, lines[i].Description, 5, Ct);
+            Assert.True(own.SequenceEqual(batched[i]), $"line {i} ({lines[i]}): batched [{string.Join("; ", batched[i])}], own [{string.Join("; ", own)}]");
+        }
+
+        Assert.Equal(Id(100), batched[0][0].Id);
+        Assert.Equal(batched[5], batched[31]);
+        Assert.Empty(batched[33]);
+        Assert.Equal(Id(9), batched[36][0].Id);
+    }
+
+    [Fact]
     public async Task TheBatchedLookupSearchesDescriptionsThroughTheTrigramIndexAndKeysThroughTheirIndexes()
     {
         await using var connection = await _data.OpenConnectionAsync(Ct);
@@ -85,6 +112,25 @@ public sealed class CatalogLookupTests(PostgresFixture postgres) : IAsyncLifetim
         Assert.Contains("catalog_items_sku_norm", text);
         Assert.Contains("catalog_items_aliased", text);
         Assert.DoesNotContain("Seq Scan on catalog_items", text);
+    }
+
+    [Fact]
+    public async Task ADescriptionOnSeveralLinesIsSearchedOnce()
+    {
+        await using var connection = await _data.OpenConnectionAsync(Ct);
+        ItemQuery[] lines = [new(null, null, Name(4)), new(null, null, Name(5)), new(null, null, Name(4)), new(null, null, Name(4))];
+        await using var explain = CatalogStore.ItemsCommand(lines, 5, connection, null, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ");
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var search = Assert.Single(plan, l => l.Contains("Index Scan using catalog_items_name_trgm_gist", StringComparison.Ordinal));
+        Assert.Contains("loops=2)", search);
     }
 
     private string Id(int i) => $"{_run}{i:D6}";

@@ -85,7 +85,7 @@ public sealed class PostgresMappingHistoryTests(PostgresFixture postgres)
         Assert.Null(elsewhere);
     }
 
-    private static MappingProfile Profile(string tenant, string customer, string quantityColumn, DateTimeOffset confirmedAt) => new(
+    internal static MappingProfile Profile(string tenant, string customer, string quantityColumn, DateTimeOffset confirmedAt) => new(
         customer, "Order", 3, "fp-teil|text|anz", new Dictionary<string, string> { [OrderFields.Quantity] = quantityColumn, [OrderFields.Code] = "A" },
         new Dictionary<string, string> { [OrderFields.Quantity] = "anz", [OrderFields.Code] = "teil" }, ',', "dmy", confirmedAt, tenant);
 }

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace OrderPlatform.ServiceDefaults.Postgres;
+namespace OrderPlatform.Postgres;
 
 /// <summary>One versioned schema step: applied once, in name order, never edited once shipped.</summary>
 /// <param name="Name">The script's name without extension, e.g. <c>0001_conversations</c>; the order is ordinal.</param>
@@ -11,8 +11,9 @@ namespace OrderPlatform.ServiceDefaults.Postgres;
 public sealed record Migration(string Name, string Sql);
 
 /// <summary>
-/// Versioned schema migrations for the services' Postgres databases: each owner of tables (the case store, the bot, the
-/// FlowRunner) embeds its <c>NNNN_name.sql</c> scripts and records them in a history table of its own. Every script
+/// Versioned schema migrations for the services' Postgres databases: each owner of tables (the case store, the Worker,
+/// the bot, the FlowRunner) embeds its <c>NNNN_name.sql</c> scripts and records them in a history table of its own
+/// (the owners sharing <c>ordersdb</c> are listed in <see cref="OrdersDatabase"/>). Every script
 /// runs in its own transaction under a transaction-level advisory lock named after that history table, so replicas
 /// that start at the same moment on an empty database serialise: the second waits, then finds the script recorded.
 /// </summary>
