@@ -29,8 +29,9 @@ internal static class ComposeYaml
             ["restart"] = "unless-stopped",
             // No process in a container may gain privileges (setuid binaries, file capabilities) beyond what it started with.
             ["security_opt"] = new[] { "no-new-privileges:true" },
-            ["mem_limit"] = s.MemoryLimit,
-            ["cpus"] = s.Cpus,
+            // One service that leaks or is fed a huge file cannot starve the others.
+            ["mem_limit"] = "1g",
+            ["cpus"] = "1.0",
         };
         if (s.Entrypoint is not null)
         {
