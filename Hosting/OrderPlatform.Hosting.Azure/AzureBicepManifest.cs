@@ -33,3 +33,18 @@ internal static class AzureBicepManifest
         }
     }
 }
+
+/// <summary>
+/// The <c>{name}-roles</c> module of an Azure resource: data-plane role assignments for the identity azd creates for
+/// the app (its <c>principalId</c>/<c>principalType</c> are left empty for azd to fill). Exists in publish mode only.
+/// </summary>
+internal sealed class AzureRoleAssignmentsResource(string name) : Resource(name)
+{
+    public static void Add(IDistributedApplicationBuilder builder, IResource target, Func<string> template,
+        IReadOnlyList<KeyValuePair<string, object>> parameters)
+    {
+        var roles = new AzureRoleAssignmentsResource($"{target.Name}-roles");
+        builder.AddResource(roles)
+            .WithManifestPublishingCallback(context => AzureBicepManifest.WriteAsync(context, roles, template(), parameters));
+    }
+}

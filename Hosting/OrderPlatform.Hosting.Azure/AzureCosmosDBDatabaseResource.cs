@@ -9,18 +9,13 @@ namespace Aspire.Hosting.Azure;
 public class AzureCosmosDBDatabaseResource(string name, string databaseName, AzureCosmosDBResource parent)
     : Resource(name), IResourceWithParent<AzureCosmosDBResource>, IResourceWithConnectionString
 {
-    /// <summary>Gets or sets the name of the database.</summary>
-    public string DatabaseName { get; set; } = ThrowIfNullOrEmpty(databaseName);
+    /// <summary>Gets the name of the database.</summary>
+    public string DatabaseName { get; } = string.IsNullOrEmpty(databaseName) ? throw new ArgumentException("A name is required.", nameof(databaseName)) : databaseName;
 
     /// <summary>Gets the Cosmos DB account.</summary>
     public AzureCosmosDBResource Parent { get; } = parent ?? throw new ArgumentNullException(nameof(parent));
 
     /// <summary>Gets the connection string expression, <c>AccountEndpoint={cosmos.outputs.connectionString};Database=name</c>.</summary>
-    public ReferenceExpression ConnectionStringExpression => Parent.GetChildConnectionString(DatabaseName);
-
-    private static string ThrowIfNullOrEmpty(string value)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(value, nameof(databaseName));
-        return value;
-    }
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"AccountEndpoint={Parent.ConnectionStringOutput};Database={DatabaseName}");
 }

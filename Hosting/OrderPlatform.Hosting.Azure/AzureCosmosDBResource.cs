@@ -10,8 +10,7 @@ namespace Aspire.Hosting;
 /// shows as running but is not used, and services that reference it get no connection string.
 /// </summary>
 /// <param name="name">The name of the resource.</param>
-public class AzureCosmosDBResource(string name)
-    : Resource(name), IResourceWithConnectionString, IResourceWithEndpoints, IResourceWithWaitSupport
+public class AzureCosmosDBResource(string name) : Resource(name), IResourceWithConnectionString, IResourceWithWaitSupport
 {
     internal List<AzureCosmosDBDatabaseResource> Databases { get; } = [];
 
@@ -21,18 +20,6 @@ public class AzureCosmosDBResource(string name)
     /// <summary>Gets the <c>name</c> output of the Bicep module (the account name, used by the role assignments).</summary>
     public BicepOutputReference NameOutputReference => new("name", this);
 
-    /// <summary>Gets a value indicating whether the account runs in a local emulator; never, in this integration.</summary>
-    public bool IsEmulator => false;
-
-    /// <summary>Gets the account endpoint URI, <c>{cosmos.outputs.connectionString}</c>.</summary>
-    public ReferenceExpression UriExpression => ReferenceExpression.Create($"{ConnectionStringOutput}");
-
-    /// <summary>
-    /// Gets the connection string expression, <c>{cosmos.outputs.connectionString}</c> (the account endpoint; clients
-    /// use managed identity).
-    /// </summary>
+    /// <summary>Gets the connection string expression, <c>{cosmos.outputs.connectionString}</c> (clients use managed identity).</summary>
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{ConnectionStringOutput}");
-
-    internal ReferenceExpression GetChildConnectionString(string databaseName) =>
-        ReferenceExpression.Create($"AccountEndpoint={ConnectionStringOutput};Database={databaseName}");
 }

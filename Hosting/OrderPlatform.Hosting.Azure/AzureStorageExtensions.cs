@@ -56,20 +56,16 @@ public static class AzureStorageExtensions
         }
 
         var healthCheckKey = $"{builder.Resource.Name}_check";
-        builder.ApplicationBuilder.Services.AddHealthChecks()
-            .AddCheck(healthCheckKey, new AzuriteHealthCheck(builder.Resource));
+        var emulator = new AzuriteEmulator(builder.Resource);
+        builder.ApplicationBuilder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, emulator.CheckHealthAsync);
 
         return builder
             .WithAnnotation(new EmulatorResourceAnnotation())
             .WithHttpEndpoint(name: "blob", targetPort: 10000)
             .WithHttpEndpoint(name: "queue", targetPort: 10001)
             .WithHttpEndpoint(name: "table", targetPort: 10002)
-            .WithAnnotation(new ContainerImageAnnotation
-            {
-                Registry = StorageEmulatorContainerImageTags.Registry,
-                Image = StorageEmulatorContainerImageTags.Image,
-                Tag = StorageEmulatorContainerImageTags.Tag,
-            })
+            // The version the local fallback installs from npm (AzuriteLauncher.Version).
+            .WithAnnotation(new ContainerImageAnnotation { Registry = "mcr.microsoft.com", Image = "azure-storage/azurite", Tag = "3.37.0" })
             // The image's default command, plus path-style URLs and no API version check (newer SDKs ask for newer
             // versions than the emulator knows).
             .WithAnnotation(new CommandLineArgsCallbackAnnotation(args =>
@@ -81,7 +77,7 @@ public static class AzureStorageExtensions
                 }
             }))
             .WithHealthCheck(healthCheckKey)
-            .OnResourceReady((storage, _, cancellationToken) => AzuriteEmulator.CreateDeclaredAsync(storage, cancellationToken));
+            .OnResourceReady((_, _, cancellationToken) => emulator.CreateDeclaredAsync(cancellationToken));
     }
 
     /// <summary>

@@ -9,12 +9,6 @@ namespace Aspire.Hosting.Azure;
 /// <param name="name">The name of the resource.</param>
 public class AzureStorageResource(string name) : Resource(name), IResourceWithEndpoints, IResourceWithWaitSupport
 {
-    private EndpointReference EmulatorBlobEndpoint => new(this, "blob");
-
-    private EndpointReference EmulatorQueueEndpoint => new(this, "queue");
-
-    private EndpointReference EmulatorTableEndpoint => new(this, "table");
-
     internal IResourceBuilder<AzureBlobStorageResource>? ImplicitBlobService { get; set; }
 
     internal IResourceBuilder<AzureQueueStorageResource>? ImplicitQueueService { get; set; }
@@ -37,37 +31,8 @@ public class AzureStorageResource(string name) : Resource(name), IResourceWithEn
 
     /// <summary>
     /// Gets a value indicating whether the account runs in the local emulator (run mode after <c>RunAsEmulator</c>).
-    /// </summary>
-    /// <remarks>
     /// Marked by an <see cref="EmulatorResourceAnnotation"/>, not by the container image, so the connection strings stay
     /// the emulator's when something other than a container engine runs Azurite.
-    /// </remarks>
+    /// </summary>
     public bool IsEmulator => this.HasAnnotationOfType<EmulatorResourceAnnotation>();
-
-    /// <summary>Gets the blob service URI: the emulator's endpoint, or <c>{blobEndpoint}</c> in Azure.</summary>
-    public ReferenceExpression BlobUriExpression => IsEmulator
-        ? ReferenceExpression.Create($"{EmulatorBlobEndpoint.Property(EndpointProperty.Url)}")
-        : ReferenceExpression.Create($"{BlobEndpoint}");
-
-    /// <summary>Gets the queue service URI: the emulator's endpoint, or <c>{queueEndpoint}</c> in Azure.</summary>
-    public ReferenceExpression QueueUriExpression => IsEmulator
-        ? ReferenceExpression.Create($"{EmulatorQueueEndpoint.Property(EndpointProperty.Url)}")
-        : ReferenceExpression.Create($"{QueueEndpoint}");
-
-    /// <summary>Gets the table service URI: the emulator's endpoint, or <c>{tableEndpoint}</c> in Azure.</summary>
-    public ReferenceExpression TableUriExpression => IsEmulator
-        ? ReferenceExpression.Create($"{EmulatorTableEndpoint.Property(EndpointProperty.Url)}")
-        : ReferenceExpression.Create($"{TableEndpoint}");
-
-    internal ReferenceExpression GetBlobConnectionString() => IsEmulator
-        ? AzureStorageEmulatorConnectionString.Create(blobEndpoint: EmulatorBlobEndpoint)
-        : ReferenceExpression.Create($"{BlobEndpoint}");
-
-    internal ReferenceExpression GetQueueConnectionString() => IsEmulator
-        ? AzureStorageEmulatorConnectionString.Create(queueEndpoint: EmulatorQueueEndpoint)
-        : ReferenceExpression.Create($"{QueueEndpoint}");
-
-    internal ReferenceExpression GetTableConnectionString() => IsEmulator
-        ? AzureStorageEmulatorConnectionString.Create(tableEndpoint: EmulatorTableEndpoint)
-        : ReferenceExpression.Create($"{TableEndpoint}");
 }

@@ -4,23 +4,13 @@ namespace Aspire.Hosting.Azure;
 
 /// <summary>
 /// An output of a resource's Bicep module, written to the manifest as <c>{resource.outputs.name}</c> for azd to fill in
-/// after it deploys the module.
+/// after it deploys the module. This integration never provisions Azure itself, so the output has no value when the
+/// AppHost runs: a resource that is needed locally runs as an emulator (<c>RunAsEmulator</c>) instead.
 /// </summary>
-/// <remarks>
-/// This integration never provisions Azure itself, so the output has no value when the AppHost runs: a resource that
-/// is needed locally runs as an emulator (<c>RunAsEmulator</c>) instead.
-/// </remarks>
-/// <param name="name">The name of the output in the module.</param>
-/// <param name="resource">The resource whose module declares the output.</param>
-public sealed class BicepOutputReference(string name, IResource resource)
-    : IManifestExpressionProvider, IValueProvider, IValueWithReferences, IEquatable<BicepOutputReference>
+/// <param name="Name">The name of the output in the module.</param>
+/// <param name="Resource">The resource whose module declares the output.</param>
+public sealed record BicepOutputReference(string Name, IResource Resource) : IManifestExpressionProvider, IValueProvider, IValueWithReferences
 {
-    /// <summary>Gets the name of the output.</summary>
-    public string Name { get; } = name;
-
-    /// <summary>Gets the resource whose Bicep module declares the output.</summary>
-    public IResource Resource { get; } = resource;
-
     /// <summary>Gets the manifest expression of the output, <c>{resource.outputs.name}</c>.</summary>
     public string ValueExpression => $"{{{Resource.Name}.outputs.{Name}}}";
 
@@ -34,14 +24,4 @@ public sealed class BicepOutputReference(string name, IResource resource)
         throw new InvalidOperationException(
             $"The output '{Name}' of '{Resource.Name}' exists only once azd has deployed its Bicep module; "
             + $"to use '{Resource.Name}' locally, run it as an emulator (RunAsEmulator).");
-
-    /// <inheritdoc />
-    public bool Equals(BicepOutputReference? other) =>
-        other is not null && ReferenceEquals(other.Resource, Resource) && other.Name == Name;
-
-    /// <inheritdoc />
-    public override bool Equals(object? obj) => Equals(obj as BicepOutputReference);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Resource, Name);
 }

@@ -40,11 +40,22 @@ public sealed class LocalProcessContext
         Resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == endpointName).AllocatedEndpoint?.Port
         ?? throw new InvalidOperationException($"Endpoint '{endpointName}' of '{Resource.Name}' has no pinned port.");
 
-    /// <summary>Runs a short-lived helper (initdb, chown, npm) to completion, its output into the resource log; throws on a non-zero exit.</summary>
-    public async Task RunToolAsync(string file, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a short-lived helper (initdb, chown, npm) to completion, <paramref name="input"/> on its stdin and its output
+    /// into the resource log; throws on a non-zero exit.
+    /// </summary>
+    public async Task RunToolAsync(string file, IReadOnlyList<string> args, CancellationToken cancellationToken, string? input = null)
     {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(file, args)
+        {
+            RedirectStandardInput = input is not null, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
         using var process = Process.Start(psi)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input.AsMemory(), cancellationToken).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);

@@ -9,13 +9,13 @@ namespace Aspire.Hosting.Vm;
 /// <summary>
 /// The compose services of the publish-mode model: containers as they are, projects as the images
 /// <c>dotnet publish /t:PublishContainer</c> builds, Temporal as the auto-setup image with a web UI next to it, Azure
-/// services as their <see cref="VmServiceMapping"/> says. Nothing publishes a port (nginx is the only way in).
+/// services as <see cref="AzureOnVm"/> says. Nothing publishes a port (nginx is the only way in).
 /// </summary>
-internal sealed class ComposeModel(VmBundleOptions options, IReadOnlyList<VmServiceMapping> mappings, DistributedApplicationExecutionContext executionContext, ILogger logger)
+internal sealed class ComposeModel(VmBundleOptions options, AzureOnVm azure, DistributedApplicationExecutionContext executionContext, ILogger logger)
 {
     private readonly List<(ComposeService Service, List<(IResource Resource, string Condition)> Waits)> _services = [];
 
-    public ComposeValues Values { get; } = new(mappings);
+    public ComposeValues Values { get; } = new();
 
     /// <summary>Builds the services in model order, each after what it waits for only by <c>depends_on</c>.</summary>
     public async Task<List<ComposeService>> BuildAsync(IReadOnlyList<IResource> model, CancellationToken ct)
@@ -39,8 +39,8 @@ internal sealed class ComposeModel(VmBundleOptions options, IReadOnlyList<VmServ
     {
         switch (resource)
         {
-            case var _ when VmServiceMappings.For(resource, mappings) is { } mapping:
-                if (mapping.Service(resource) is { } mapped)
+            case var _ when AzureOnVm.Handles(resource):
+                if (azure.Service(resource) is { } mapped)
                 {
                     _services.Add((mapped, []));
                 }
@@ -178,7 +178,7 @@ internal sealed class ComposeModel(VmBundleOptions options, IReadOnlyList<VmServ
     /// <summary>The service that runs a resource (a database waits on its server); a name no service has for values.</summary>
     private string ServiceOf(IResource resource) => resource switch
     {
-        _ when VmServiceMappings.For(resource, mappings) is { } m => m.ServiceName(resource) ?? "",
+        _ when AzureOnVm.Handles(resource) => AzureOnVm.ServiceName(resource) ?? "",
         IResourceWithParent child => ServiceOf(child.Parent),
         _ => ComposeValues.ServiceName(resource),
     };

@@ -21,10 +21,4 @@ internal sealed record ComposeService(string Name, string Image)
 
     /// <summary>Services this one starts after, with compose's condition (<c>service_healthy</c>, ...).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> DependsOn { get; init; } = [];
-
-    /// <summary>Compose <c>mem_limit</c>: one service that leaks or is fed a huge file cannot starve the others.</summary>
-    public string MemoryLimit { get; init; } = "1g";
-
-    /// <summary>Compose <c>cpus</c>.</summary>
-    public string Cpus { get; init; } = "1.0";
 }

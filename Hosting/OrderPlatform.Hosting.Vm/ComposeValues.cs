@@ -10,9 +10,9 @@ namespace Aspire.Hosting.Vm;
 /// Turns the publish-mode values of the app model (the late-bound values the manifest writes as <c>{res.…}</c>) into
 /// Docker Compose text for the VM: hosts are compose service names, ports are target ports, parameters are
 /// <c>${NAME}</c> read from <c>.env</c>, and resources without a container of their own go through the
-/// <see cref="VmServiceMapping"/>s.
+/// <see cref="AzureOnVm"/>.
 /// </summary>
-internal sealed partial class ComposeValues(IReadOnlyList<VmServiceMapping> mappings)
+internal sealed partial class ComposeValues
 {
     private const int MaxDepth = 16;
 
@@ -58,8 +58,8 @@ internal sealed partial class ComposeValues(IReadOnlyList<VmServiceMapping> mapp
                 return $"${{{Variable(p.Name)}}}";
             case ConnectionStringReference c:
                 return await ResolveAsync(c.Resource, depth + 1, ct).ConfigureAwait(false);
-            case IResource r when VmServiceMappings.For(r, mappings) is { } mapping:
-                return mapping.ConnectionString(r);
+            case IResource r when AzureOnVm.Handles(r):
+                return AzureOnVm.ConnectionString(r);
             case IResourceWithConnectionString r:
                 return await ResolveAsync(r.ConnectionStringExpression, depth + 1, ct).ConfigureAwait(false);
             case IResource r:
@@ -78,7 +78,7 @@ internal sealed partial class ComposeValues(IReadOnlyList<VmServiceMapping> mapp
                 return await ResolveAsync(branch, depth + 1, ct).ConfigureAwait(false);
             case ReferenceExpression e:
                 return await FormatAsync(e, depth, ct).ConfigureAwait(false);
-            case BicepOutputReference o when VmServiceMappings.For(o.Resource, mappings)?.Output(o.Resource, o.Name) is { } text:
+            case BicepOutputReference o when AzureOnVm.Handles(o.Resource) && AzureOnVm.Output(o.Resource, o.Name) is { } text:
                 return text;
             case IManifestExpressionProvider p:
                 throw new DistributedApplicationException($"'{p.ValueExpression}' has no value on the VM (it exists only where the resource is deployed, e.g. an Azure output).");
@@ -129,7 +129,7 @@ internal sealed partial class ComposeValues(IReadOnlyList<VmServiceMapping> mapp
         var resource = reference.Resource;
         var endpoint = resource.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(a => a.Name == reference.EndpointName)
             ?? throw new DistributedApplicationException($"Resource '{resource.Name}' has no endpoint '{reference.EndpointName}'.");
-        var host = VmServiceMappings.For(resource, mappings)?.ServiceName(resource) ?? ServiceName(resource);
+        var host = AzureOnVm.ServiceName(resource) ?? ServiceName(resource);
         var port = TargetPort(resource, endpoint).ToString(CultureInfo.InvariantCulture);
         return property switch
         {

@@ -4,7 +4,6 @@
 
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Vm;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Aspire.Hosting;
 
@@ -25,24 +24,18 @@ public static class VmBundleBuilderExtensions
     /// Aspire 13.6 would exit 0.
     /// </summary>
     /// <param name="builder">The AppHost's builder.</param>
-    /// <param name="configure">Changes to the defaults; a second call configures the same options again.</param>
+    /// <param name="configure">Changes to the defaults.</param>
     /// <returns>The builder.</returns>
     public static IDistributedApplicationBuilder AddVmBundle(this IDistributedApplicationBuilder builder, Action<VmBundleOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(VmBundleOptions))?.ImplementationInstance is VmBundleOptions existing)
-        {
-            configure?.Invoke(existing);
-            return builder;
-        }
         var options = new VmBundleOptions();
         configure?.Invoke(options);
-        builder.Services.AddSingleton(options);
         builder.Pipeline.AddStep(new Pipelines.PipelineStep
         {
             Name = StepName,
             Description = "Writes the single-VM bundle: compose.yaml, nginx.conf, .env.template and the systemd unit.",
-            Action = context => VmBundleStep.RunAsync(context, options, VmServiceMappings.Create(options)),
+            Action = context => VmBundleStep.RunAsync(context, options, new AzureOnVm(options.AzuriteImage)),
         });
         PipelineExitCode.Register(builder);
         return builder;

@@ -15,7 +15,7 @@ namespace Aspire.Hosting.Vm;
 /// </summary>
 internal static class VmBundleStep
 {
-    public static async Task RunAsync(PipelineStepContext context, VmBundleOptions options, IReadOnlyList<VmServiceMapping> mappings)
+    public static async Task RunAsync(PipelineStepContext context, VmBundleOptions options, AzureOnVm azure)
     {
         var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
         if (output.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || output.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
@@ -23,13 +23,13 @@ internal static class VmBundleStep
             throw new DistributedApplicationException($"The VM bundle is a folder of files: --output-path must name a folder (got {output}).");
         }
         var model = context.Model.Resources.ToList();
-        var compose = new ComposeModel(options, mappings, context.ExecutionContext, context.Logger);
+        var compose = new ComposeModel(options, azure, context.ExecutionContext, context.Logger);
         var services = await compose.BuildAsync(model, context.CancellationToken).ConfigureAwait(false);
         var routes = options.Routes.Where(r => services.Any(s => s.Name == r.Service)).ToList();
         services.Add(Nginx(options, routes));
 
         var parameters = model.OfType<ParameterResource>().Concat(compose.Values.Parameters);
-        var extra = mappings.Where(m => model.Any(m.Handles)).SelectMany(m => m.EnvTemplate(model));
+        var extra = AzureOnVm.EnvTemplate(model);
         Directory.CreateDirectory(output);
         await WriteAsync("compose.yaml", ComposeYaml.Write(options.ProjectName, services)).ConfigureAwait(false);
         await WriteAsync("nginx.conf", NginxConfig.Render(routes, options.MaxBodySize)).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.LocalProcesses;
+using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
 
@@ -54,7 +55,7 @@ internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalPr
 
     private static async Task InitDbAsync(LocalProcessContext context, string dataDir, string user, string password, CancellationToken cancellationToken)
     {
-        context.Logger.LogInformationLine($"initdb into {dataDir} (first run)");
+        context.Logger.LogInformation("initdb into {DataDir} (first run)", dataDir);
         Directory.CreateDirectory(dataDir);
         var pwFile = Path.Combine(context.DataDirectory, ".pwfile");
         await File.WriteAllTextAsync(pwFile, password, cancellationToken).ConfigureAwait(false);
@@ -85,24 +86,13 @@ internal sealed class PostgresLauncher(PostgresServerResource server) : ILocalPr
         {
             return;
         }
-        context.Logger.LogInformationLine($"setting the password of '{user}' from the current parameter (single-user mode)");
-        var spec = AsPostgresUser(Find("postgres")!, ["--single", "-D", dataDir, "postgres"]);
-        var psi = new System.Diagnostics.ProcessStartInfo(spec.FileName, spec.Args)
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = System.Diagnostics.Process.Start(psi)!;
+        context.Logger.LogInformation("setting the password of '{User}' from the current parameter (single-user mode)", user);
+        var spec = AsPostgresUser(Find("postgres")!, ["--single", "-D", dataDir, "-c", "log_min_error_statement=panic", "postgres"]);
         var quotedUser = "\"" + user.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        await process.StandardInput.WriteLineAsync($"ALTER USER {quotedUser} PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}';").ConfigureAwait(false);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        await output.ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new DistributedApplicationException($"postgres --single could not set the password (exit {process.ExitCode}): {error.Trim()}");
-        }
+        // On stdin, never in the arguments (ps) or the log: single-user mode does not echo statements, and a failing one
+        // is not repeated in the error output (log_min_error_statement).
+        await context.RunToolAsync(spec.FileName, spec.Args, cancellationToken,
+            input: $"ALTER USER {quotedUser} PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}';").ConfigureAwait(false);
         await WriteStampAsync(context, password, cancellationToken).ConfigureAwait(false);
     }
 

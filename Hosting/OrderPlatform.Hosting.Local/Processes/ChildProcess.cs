@@ -85,24 +85,34 @@ internal sealed class ChildProcess
         return _process.ExitCode;
     }
 
-    /// <summary>Graceful signal, SIGKILL after <paramref name="grace"/>; descendants seen before the signal are killed too.</summary>
+    /// <summary>
+    /// Graceful signal; after <paramref name="grace"/>, SIGKILL to the process and its descendants (a program that
+    /// stops cleanly stops its own children first: postgres its backends).
+    /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        var descendants = ProcessTree.Descendants(_process.Id);
         if (!_process.HasExited)
         {
             Signals.Send(_process.Id, _stopSignal == StopSignal.Interrupt ? Signals.SigInt : Signals.SigTerm);
             if (await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false) != Exited)
             {
-                Signals.Send(_process.Id, Signals.SigKill);
+                Kill();
             }
             await Exited.ConfigureAwait(false);
         }
-        foreach (var pid in descendants.Concat(ProcessTree.Descendants(_process.Id)).Distinct())
-        {
-            Signals.Send(pid, Signals.SigKill);
-        }
         StopGuard();
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited in between.
+        }
     }
 
     private void StopGuard()

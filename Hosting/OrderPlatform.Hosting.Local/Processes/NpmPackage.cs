@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Aspire.Hosting.LocalProcesses;
 
 /// <summary>
@@ -32,7 +34,7 @@ public static class NpmPackage
             {
                 return packageFolder;
             }
-            context.Logger.LogInformationLine($"installing {package}@{version} with npm into {folder} (first use only)");
+            context.Logger.LogInformation("installing {Package}@{Version} with npm into {Folder} (first use only)", package, version, folder);
             await context.RunToolAsync(Binaries.Find("npm")!,
                 ["install", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error", $"{package}@{version}"],
                 cancellationToken).ConfigureAwait(false);
