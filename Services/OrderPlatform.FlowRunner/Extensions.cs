@@ -36,6 +36,7 @@ internal static class Extensions
         services.AddSingleton<OrderPlatform.FlowRunner.Connections.SecretProtector>();
         services.AddSingleton<OrderPlatform.FlowRunner.Connections.ConnectionStore>();
         services.AddSingleton<OrderPlatform.FlowRunner.Waitpoints.WaitpointStore>();
+        services.AddSingleton<LockedDefinitions>();
         services.AddSingleton<FlowStore>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunQueries>();

@@ -43,6 +43,17 @@ public sealed class FlowRunnerOptions
     /// <summary>Base of a step's retry backoff: attempt n waits 2^n times this (4, 8, 16 s by default).</summary>
     public TimeSpan StepRetryBase { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Parsed LOCKED flow versions kept in memory per process (webhooks and workers read them on every run).</summary>
+    [Range(1, 1_000_000)]
+    public int DefinitionCacheSize { get; set; } = 1000;
+
+    /// <summary>Failed runs-page sign-ins allowed per client address, and per presented key, in each <see cref="LoginFailureWindow"/>.</summary>
+    [Range(1, 10_000)]
+    public int LoginFailures { get; set; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
     [Range(1, 100)]
     public int MaxDeliveries { get; set; } = 5;
 

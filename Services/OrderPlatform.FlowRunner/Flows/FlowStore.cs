@@ -12,7 +12,7 @@ public sealed record FlowVersionInfo(Guid Id, int Number, string State, string D
 public sealed record WebhookTarget(Guid FlowId, bool Enabled, Guid VersionId, FlowDefinition Definition, string? Secret);
 
 /// <summary>Flows and their versions in <c>flowsdb</c>: one mutable DRAFT per flow, LOCKED versions immutable.</summary>
-public sealed class FlowStore(NpgsqlDataSource db)
+public sealed class FlowStore(NpgsqlDataSource db, LockedDefinitions definitions)
 {
     public async Task<Guid> CreateAsync(string displayName, JsonNode definition, string? secret, CancellationToken ct)
     {
@@ -129,12 +129,14 @@ public sealed class FlowStore(NpgsqlDataSource db)
 
     /// <summary>
     /// The version a webhook runs: for the draft routes the newest version, otherwise the published one (falling back to
-    /// the newest, as the reference does). Null when the flow does not exist.
+    /// the newest, as the reference does). Null when the flow does not exist. A LOCKED version's definition comes from
+    /// the cache after its first use, so the row's JSON is neither sent nor parsed again on every webhook.
     /// </summary>
     public async Task<WebhookTarget?> WebhookTargetAsync(Guid flowId, bool draft, CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            "SELECT f.status, v.id, v.definition::text, f.webhook_secret FROM flow f JOIN flow_version v ON v.flow_id = f.id " +
+            "SELECT f.status, v.id, v.state = 'LOCKED', CASE WHEN v.state = 'LOCKED' THEN NULL ELSE v.definition::text END, f.webhook_secret " +
+            "FROM flow f JOIN flow_version v ON v.flow_id = f.id " +
             "WHERE f.id = $1 ORDER BY (NOT $2 AND v.id = f.published_version_id) DESC, v.number DESC LIMIT 1");
         command.Parameters.Add(new() { Value = flowId });
         command.Parameters.Add(new() { Value = draft });
@@ -144,17 +146,38 @@ public sealed class FlowStore(NpgsqlDataSource db)
             return null;
         }
 
-        var definition = System.Text.Json.JsonSerializer.Deserialize<FlowDefinition>(reader.GetString(2), FlowDefinition.Json)!;
-        return new(flowId, reader.GetString(0) == "ENABLED", reader.GetGuid(1), definition, reader.IsDBNull(3) ? null : reader.GetString(3));
+        var (versionId, locked) = (reader.GetGuid(1), reader.GetBoolean(2));
+        var (enabled, secret) = (reader.GetString(0) == "ENABLED", reader.IsDBNull(4) ? null : reader.GetString(4));
+        // A LOCKED version's JSON is not sent: the cache has it, or (first use, or evicted) one more query reads it.
+        var definition = locked ? definitions.Get(versionId) : LockedDefinitions.Parse(reader.GetString(3));
+        await reader.DisposeAsync();
+        definition ??= await VersionAsync(versionId, ct) ?? throw new InvalidOperationException($"Flow version {versionId} is missing.");
+        return new(flowId, enabled, versionId, definition, secret);
     }
 
+    /// <summary>A version's definition; LOCKED ones (immutable) from the cache once read.</summary>
     public async Task<FlowDefinition?> VersionAsync(Guid versionId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT definition::text FROM flow_version WHERE id = $1");
+        if (definitions.Get(versionId) is { } cached)
+        {
+            return cached;
+        }
+
+        await using var command = db.CreateCommand("SELECT state = 'LOCKED', definition::text FROM flow_version WHERE id = $1");
         command.Parameters.Add(new() { Value = versionId });
-        return await command.ExecuteScalarAsync(ct) is string json
-            ? System.Text.Json.JsonSerializer.Deserialize<FlowDefinition>(json, FlowDefinition.Json)
-            : null;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var definition = LockedDefinitions.Parse(reader.GetString(1));
+        if (reader.GetBoolean(0))
+        {
+            definitions.Add(versionId, definition);
+        }
+
+        return definition;
     }
 
     private static async Task InsertDraftAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid flowId, int number, string displayName, JsonNode definition, CancellationToken ct)
