@@ -58,6 +58,8 @@ internal static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<OrderPlatform.FlowRunner.Metrics.QueueMetrics>());
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderPlatform.FlowRunner.Metrics.QueueMetrics.MeterName));
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OrderPlatform.FlowRunner.Tracing.RunTracing.SourceName));
+        services.AddSingleton<RunRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunRetention>());
         services.AddSingleton<Reaper>();
         services.AddHostedService(sp => sp.GetRequiredService<Reaper>());
 

@@ -47,6 +47,15 @@ public sealed class FlowRunnerOptions
     [Range(1, 1_000_000)]
     public int DefinitionCacheSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Finished runs older than this are deleted with their offloaded blobs (payload, step outputs, resume bodies);
+    /// zero keeps runs forever.
+    /// </summary>
+    public TimeSpan RunRetention { get; set; } = TimeSpan.FromDays(30);
+
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Failed runs-page sign-ins allowed per client address, and per presented key, in each <see cref="LoginFailureWindow"/>.</summary>
     [Range(1, 10_000)]
     public int LoginFailures { get; set; } = 10;

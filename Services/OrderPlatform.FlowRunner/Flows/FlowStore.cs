@@ -134,25 +134,29 @@ public sealed class FlowStore(NpgsqlDataSource db, LockedDefinitions definitions
     /// </summary>
     public async Task<WebhookTarget?> WebhookTargetAsync(Guid flowId, bool draft, CancellationToken ct)
     {
+        if (await TargetRowAsync(flowId, draft, ct) is not { } row)
+        {
+            return null;
+        }
+
+        // A LOCKED version's JSON is not sent: the cache has it, or (first use, or evicted) one more query reads it.
+        var definition = row.DraftJson is { } json ? LockedDefinitions.Parse(json) : definitions.Get(row.VersionId);
+        definition ??= await VersionAsync(row.VersionId, ct) ?? throw new InvalidOperationException($"Flow version {row.VersionId} is missing.");
+        return new(flowId, row.Enabled, row.VersionId, definition, row.Secret);
+    }
+
+    private async Task<(bool Enabled, Guid VersionId, string? DraftJson, string? Secret)?> TargetRowAsync(Guid flowId, bool draft, CancellationToken ct)
+    {
         await using var command = db.CreateCommand(
-            "SELECT f.status, v.id, v.state = 'LOCKED', CASE WHEN v.state = 'LOCKED' THEN NULL ELSE v.definition::text END, f.webhook_secret " +
+            "SELECT f.status, v.id, CASE WHEN v.state = 'LOCKED' THEN NULL ELSE v.definition::text END, f.webhook_secret " +
             "FROM flow f JOIN flow_version v ON v.flow_id = f.id " +
             "WHERE f.id = $1 ORDER BY (NOT $2 AND v.id = f.published_version_id) DESC, v.number DESC LIMIT 1");
         command.Parameters.Add(new() { Value = flowId });
         command.Parameters.Add(new() { Value = draft });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        var (versionId, locked) = (reader.GetGuid(1), reader.GetBoolean(2));
-        var (enabled, secret) = (reader.GetString(0) == "ENABLED", reader.IsDBNull(4) ? null : reader.GetString(4));
-        // A LOCKED version's JSON is not sent: the cache has it, or (first use, or evicted) one more query reads it.
-        var definition = locked ? definitions.Get(versionId) : LockedDefinitions.Parse(reader.GetString(3));
-        await reader.DisposeAsync();
-        definition ??= await VersionAsync(versionId, ct) ?? throw new InvalidOperationException($"Flow version {versionId} is missing.");
-        return new(flowId, enabled, versionId, definition, secret);
+        return await reader.ReadAsync(ct)
+            ? (reader.GetString(0) == "ENABLED", reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
     }
 
     /// <summary>A version's definition; LOCKED ones (immutable) from the cache once read.</summary>
