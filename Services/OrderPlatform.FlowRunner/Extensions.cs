@@ -32,6 +32,7 @@ internal static class Extensions
         services.AddOptions<FlowRunnerOptions>().BindConfiguration(FlowRunnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<FlowRunnerOptions>, OrderPlatform.FlowRunner.Connections.ConnectionsKeyValidator>();
         services.AddHostedService<Migrator>();
+        services.AddHostedService<ProcessPriority>();
         services.AddSingleton<OrderPlatform.FlowRunner.Blobs.RunBlobs>();
         services.AddSingleton<OrderPlatform.FlowRunner.Connections.SecretProtector>();
         services.AddSingleton<OrderPlatform.FlowRunner.Connections.ConnectionStore>();

@@ -18,6 +18,13 @@ public sealed class FlowRunnerOptions
     [Required]
     public string QueuePrefix { get; set; } = "flowrunner";
 
+    /// <summary>
+    /// This process's CPU priority: <c>Normal</c>, <c>BelowNormal</c> or <c>Idle</c>, e.g. below normal for worker
+    /// replicas on the cores of the replica that takes webhooks (see <see cref="Workers.ProcessPriority"/>).
+    /// </summary>
+    [AllowedValues(System.Diagnostics.ProcessPriorityClass.Normal, System.Diagnostics.ProcessPriorityClass.BelowNormal, System.Diagnostics.ProcessPriorityClass.Idle)]
+    public System.Diagnostics.ProcessPriorityClass ProcessPriority { get; set; } = System.Diagnostics.ProcessPriorityClass.Normal;
+
     /// <summary>Flow runs executed at once by this replica.</summary>
     [Range(0, 256)]
     public int WorkerConcurrency { get; set; } = 8;
