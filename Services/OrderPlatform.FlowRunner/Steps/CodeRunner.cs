@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Acornima.Ast;
 using Jint;
 using Jint.Runtime;
-using Acornima.Ast;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ namespace OrderPlatform.FlowRunner.Steps;
 /// the step's resolved input; the return value, JSON-serialised, is the output. Each limit ends the step with its own
 /// failure type, and the engine runs on a pool thread so the worker's loop keeps its own. The parsed script is
 /// shared across runs (Jint's prepared scripts are immutable ASTs; the engine, which holds all state, stays per run),
-/// bounded like the definition cache: a step's source belongs to an immutable version, so it is parsed once.
+/// keyed by the source text (an edited draft gets an entry of its own) and bounded like the definition cache.
 /// </summary>
 public sealed class CodeRunner(IOptions<FlowRunnerOptions> options) : IDisposable
 {
