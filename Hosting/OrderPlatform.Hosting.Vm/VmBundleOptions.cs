@@ -41,7 +41,7 @@ public sealed class VmBundleOptions
 
     /// <summary>
     /// Gets the routes nginx serves over TLS. A route whose service is not in the bundle is left out, so the
-    /// defaults (OrderPlatform's Api, Teams bot, flow runner webhooks and the Temporal UI) fit any subset of them.
+    /// defaults (OrderPlatform's Api, Teams bot, flow runner webhooks and runs page, and the Temporal UI) fit any subset of them.
     /// </summary>
     public IList<VmRoute> Routes { get; } =
     [
@@ -51,6 +51,8 @@ public sealed class VmBundleOptions
         // is the flow runner's own (FlowRunner:WebhookBodyLimit, 25 MiB), so its 413 is the one a caller sees.
         new("/api/v1/webhooks/", "flowrunner", ProjectPort, MaxBodySize: WebhookBodySize),
         new("/webhooks/", "flowrunner", ProjectPort, RewriteTo: "/api/v1/webhooks/", MaxBodySize: WebhookBodySize),
+        // The flow runner's runs page, at the path it serves itself: its links, login redirect and cookie path are /ui.
+        new("/ui/", "flowrunner", ProjectPort),
         new("/temporal/", "temporal-ui", 8080, BasicAuth: true),
     ];
 }

@@ -32,10 +32,12 @@ internal static class Extensions
         services.AddOptions<FlowRunnerOptions>().BindConfiguration(FlowRunnerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<FlowRunnerOptions>, OrderPlatform.FlowRunner.Connections.ConnectionsKeyValidator>();
         services.AddHostedService<Migrator>();
+        services.AddHostedService<ProcessPriority>();
         services.AddSingleton<OrderPlatform.FlowRunner.Blobs.RunBlobs>();
         services.AddSingleton<OrderPlatform.FlowRunner.Connections.SecretProtector>();
         services.AddSingleton<OrderPlatform.FlowRunner.Connections.ConnectionStore>();
         services.AddSingleton<OrderPlatform.FlowRunner.Waitpoints.WaitpointStore>();
+        services.AddSingleton<LockedDefinitions>();
         services.AddSingleton<FlowStore>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunQueries>();
@@ -57,6 +59,8 @@ internal static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<OrderPlatform.FlowRunner.Metrics.QueueMetrics>());
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderPlatform.FlowRunner.Metrics.QueueMetrics.MeterName));
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OrderPlatform.FlowRunner.Tracing.RunTracing.SourceName));
+        services.AddSingleton<RunRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunRetention>());
         services.AddSingleton<Reaper>();
         services.AddHostedService(sp => sp.GetRequiredService<Reaper>());
 

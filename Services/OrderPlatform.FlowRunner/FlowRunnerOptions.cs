@@ -18,6 +18,13 @@ public sealed class FlowRunnerOptions
     [Required]
     public string QueuePrefix { get; set; } = "flowrunner";
 
+    /// <summary>
+    /// This process's CPU priority: <c>Normal</c>, <c>BelowNormal</c> or <c>Idle</c>, e.g. below normal for worker
+    /// replicas on the cores of the replica that takes webhooks (see <see cref="Workers.ProcessPriority"/>).
+    /// </summary>
+    [AllowedValues(System.Diagnostics.ProcessPriorityClass.Normal, System.Diagnostics.ProcessPriorityClass.BelowNormal, System.Diagnostics.ProcessPriorityClass.Idle)]
+    public System.Diagnostics.ProcessPriorityClass ProcessPriority { get; set; } = System.Diagnostics.ProcessPriorityClass.Normal;
+
     /// <summary>Flow runs executed at once by this replica.</summary>
     [Range(0, 256)]
     public int WorkerConcurrency { get; set; } = 8;
@@ -42,6 +49,26 @@ public sealed class FlowRunnerOptions
 
     /// <summary>Base of a step's retry backoff: attempt n waits 2^n times this (4, 8, 16 s by default).</summary>
     public TimeSpan StepRetryBase { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Parsed LOCKED flow versions kept in memory per process (webhooks and workers read them on every run).</summary>
+    [Range(1, 1_000_000)]
+    public int DefinitionCacheSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Finished runs older than this are deleted with their offloaded blobs (payload, step outputs, resume bodies);
+    /// zero keeps runs forever.
+    /// </summary>
+    public TimeSpan RunRetention { get; set; } = TimeSpan.FromDays(30);
+
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Failed runs-page sign-ins allowed per client address, and per presented key, in each <see cref="LoginFailureWindow"/>.</summary>
+    [Range(1, 10_000)]
+    public int LoginFailures { get; set; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
 
     [Range(1, 100)]
     public int MaxDeliveries { get; set; } = 5;

@@ -93,4 +93,37 @@ public sealed class BlobOffloadTests(Infrastructure infrastructure) : IAsyncLife
         Assert.Equal(RunStatus.Succeeded, (await _host.WaitForEndAsync(runId)).Status);
         Assert.Equal(10_000, (await _host.Get<RunQueries>().StepsAsync(runId, Ct)).Single(s => s.Name == "after").Output!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task LargeDeliveriesWhoseIdempotencyKeyIsTakenLeaveNoBlobBehind()
+    {
+        var flowId = await _host.CreateFlowAsync(Flow(Code("n", "return 1;"))
+            .With("trigger", new JsonObject { ["idempotencyKey"] = new JsonObject { ["header"] = "Idempotency-Key" } }));
+        var body = new string('b', 20_000);
+        using var client = _host.Anonymous();
+        async Task<string> DeliverAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{flowId}")
+            {
+                Headers = { { "Idempotency-Key", "large-1" } },
+                Content = new StringContent(body, System.Text.Encoding.UTF8, "text/plain"),
+            };
+            using var response = await client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return response.Headers.GetValues("x-webhook-id").Single();
+        }
+
+        // At once, so several pass the key check before any insert (the race), then one after (the plain replay).
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => DeliverAsync()));
+        ids = [.. ids, await DeliverAsync()];
+
+        var runId = Assert.Single(ids.Distinct());
+        var blobs = new List<string>();
+        await foreach (var blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "runs/", Ct))
+        {
+            blobs.Add(blob.Name);
+        }
+
+        Assert.Equal([$"runs/{runId}/trigger"], blobs.Where(b => b.EndsWith("/trigger", StringComparison.Ordinal)));
+    }
 }

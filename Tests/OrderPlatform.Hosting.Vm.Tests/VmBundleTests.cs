@@ -127,6 +127,7 @@ public sealed partial class VmBundleTests
         {
             "location /api/ {", "set $upstream http://api:8080;", "location /api/messages {", "set $upstream http://teamsbot:8080;",
             "location /webhooks/ {", "rewrite ^/webhooks/(.*)$ /api/v1/webhooks/$1 break;", "location /api/v1/webhooks/ {", "set $upstream http://flowrunner:8080;",
+            "location /ui/ {",
             "location /temporal/ {", "set $upstream http://temporal-ui:8080;", "auth_basic_user_file /etc/nginx/htpasswd;",
             "ssl_protocols TLSv1.2 TLSv1.3;", "Strict-Transport-Security", "return 301 https://$host$request_uri;", "client_max_body_size 20736k;",
         })
@@ -155,6 +156,27 @@ public sealed partial class VmBundleTests
         Assert.DoesNotContain("teamsbot", config, StringComparison.Ordinal);
         Assert.DoesNotContain("/temporal/", config, StringComparison.Ordinal);
         Assert.Equal(["api", "nginx"], (await Bundles.ServicesAsync(output)).Keys);
+    }
+
+    [Fact]
+    public async Task TheRunsPageIsForwardedToTheFlowRunnerAtThePathItServes()
+    {
+        Assert.True(File.Exists(Nginx), "nginx is not installed: apt-get install -y nginx");
+        var builder = Bundles.CreateBuilder(out var output);
+        builder.AddProject("flowrunner", Models.ServiceProject("OrderPlatform.FlowRunner")).WithHttpEndpoint();
+        await Bundles.PublishAsync(builder);
+        var config = await Bundles.ReadAsync(output, "nginx.conf");
+
+        // Unrewritten: the page's links, its redirect to /ui/login and its cookie (Path=/ui) name the public path as is,
+        // and X-Forwarded-Proto (set for every location) makes the cookie Secure behind TLS.
+        var block = config[config.IndexOf("location /ui/ {", StringComparison.Ordinal)..];
+        block = block[..block.IndexOf('}')];
+        Assert.Contains("set $upstream http://flowrunner:8080;", block, StringComparison.Ordinal);
+        Assert.Contains("proxy_pass $upstream;", block, StringComparison.Ordinal);
+        Assert.DoesNotContain("rewrite", block, StringComparison.Ordinal);
+        Assert.Contains("proxy_set_header X-Forwarded-Proto $scheme;", config, StringComparison.Ordinal);
+        var result = await NginxTestAsync(output, config);
+        Assert.True(result.ExitCode == 0, result.Output);
     }
 
     /// <summary><c>nginx -t</c> with a throwaway certificate where certbot would put the real one.</summary>

@@ -128,6 +128,24 @@ public sealed class FlowBench(FlowRunnerCluster cluster, NpgsqlDataSource db)
     }
 
     /// <summary>Polls Postgres every 20 ms until <paramref name="expected"/> runs of the flow SUCCEEDED; any other end fails the bench.</summary>
+    /// <summary>Until no run of any flow is queued or running (the fixed-rate phase's runs finish after its last answer).</summary>
+    public async Task DrainAsync()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var command = db.CreateCommand("SELECT count(*) FROM flow_run WHERE status IN ('QUEUED', 'RUNNING')");
+            if ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("Runs were still queued or running after 10 minutes.");
+    }
+
     private async Task<long> WaitSucceededAsync(Guid flowId, int expected)
     {
         var deadline = DateTime.UtcNow.AddMinutes(10);

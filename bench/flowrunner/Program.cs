@@ -12,7 +12,7 @@ var settings = new Dictionary<string, int>
 {
     ["jobs"] = 20_000, ["concurrency"] = 100,
     ["rate"] = 500, ["seconds"] = 10, ["burst"] = 10_000, ["in-flight"] = 64, ["sync"] = 300,
-    ["workers"] = 2, ["worker-concurrency"] = 8,
+    ["workers"] = 2, ["worker-concurrency"] = 8, ["worker-below-normal"] = 0,
 };
 foreach (var arg in args)
 {
@@ -40,20 +40,32 @@ await QueueBench.BullMqAsync(redis, jobs / 10, concurrency);
 var bull = await QueueBench.BullMqAsync(redis, jobs, concurrency);
 Progress($"BullMQ: {bull}");
 
-await using var cluster = await FlowRunnerCluster.StartAsync(database, redis, blobs, settings["workers"], settings["worker-concurrency"]);
+// worker-below-normal=1: the workers run with FlowRunner:ProcessPriority=BelowNormal, the deployment setting for
+// worker replicas that share cores with the replica taking webhooks.
+var workerPriority = settings["worker-below-normal"] == 1 ? "BelowNormal" : "Normal";
+await using var cluster = await FlowRunnerCluster.StartAsync(database, redis, blobs, settings["workers"], settings["worker-concurrency"], workerPriority);
 await using var db = NpgsqlDataSource.Create(database);
 var bench = new FlowBench(cluster, db);
 var asyncFlow = await bench.AsyncFlowAsync();
 var syncFlow = await bench.SyncFlowAsync();
 await bench.BurstAsync(asyncFlow, 500, settings["in-flight"]);
 await bench.SyncAsync(syncFlow, 50);
+var cpu0 = cluster.Cpu();
 var ingest = await bench.FixedRateAsync(asyncFlow, settings["rate"], settings["seconds"]);
-Progress($"ingest: {ingest}");
-var burst = await bench.BurstAsync(await bench.AsyncFlowAsync(), settings["burst"], settings["in-flight"]);
-Progress($"burst: {burst}");
+var cpu1 = cluster.Cpu();
+var ingestCpu = (cpu1.App - cpu0.App).TotalMilliseconds / ingest.Requests;
+Progress($"ingest: {ingest}; app CPU {ingestCpu:N2} ms per webhook");
+var burstFlow = await bench.AsyncFlowAsync();
+// The ingest phase's runs are drained first, so the burst's worker CPU is the burst's own.
+await bench.DrainAsync();
+var cpu2 = cluster.Cpu();
+var burst = await bench.BurstAsync(burstFlow, settings["burst"], settings["in-flight"]);
+var cpu3 = cluster.Cpu();
+var (appPerWebhook, workerPerRun) = ((cpu3.App - cpu2.App).TotalMilliseconds / burst.Runs, (cpu3.Workers - cpu2.Workers).TotalMilliseconds / burst.Runs);
+Progress($"burst: {burst}; app CPU {appPerWebhook:N2} ms per webhook, workers' CPU {workerPerRun:N2} ms per run");
 var sync = await bench.SyncAsync(syncFlow, settings["sync"]);
 Progress($"sync: {sync}");
-var shape = $"1 app + {settings["workers"]} workers × {settings["worker-concurrency"]}";
+var shape = $"1 app + {settings["workers"]} workers × {settings["worker-concurrency"]}, workers at {workerPriority} priority";
 
 Console.WriteLine($"Load average after the run: {Load()}");
 Console.WriteLine();
@@ -63,11 +75,13 @@ Row($"queue enqueue/s ({jobs:N0} jobs, {concurrency} in flight)", $"{ours.Enqueu
     "≥ 1.0× BullMQ, ≥ 10,000/s", ours.EnqueuePerSecond >= bull.EnqueuePerSecond && ours.EnqueuePerSecond >= 10_000);
 Row($"queue dequeue+ack/s ({concurrency} consumers)", $"{ours.ProcessedPerSecond:N0}/s", $"BullMQ worker, concurrency {concurrency}: {bull.ProcessedPerSecond:N0}/s ({ours.ProcessedPerSecond / bull.ProcessedPerSecond:N2}×)",
     "≥ 1.0× BullMQ, ≥ 5,000/s", ours.ProcessedPerSecond >= bull.ProcessedPerSecond && ours.ProcessedPerSecond >= 5_000);
-Row($"async webhook ingest at {settings["rate"]} req/s ({ingest.Requests:N0} requests, sent at {ingest.AchievedRate:N0}/s)",
+Row($"async webhook ingest at {settings["rate"]} req/s ({ingest.Requests:N0} requests, sent at {ingest.AchievedRate:N0}/s; workers at {workerPriority} priority)",
     $"p50 {ingest.Latency.P50:N1} ms, p99 {ingest.Latency.P99:N1} ms, max {ingest.Latency.Max:N0} ms, {ingest.Refused} refused", "activepieces 1/2: p50 15.4 ms, p99 62.7 ms (at 95 req/s)",
     "p99 < 25 ms at 500 req/s", ingest.Latency.P99 < 25 && ingest.AchievedRate >= 490 && ingest.Refused == 0);
+Row("  app CPU during the fixed-rate phase (process CPU time / requests)", $"{ingestCpu:N2} ms per webhook", "—", "—", null);
 Row($"webhook → code → completed, burst of {burst.Runs:N0} ({shape})", $"{burst.Runs / burst.Seconds:N0} runs/s ({burst.Succeeded:N0} of {burst.Runs:N0} SUCCEEDED in {burst.Seconds:N1} s)",
     "activepieces 1 app + 2 workers: 95.1 req/s", "≥ 300 runs/s", burst.Runs / burst.Seconds >= 300);
+Row("  CPU during the burst (process CPU time / runs)", $"app {appPerWebhook:N2} ms per webhook, workers {workerPerRun:N2} ms per run", "—", "—", null);
 Row("  each run, created → finished (during the burst)", $"p50 {burst.RunLatency.P50:N0} ms, p99 {burst.RunLatency.P99:N0} ms", "—", "—", null);
 Row($"sync webhook → code → respond, warm, one at a time ({settings["sync"]} calls)", $"p50 {sync.P50:N1} ms, p99 {sync.P99:N1} ms, max {sync.Max:N0} ms",
     "activepieces warm: p50 163 ms, p99 343 ms", "p50 < 50 ms, p99 < 150 ms", sync.P50 < 50 && sync.P99 < 150);

@@ -47,6 +47,26 @@ public sealed class RunBlobs(BlobServiceClient service, IOptions<FlowRunnerOptio
         return result.Value.Content;
     }
 
+    public async Task DeleteAsync(string name, CancellationToken ct)
+    {
+        var container = await ContainerAsync().ConfigureAwait(false);
+        await container.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Every blob a run offloaded (trigger body, step outputs, resume bodies): all live under <c>runs/{runId}/</c>.</summary>
+    public async Task<int> DeleteRunAsync(Guid runId, CancellationToken ct)
+    {
+        var container = await ContainerAsync().ConfigureAwait(false);
+        var deleted = 0;
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"runs/{runId}/", ct).ConfigureAwait(false))
+        {
+            await container.GetBlobClient(blob.Name).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+            deleted++;
+        }
+
+        return deleted;
+    }
+
     /// <summary>The JSON inline when it fits <paramref name="limit"/> bytes, else uploaded as <paramref name="name"/>: (inline, blob).</summary>
     public async Task<(JsonNode? Inline, string? Blob)> OffloadAsync(string name, JsonNode? node, int limit, CancellationToken ct)
     {

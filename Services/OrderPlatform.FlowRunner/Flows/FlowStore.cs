@@ -12,7 +12,7 @@ public sealed record FlowVersionInfo(Guid Id, int Number, string State, string D
 public sealed record WebhookTarget(Guid FlowId, bool Enabled, Guid VersionId, FlowDefinition Definition, string? Secret);
 
 /// <summary>Flows and their versions in <c>flowsdb</c>: one mutable DRAFT per flow, LOCKED versions immutable.</summary>
-public sealed class FlowStore(NpgsqlDataSource db)
+public sealed class FlowStore(NpgsqlDataSource db, LockedDefinitions definitions)
 {
     public async Task<Guid> CreateAsync(string displayName, JsonNode definition, string? secret, CancellationToken ct)
     {
@@ -129,32 +129,59 @@ public sealed class FlowStore(NpgsqlDataSource db)
 
     /// <summary>
     /// The version a webhook runs: for the draft routes the newest version, otherwise the published one (falling back to
-    /// the newest, as the reference does). Null when the flow does not exist.
+    /// the newest, as the reference does). Null when the flow does not exist. A LOCKED version's definition comes from
+    /// the cache after its first use, so the row's JSON is neither sent nor parsed again on every webhook.
     /// </summary>
     public async Task<WebhookTarget?> WebhookTargetAsync(Guid flowId, bool draft, CancellationToken ct)
     {
+        if (await TargetRowAsync(flowId, draft, ct) is not { } row)
+        {
+            return null;
+        }
+
+        // A LOCKED version's JSON is not sent: the cache has it, or (first use, or evicted) one more query reads it.
+        var definition = row.DraftJson is { } json ? LockedDefinitions.Parse(json) : definitions.Get(row.VersionId);
+        definition ??= await VersionAsync(row.VersionId, ct) ?? throw new InvalidOperationException($"Flow version {row.VersionId} is missing.");
+        return new(flowId, row.Enabled, row.VersionId, definition, row.Secret);
+    }
+
+    private async Task<(bool Enabled, Guid VersionId, string? DraftJson, string? Secret)?> TargetRowAsync(Guid flowId, bool draft, CancellationToken ct)
+    {
         await using var command = db.CreateCommand(
-            "SELECT f.status, v.id, v.definition::text, f.webhook_secret FROM flow f JOIN flow_version v ON v.flow_id = f.id " +
+            "SELECT f.status, v.id, CASE WHEN v.state = 'LOCKED' THEN NULL ELSE v.definition::text END, f.webhook_secret " +
+            "FROM flow f JOIN flow_version v ON v.flow_id = f.id " +
             "WHERE f.id = $1 ORDER BY (NOT $2 AND v.id = f.published_version_id) DESC, v.number DESC LIMIT 1");
         command.Parameters.Add(new() { Value = flowId });
         command.Parameters.Add(new() { Value = draft });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (reader.GetString(0) == "ENABLED", reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
+    }
+
+    /// <summary>A version's definition; LOCKED ones (immutable) from the cache once read.</summary>
+    public async Task<FlowDefinition?> VersionAsync(Guid versionId, CancellationToken ct)
+    {
+        if (definitions.Get(versionId) is { } cached)
+        {
+            return cached;
+        }
+
+        await using var command = db.CreateCommand("SELECT state = 'LOCKED', definition::text FROM flow_version WHERE id = $1");
+        command.Parameters.Add(new() { Value = versionId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
             return null;
         }
 
-        var definition = System.Text.Json.JsonSerializer.Deserialize<FlowDefinition>(reader.GetString(2), FlowDefinition.Json)!;
-        return new(flowId, reader.GetString(0) == "ENABLED", reader.GetGuid(1), definition, reader.IsDBNull(3) ? null : reader.GetString(3));
-    }
+        var definition = LockedDefinitions.Parse(reader.GetString(1));
+        if (reader.GetBoolean(0))
+        {
+            definitions.Add(versionId, definition);
+        }
 
-    public async Task<FlowDefinition?> VersionAsync(Guid versionId, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT definition::text FROM flow_version WHERE id = $1");
-        command.Parameters.Add(new() { Value = versionId });
-        return await command.ExecuteScalarAsync(ct) is string json
-            ? System.Text.Json.JsonSerializer.Deserialize<FlowDefinition>(json, FlowDefinition.Json)
-            : null;
+        return definition;
     }
 
     private static async Task InsertDraftAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid flowId, int number, string displayName, JsonNode definition, CancellationToken ct)

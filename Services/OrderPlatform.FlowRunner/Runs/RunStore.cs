@@ -7,7 +7,8 @@ namespace OrderPlatform.FlowRunner.Runs;
 
 public sealed record NewRun(Guid FlowId, Guid VersionId, bool Sync, string? IdempotencyKey, string Method, JsonObject Headers, JsonObject Query, string? ContentType, byte[] Body);
 
-public sealed record ClaimedRun(Guid Id, Guid FlowId, Guid VersionId, bool Sync, int Attempt);
+/// <summary>A run this worker holds; <paramref name="MayHaveSteps"/> is false for a first claim of a fresh (not rerun) run.</summary>
+public sealed record ClaimedRun(Guid Id, Guid FlowId, Guid VersionId, bool Sync, int Attempt, bool MayHaveSteps = true);
 
 /// <summary>
 /// The run truth in Postgres. Every status change is one conditional UPDATE from the expected status (and, for a
@@ -17,8 +18,9 @@ public sealed record ClaimedRun(Guid Id, Guid FlowId, Guid VersionId, bool Sync,
 public sealed class RunStore(NpgsqlDataSource db, Blobs.RunBlobs blobs, IOptions<FlowRunnerOptions> options)
 {
     /// <summary>
-    /// The run and its payload in one transaction; with an idempotency key already used, the earlier run's id. A body
-    /// over <c>Blobs:InlineBodyBytes</c> is uploaded first, so the committed row never names a missing blob.
+    /// The run and its payload in one statement; with an idempotency key already used, the earlier run's id. A body
+    /// over <c>Blobs:InlineBodyBytes</c> is uploaded first, so the committed row never names a missing blob; when no
+    /// row comes to name it (the key was taken, or the insert failed) the upload is deleted again.
     /// </summary>
     public async Task<(Guid RunId, bool Created)> CreateAsync(NewRun run, CancellationToken ct)
     {
@@ -26,38 +28,65 @@ public sealed class RunStore(NpgsqlDataSource db, Blobs.RunBlobs blobs, IOptions
         string? bodyBlob = null;
         if (run.Body.Length > blobs.Limits.InlineBodyBytes)
         {
+            if (run.IdempotencyKey is not null && await ExistingAsync(run, ct) is { } earlier)
+            {
+                return (earlier, false);
+            }
+
             bodyBlob = $"runs/{id}/trigger";
             await blobs.PutAsync(bodyBlob, new BinaryData(run.Body), run.ContentType, ct);
         }
 
-        // One statement (its own transaction): the run and its payload, or neither when the idempotency key is taken.
-        // One round trip instead of four (BEGIN, two INSERTs, COMMIT) on the path every webhook takes.
-        await using (var insert = db.CreateCommand(
-            "WITH run AS (INSERT INTO flow_run (id, flow_id, flow_version_id, status, sync, idempotency_key) VALUES ($1, $2, $3, 'QUEUED', $4, $5) " +
-            "ON CONFLICT (flow_id, idempotency_key) DO NOTHING RETURNING id) " +
-            "INSERT INTO run_payload (run_id, method, headers, query, content_type, body, body_blob) SELECT id, $6, $7, $8, $9, $10, $11 FROM run"))
+        try
         {
-            insert.Parameters.Add(new() { Value = id });
-            insert.Parameters.Add(new() { Value = run.FlowId });
-            insert.Parameters.Add(new() { Value = run.VersionId });
-            insert.Parameters.Add(new() { Value = run.Sync });
-            insert.Parameters.Add(new() { Value = (object?)run.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            insert.Parameters.Add(new() { Value = run.Method });
-            insert.Parameters.Add(new() { Value = run.Headers.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            insert.Parameters.Add(new() { Value = run.Query.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            insert.Parameters.Add(new() { Value = (object?)run.ContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            insert.Parameters.Add(new() { Value = bodyBlob is null ? run.Body : [] });
-            insert.Parameters.Add(new() { Value = (object?)bodyBlob ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            if (await insert.ExecuteNonQueryAsync(ct) == 1)
+            if (await InsertAsync(id, run, bodyBlob, ct))
             {
                 return (id, true);
             }
         }
+        catch when (bodyBlob is not null)
+        {
+            await blobs.DeleteAsync(bodyBlob, CancellationToken.None);
+            throw;
+        }
 
+        // A concurrent delivery with the same key won between the check above and the insert.
+        if (bodyBlob is not null)
+        {
+            await blobs.DeleteAsync(bodyBlob, CancellationToken.None);
+        }
+
+        return (await ExistingAsync(run, ct) ?? throw new InvalidOperationException("The idempotency key's run vanished."), false);
+    }
+
+    // One statement (its own transaction): the run and its payload, or neither when the idempotency key is taken.
+    // One round trip instead of four (BEGIN, two INSERTs, COMMIT) on the path every webhook takes.
+    private async Task<bool> InsertAsync(Guid id, NewRun run, string? bodyBlob, CancellationToken ct)
+    {
+        await using var insert = db.CreateCommand(
+            "WITH run AS (INSERT INTO flow_run (id, flow_id, flow_version_id, status, sync, idempotency_key) VALUES ($1, $2, $3, 'QUEUED', $4, $5) " +
+            "ON CONFLICT (flow_id, idempotency_key) DO NOTHING RETURNING id) " +
+            "INSERT INTO run_payload (run_id, method, headers, query, content_type, body, body_blob) SELECT id, $6, $7, $8, $9, $10, $11 FROM run");
+        insert.Parameters.Add(new() { Value = id });
+        insert.Parameters.Add(new() { Value = run.FlowId });
+        insert.Parameters.Add(new() { Value = run.VersionId });
+        insert.Parameters.Add(new() { Value = run.Sync });
+        insert.Parameters.Add(new() { Value = (object?)run.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new() { Value = run.Method });
+        insert.Parameters.Add(new() { Value = run.Headers.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new() { Value = run.Query.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new() { Value = (object?)run.ContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new() { Value = bodyBlob is null ? run.Body : [] });
+        insert.Parameters.Add(new() { Value = (object?)bodyBlob ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return await insert.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private async Task<Guid?> ExistingAsync(NewRun run, CancellationToken ct)
+    {
         await using var existing = db.CreateCommand("SELECT id FROM flow_run WHERE flow_id = $1 AND idempotency_key = $2");
         existing.Parameters.Add(new() { Value = run.FlowId });
         existing.Parameters.Add(new() { Value = run.IdempotencyKey! });
-        return ((Guid)(await existing.ExecuteScalarAsync(ct))!, false);
+        return await existing.ExecuteScalarAsync(ct) as Guid?;
     }
 
     /// <summary>QUEUED → RUNNING with this worker's lease; null when the run is not queued (done, canceled, taken).</summary>
@@ -66,13 +95,15 @@ public sealed class RunStore(NpgsqlDataSource db, Blobs.RunBlobs blobs, IOptions
         await using var command = db.CreateCommand(
             "UPDATE flow_run SET status = 'RUNNING', lease_owner = $2, lease_expires_at = now() + $3, attempt = attempt + 1, " +
             "started_at = coalesce(started_at, now()), timeout_at = coalesce(timeout_at, now() + $4) " +
-            "WHERE id = $1 AND status = 'QUEUED' RETURNING flow_id, flow_version_id, sync, attempt");
+            "WHERE id = $1 AND status = 'QUEUED' RETURNING flow_id, flow_version_id, sync, attempt, rerun_of IS NOT NULL");
         command.Parameters.Add(new() { Value = runId });
         command.Parameters.Add(new() { Value = owner });
         command.Parameters.Add(new() { Value = options.Value.Lease });
         command.Parameters.Add(new() { Value = flowTimeout });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new ClaimedRun(runId, reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2), reader.GetInt32(3)) : null;
+        return await reader.ReadAsync(ct)
+            ? new ClaimedRun(runId, reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2), reader.GetInt32(3), reader.GetInt32(3) > 1 || reader.GetBoolean(4))
+            : null;
     }
 
     /// <summary>Extends this worker's lease; false when the run was canceled, timed out or taken over.</summary>

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Acornima.Ast;
 using Jint;
 using Jint.Runtime;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace OrderPlatform.FlowRunner.Steps;
@@ -9,11 +11,19 @@ namespace OrderPlatform.FlowRunner.Steps;
 /// The code step: JavaScript in a fresh Jint engine per run of the step, with memory, wall-clock, statement and
 /// recursion limits, and no CLR access (Jint exposes none unless asked). The source is a function body; <c>input</c> is
 /// the step's resolved input; the return value, JSON-serialised, is the output. Each limit ends the step with its own
-/// failure type, and the engine runs on a pool thread so the worker's loop keeps its own.
+/// failure type, and the engine runs on a pool thread so the worker's loop keeps its own. The parsed script is
+/// shared across runs (Jint's prepared scripts are immutable ASTs; the engine, which holds all state, stays per run),
+/// keyed by the source text (an edited draft gets an entry of its own) and bounded like the definition cache.
 /// </summary>
-public sealed class CodeRunner(IOptions<FlowRunnerOptions> options)
+public sealed class CodeRunner(IOptions<FlowRunnerOptions> options) : IDisposable
 {
+    // The serialiser call is prepared too: no script is parsed per run once the step's source is cached.
+    private static readonly Prepared<Script> Stringify = Engine.PrepareScript("JSON.stringify(__result)", strict: true);
+    private readonly MemoryCache _scripts = new(new MemoryCacheOptions { SizeLimit = options.Value.DefinitionCacheSize });
+
     public static string Wrap(string source) => $"(function (input) {{\n{source}\n}})(JSON.parse(__input))";
+
+    public void Dispose() => _scripts.Dispose();
 
     public Task<JsonNode?> RunAsync(string source, JsonNode? input, CancellationToken ct) => Task.Run(() => Run(source, input, ct), ct);
 
@@ -30,14 +40,14 @@ public sealed class CodeRunner(IOptions<FlowRunnerOptions> options)
         try
         {
             engine.SetValue("__input", input?.ToJsonString() ?? "null");
-            var result = engine.Evaluate(Wrap(source));
+            var result = engine.Evaluate(Prepare(source));
             if (result.IsUndefined())
             {
                 return null;
             }
 
-            var json = engine.Evaluate("JSON.stringify").Call(result).AsString();
-            return JsonNode.Parse(json);
+            engine.SetValue("__result", result);
+            return JsonNode.Parse(engine.Evaluate(Stringify).AsString());
         }
         catch (MemoryLimitExceededException)
         {
@@ -67,5 +77,17 @@ public sealed class CodeRunner(IOptions<FlowRunnerOptions> options)
         {
             throw new StepFailure("CODE_ERROR", $"The code failed: {e.Message}");
         }
+    }
+
+    private Prepared<Script> Prepare(string source)
+    {
+        if (_scripts.TryGetValue(source, out Prepared<Script> prepared))
+        {
+            return prepared;
+        }
+
+        prepared = Engine.PrepareScript(Wrap(source), strict: true);
+        _scripts.Set(source, prepared, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
+        return prepared;
     }
 }

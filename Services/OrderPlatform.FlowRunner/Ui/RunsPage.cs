@@ -31,6 +31,7 @@ public static class RunsPage
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<UiSessions>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<RunsPageQueries>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, UiSessionHandler>(UiSessionHandler.SchemeName, null);
         return services;
@@ -60,7 +61,7 @@ public static class RunsPage
         return ui;
     }
 
-    private static async Task<IResult> Login(HttpContext http, UiSessions sessions)
+    private static async Task<IResult> Login(HttpContext http, UiSessions sessions, LoginThrottle throttle)
     {
         var form = SameOrigin(http.Request) ? await ReadFormAsync(http.Request) : null;
         if (form?["key"].ToString() is not { Length: > 0 } key)
@@ -68,8 +69,15 @@ public static class RunsPage
             return Page("Sign in", RunsPageViews.Login("Type an API key."), null, StatusCodes.Status400BadRequest);
         }
 
+        if (await throttle.RetryAfterAsync(http, key) is { } retryAfter)
+        {
+            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page("Sign in", RunsPageViews.Login("Too many failed sign-ins; try again later."), null, StatusCodes.Status429TooManyRequests);
+        }
+
         if (sessions.Issue(key) is not { } cookie)
         {
+            await throttle.FailedAsync(http, key);
             return Page("Sign in", RunsPageViews.Login("That key is not one of this FlowRunner's keys."), null, StatusCodes.Status401Unauthorized);
         }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using OrderPlatform.FlowRunner.Flows;
@@ -18,8 +17,6 @@ public sealed class RunExecutor(
     RunStore runs, RunQueries queries, FlowStore flows, RunQueue queue, RunSignals signals, StepEngine engine,
     Connections.ConnectionStore connections, Waitpoints.WaitpointStore waitpoints, IOptions<FlowRunnerOptions> options, ILogger<RunExecutor> logger)
 {
-    private readonly ConcurrentDictionary<Guid, (FlowDefinition Definition, long Expires)> _definitions = new();
-
     public string Owner { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     public async Task ProcessAsync(QueueEntry entry, CancellationToken stopping)
@@ -163,7 +160,8 @@ public sealed class RunExecutor(
             [Flows.FlowValidator.WaitpointsRoot] = waitpoints.UrlsFor(run.Id, definition),
             [Flows.FlowValidator.ConnectionsRoot] = secrets.Values,
         };
-        var completed = await runs.CompletedStepsAsync(run.Id, ct);
+        // Only a run claimed before (crash, pause, release) or copied by a rerun has logged steps: a fresh run saves the query.
+        var completed = run.MayHaveSteps ? await runs.CompletedStepsAsync(run.Id, ct) : new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         return new RunContext(run.Id, state, completed, async response =>
         {
             await runs.SetResponseAsync(run.Id, response, CancellationToken.None);
@@ -245,18 +243,9 @@ public sealed class RunExecutor(
         }
     }
 
-    private async Task<FlowDefinition> DefinitionAsync(Guid versionId, CancellationToken ct)
-    {
-        var now = Environment.TickCount64;
-        if (_definitions.TryGetValue(versionId, out var cached) && cached.Expires > now)
-        {
-            return cached.Definition;
-        }
-
-        var definition = await flows.VersionAsync(versionId, ct) ?? throw new InvalidOperationException($"Flow version {versionId} is missing.");
-        _definitions[versionId] = (definition, now + 2000);
-        return definition;
-    }
+    // LOCKED versions come from FlowStore's cache; a draft run reads its version each time (drafts change in place).
+    private async Task<FlowDefinition> DefinitionAsync(Guid versionId, CancellationToken ct) =>
+        await flows.VersionAsync(versionId, ct) ?? throw new InvalidOperationException($"Flow version {versionId} is missing.");
 
     private sealed class StrongBox<T>
     {
