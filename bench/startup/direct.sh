@@ -82,6 +82,7 @@ api_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 notify_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 flow_key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 signing_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+secrets_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 (umask 077; printf 'port %s\nbind 127.0.0.1\nrequirepass %s\ndir %s\nsave 60 1\nappendonly no\n' "$redis_port" "$password" "$data/redis" > "$data/redis.conf")
 account="AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
@@ -135,11 +136,12 @@ project teamsbot Services/OrderPlatform.TeamsBot "$bot_dll" "$bot_port" \
   Api__Key="$api_key" Notify__Key="$notify_key" Bot__AppId= Bot__AppPassword= Bot__TenantId=
 project worker Services/OrderPlatform.Worker "$worker_dll" "$worker_port" \
   ConnectionStrings__ordersdb="$ordersdb" ConnectionStrings__blobs="$blobs" ConnectionStrings__cosmos= \
-  ConnectionStrings__temporal="127.0.0.1:$temporal_port" services__teamsbot__http__0="http://localhost:$bot_port" \
+  ConnectionStrings__temporal="127.0.0.1:$temporal_port" services__teamsbot__internal__0="http://localhost:$bot_port" \
   ConnectionStrings__llm= Notifications__ApiKey="$notify_key" Zoho__ClientId= Zoho__ClientSecret= Zoho__RefreshToken= Zoho__OrganizationId=
 project flowrunner Services/OrderPlatform.FlowRunner "$flow_dll" "$flow_port" \
   ConnectionStrings__flowsdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$password;Database=flowsdb" \
-  ConnectionStrings__redis="127.0.0.1:$redis_port,password=$password" FlowRunner__Keys__0="$flow_key"
+  ConnectionStrings__redis="127.0.0.1:$redis_port,password=$password" ConnectionStrings__blobs="$blobs" \
+  FlowRunner__Keys__0="$flow_key" FlowRunner__Connections__Key="$secrets_key"
 project taskdispatcher Services/OrderPlatform.TaskDispatcher "$dispatcher_dll" "$dispatcher_port" \
   ConnectionStrings__queues="$queues" ConnectionStrings__blobs="$blobs" TaskDispatch__Webhooks__SigningKey="$signing_key" \
   TaskDispatch__Aci__SubscriptionId= TaskDispatch__Aci__ResourceGroup= TaskDispatch__Aci__Location= \
