@@ -20,7 +20,6 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
     private readonly List<LocalProcessRun> _runs = [];
     private Task<(bool Running, string Detail)>? _probe;
     private Task? _stopped;
-    private IHostApplicationLifetime? _lifetime;
 
     private LocalProcessHost(IDistributedApplicationBuilder builder)
     {
@@ -45,13 +44,9 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
             b.Eventing.Subscribe<BeforeStartEvent>((e, ct) => host.OnBeforeStartAsync(e, ct));
             // Registered through a factory so that the container disposes it: a test app's DisposeAsync disposes the
             // host without stopping its hosted services.
-            b.Services.AddSingleton(sp =>
-            {
-                host._lifetime = sp.GetService<IHostApplicationLifetime>();
-                return host;
-            });
-            // First of the hosted services, so the last to be stopped: its StopAsync waits for the local processes,
-            // which began stopping with the app's stopping signal, without holding up DCP's stop before it.
+            b.Services.AddSingleton(_ => host);
+            // First of the hosted services, so the last to be stopped: the local processes stop once DCP has stopped
+            // the projects that use them.
             b.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<LocalProcessHost>()));
         }
         return host;
@@ -150,13 +145,10 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
         endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "localhost", port);
     }
 
-    // Stopping starts with the app's stopping signal, so the local processes stop alongside DCP's resources rather than
-    // before them: Azurite, for one, only closes once the services holding connections to it are gone.
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _lifetime?.ApplicationStopping.Register(() => _ = Stop());
-        return Task.CompletedTask;
-    }
+    // The local processes stop in StopAsync, after DCP's hosted service has stopped the projects: stopped alongside
+    // them, a project still shutting down met a Redis already gone (the FlowRunner then spent ~5 s in Redis timeouts,
+    // bench/startup), and Azurite only closes once the services holding connections to it are gone.
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync() => await Stop().ConfigureAwait(false);
 
