@@ -209,7 +209,7 @@ internal static class Runner
             await kill!.WaitForExitAsync();
         }
         await WaitForExit(process);
-        while (tree.Any(pid => Directory.Exists($"/proc/{pid}")) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        while (tree.Any(Alive) && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(20);
         }
@@ -217,6 +217,22 @@ internal static class Runner
     }
 
     private const string MarkerVariable = "ORDERPLATFORM_BENCH_RUN";
+
+    // A zombie has exited; only its parent's reaping is left. DCP's processes are re-parented to init when the AppHost
+    // exits, and this sandbox's init reaps them seconds later (a normal init does it at once), so a zombie is gone.
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault();
+            return state is not ('Z' or 'X');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static List<int> Marked(string marker)
     {
