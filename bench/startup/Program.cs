@@ -202,6 +202,7 @@ internal static class Runner
     public static async Task StopWithSigint(Process process)
     {
         var tree = Marked(process.StartInfo.Environment[MarkerVariable]!).Append(process.Id).ToList();
+        var names = tree.Distinct().ToDictionary(pid => pid, CommandLine);
         var clock = Stopwatch.StartNew();
         if (!process.HasExited)
         {
@@ -209,9 +210,22 @@ internal static class Runner
             await kill!.WaitForExitAsync();
         }
         await WaitForExit(process);
+        var lastSeen = new Dictionary<int, double>();
         while (tree.Any(Alive) && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
+            foreach (var pid in tree.Where(Alive))
+            {
+                lastSeen[pid] = clock.Elapsed.TotalMilliseconds;
+            }
             await Task.Delay(20);
+        }
+        // BENCH_STOP_DEBUG=1: which processes were the last to go, to see where a stop spends its time.
+        if (Environment.GetEnvironmentVariable("BENCH_STOP_DEBUG") is not null)
+        {
+            foreach (var (pid, ms) in lastSeen.OrderByDescending(kv => kv.Value).Take(4))
+            {
+                Console.WriteLine($"    last seen {ms,6:F0} ms: {names.GetValueOrDefault(pid, "?")}");
+            }
         }
         StopTimes.Add(clock.Elapsed.TotalMilliseconds);
     }
@@ -220,6 +234,19 @@ internal static class Runner
 
     // A zombie has exited; only its parent's reaping is left. DCP's processes are re-parented to init when the AppHost
     // exits, and this sandbox's init reaps them seconds later (a normal init does it at once), so a zombie is gone.
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            var command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return command[..Math.Min(100, command.Length)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
     private static bool Alive(int pid)
     {
         try
