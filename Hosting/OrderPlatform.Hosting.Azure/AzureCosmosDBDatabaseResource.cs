@@ -3,9 +3,6 @@ using Aspire.Hosting.ApplicationModel;
 namespace Aspire.Hosting.Azure;
 
 /// <summary>A database of an Azure Cosmos DB account, created by the account's Bicep module.</summary>
-/// <param name="name">The name of the resource.</param>
-/// <param name="databaseName">The name of the database.</param>
-/// <param name="parent">The Cosmos DB account.</param>
 public class AzureCosmosDBDatabaseResource(string name, string databaseName, AzureCosmosDBResource parent)
     : Resource(name), IResourceWithParent<AzureCosmosDBResource>, IResourceWithConnectionString
 {

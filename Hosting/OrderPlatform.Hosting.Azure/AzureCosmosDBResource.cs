@@ -9,7 +9,6 @@ namespace Aspire.Hosting;
 /// databases, followed by a <c>{name}-roles</c> module. It has no local counterpart: when the AppHost runs, the account
 /// shows as running but is not used, and services that reference it get no connection string.
 /// </summary>
-/// <param name="name">The name of the resource.</param>
 public class AzureCosmosDBResource(string name) : Resource(name), IResourceWithConnectionString, IResourceWithWaitSupport
 {
     internal List<AzureCosmosDBDatabaseResource> Databases { get; } = [];

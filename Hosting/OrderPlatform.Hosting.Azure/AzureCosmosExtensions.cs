@@ -15,9 +15,6 @@ public static class AzureCosmosExtensions
     /// the account's built-in data contributor role. When the AppHost runs, the account is not used: it shows as
     /// running, and <c>WithReference</c> to it or to its databases sets no environment variable.
     /// </summary>
-    /// <param name="builder">The distributed application builder.</param>
-    /// <param name="name">The name of the resource.</param>
-    /// <returns>The account's builder.</returns>
     public static IResourceBuilder<AzureCosmosDBResource> AddAzureCosmosDB(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -43,12 +40,8 @@ public static class AzureCosmosExtensions
 
     /// <summary>
     /// Adds a database to the account: the Bicep module creates it; its connection string is
-    /// <c>AccountEndpoint={cosmos.outputs.connectionString};Database=name</c> (published as <c>value.v0</c>).
+    /// <c>AccountEndpoint={cosmos.outputs.connectionString};Database=name</c> (published as <c>value.v0</c>). <paramref name="databaseName"/> defaults to <paramref name="name"/>.
     /// </summary>
-    /// <param name="builder">The account's builder.</param>
-    /// <param name="name">The name of the resource.</param>
-    /// <param name="databaseName">The name of the database; <paramref name="name"/> when omitted.</param>
-    /// <returns>The database's builder.</returns>
     public static IResourceBuilder<AzureCosmosDBDatabaseResource> AddCosmosDatabase(this IResourceBuilder<AzureCosmosDBResource> builder, [ResourceName] string name, string? databaseName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

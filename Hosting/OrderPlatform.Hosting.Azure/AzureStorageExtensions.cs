@@ -16,9 +16,6 @@ public static class AzureStorageExtensions
     /// outputs <c>blobEndpoint</c>, <c>queueEndpoint</c>, <c>tableEndpoint</c>, <c>name</c>) followed by a
     /// <c>{name}-roles</c> module that grants the app's identity blob, queue and table data contributor.
     /// </summary>
-    /// <param name="builder">The distributed application builder.</param>
-    /// <param name="name">The name of the resource.</param>
-    /// <returns>The storage account's builder.</returns>
     public static IResourceBuilder<AzureStorageResource> AddAzureStorage(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -45,8 +42,6 @@ public static class AzureStorageExtensions
     /// image, a <c>{name}_check</c> health check, and creates the declared blob containers and queues once the
     /// account is ready. Connection strings become the emulator's (account <c>devstoreaccount1</c>).
     /// </summary>
-    /// <param name="builder">The storage account's builder.</param>
-    /// <returns>The same builder.</returns>
     public static IResourceBuilder<AzureStorageResource> RunAsEmulator(this IResourceBuilder<AzureStorageResource> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -84,9 +79,6 @@ public static class AzureStorageExtensions
     /// Adds the blob service as a connection-string resource: the emulator's connection string locally,
     /// <c>{storage.outputs.blobEndpoint}</c> in Azure (published as <c>value.v0</c>).
     /// </summary>
-    /// <param name="builder">The storage account's builder.</param>
-    /// <param name="name">The name of the resource.</param>
-    /// <returns>The blob service's builder.</returns>
     public static IResourceBuilder<AzureBlobStorageResource> AddBlobs(this IResourceBuilder<AzureStorageResource> builder, [ResourceName] string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -101,9 +93,6 @@ public static class AzureStorageExtensions
     /// Adds the queue service as a connection-string resource: the emulator's connection string locally,
     /// <c>{storage.outputs.queueEndpoint}</c> in Azure (published as <c>value.v0</c>).
     /// </summary>
-    /// <param name="builder">The storage account's builder.</param>
-    /// <param name="name">The name of the resource.</param>
-    /// <returns>The queue service's builder.</returns>
     public static IResourceBuilder<AzureQueueStorageResource> AddQueues(this IResourceBuilder<AzureStorageResource> builder, [ResourceName] string name)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -117,11 +106,8 @@ public static class AzureStorageExtensions
     /// <summary>
     /// Declares a blob container: the Bicep module creates it in Azure, and the emulator gets it when the account is
     /// ready. It belongs to the first blob service added (<c>{storage}-blobs</c> is added if there is none yet).
+    /// <paramref name="blobContainerName"/> defaults to <paramref name="name"/>.
     /// </summary>
-    /// <param name="builder">The storage account's builder.</param>
-    /// <param name="name">The name of the resource.</param>
-    /// <param name="blobContainerName">The name of the container; <paramref name="name"/> when omitted.</param>
-    /// <returns>The blob container's builder.</returns>
     public static IResourceBuilder<AzureBlobStorageContainerResource> AddBlobContainer(this IResourceBuilder<AzureStorageResource> builder, [ResourceName] string name, string? blobContainerName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -136,11 +122,8 @@ public static class AzureStorageExtensions
     /// <summary>
     /// Declares a queue: the Bicep module creates it in Azure, and the emulator gets it when the account is ready.
     /// It belongs to the first queue service added (<c>{storage}-queues</c> is added if there is none yet).
+    /// <paramref name="queueName"/> defaults to <paramref name="name"/>.
     /// </summary>
-    /// <param name="builder">The storage account's builder.</param>
-    /// <param name="name">The name of the resource.</param>
-    /// <param name="queueName">The name of the queue; <paramref name="name"/> when omitted.</param>
-    /// <returns>The queue's builder.</returns>
     public static IResourceBuilder<AzureQueueStorageQueueResource> AddQueue(this IResourceBuilder<AzureStorageResource> builder, [ResourceName] string name, string? queueName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

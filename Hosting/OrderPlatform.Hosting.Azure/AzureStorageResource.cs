@@ -6,7 +6,6 @@ namespace Aspire.Hosting.Azure;
 /// An Azure Storage account. Published as an <c>azure.bicep.v0</c> module; run locally by the Azurite emulator once
 /// <c>RunAsEmulator</c> is called.
 /// </summary>
-/// <param name="name">The name of the resource.</param>
 public class AzureStorageResource(string name) : Resource(name), IResourceWithEndpoints, IResourceWithWaitSupport
 {
     internal IResourceBuilder<AzureBlobStorageResource>? ImplicitBlobService { get; set; }

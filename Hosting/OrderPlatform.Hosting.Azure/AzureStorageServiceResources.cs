@@ -5,10 +5,8 @@ namespace Aspire.Hosting.Azure;
 /// <summary>
 /// A service of an Azure Storage account (blob or queue) as a connection string: the emulator's connection string
 /// locally, the service endpoint (<c>{storage.outputs.blobEndpoint}</c>, ...) in Azure, where clients use managed identity.
+/// <paramref name="service"/> (<c>blob</c> or <c>queue</c>) names its emulator endpoint and prefixes its Bicep output.
 /// </summary>
-/// <param name="name">The name of the resource.</param>
-/// <param name="storage">The storage account.</param>
-/// <param name="service">The service's endpoint name on the emulator and prefix of its Bicep output: <c>blob</c> or <c>queue</c>.</param>
 public abstract class AzureStorageServiceResource(string name, AzureStorageResource storage, string service)
     : Resource(name), IResourceWithConnectionString, IResourceWithParent<AzureStorageResource>
 {
@@ -36,25 +34,16 @@ public abstract class AzureStorageServiceResource(string name, AzureStorageResou
 }
 
 /// <summary>The blob service of an Azure Storage account.</summary>
-/// <param name="name">The name of the resource.</param>
-/// <param name="storage">The storage account.</param>
 public class AzureBlobStorageResource(string name, AzureStorageResource storage) : AzureStorageServiceResource(name, storage, "blob");
 
 /// <summary>The queue service of an Azure Storage account.</summary>
-/// <param name="name">The name of the resource.</param>
-/// <param name="storage">The storage account.</param>
 public class AzureQueueStorageResource(string name, AzureStorageResource storage) : AzureStorageServiceResource(name, storage, "queue");
 
 /// <summary>
 /// A blob container or queue of a storage service. The Bicep module creates it in Azure; the emulator gets it when the
 /// storage resource becomes ready, so services never have to create it. Its connection string is the service's plus
-/// <c>ContainerName=</c> or <c>QueueName=</c> (<c>Endpoint={storage.outputs.queueEndpoint};QueueName=name</c> in Azure).
+/// <paramref name="key"/> (<c>ContainerName=</c> or <c>QueueName=</c>; <c>Endpoint={storage.outputs.queueEndpoint};QueueName=name</c> in Azure).
 /// </summary>
-/// <typeparam name="TParent">The service type.</typeparam>
-/// <param name="name">The name of the resource.</param>
-/// <param name="itemName">The name of the container or queue.</param>
-/// <param name="parent">The service it belongs to.</param>
-/// <param name="key">The connection string key that names it.</param>
 public abstract class AzureStorageItemResource<TParent>(string name, string itemName, TParent parent, string key)
     : Resource(name), IResourceWithConnectionString, IResourceWithParent<TParent>
     where TParent : AzureStorageServiceResource
@@ -69,9 +58,6 @@ public abstract class AzureStorageItemResource<TParent>(string name, string item
 }
 
 /// <summary>A blob container of an Azure Storage account.</summary>
-/// <param name="name">The name of the resource.</param>
-/// <param name="blobContainerName">The name of the blob container.</param>
-/// <param name="parent">The blob service the container belongs to.</param>
 public class AzureBlobStorageContainerResource(string name, string blobContainerName, AzureBlobStorageResource parent)
     : AzureStorageItemResource<AzureBlobStorageResource>(name, blobContainerName, parent, "ContainerName")
 {
@@ -80,9 +66,6 @@ public class AzureBlobStorageContainerResource(string name, string blobContainer
 }
 
 /// <summary>A queue of an Azure Storage account.</summary>
-/// <param name="name">The name of the resource.</param>
-/// <param name="queueName">The name of the queue.</param>
-/// <param name="parent">The queue service the queue belongs to.</param>
 public class AzureQueueStorageQueueResource(string name, string queueName, AzureQueueStorageResource parent)
     : AzureStorageItemResource<AzureQueueStorageResource>(name, queueName, parent, "QueueName")
 {

@@ -17,8 +17,6 @@ public sealed record BicepOutputReference(string Name, IResource Resource) : IMa
     IEnumerable<object> IValueWithReferences.References => [Resource];
 
     /// <summary>Always fails: outputs exist only in Azure, after azd has deployed the module.</summary>
-    /// <param name="cancellationToken">Not used.</param>
-    /// <returns>Never returns.</returns>
     /// <exception cref="InvalidOperationException">Always.</exception>
     public ValueTask<string?> GetValueAsync(CancellationToken cancellationToken = default) =>
         throw new InvalidOperationException(

@@ -5,35 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace Aspire.Hosting.LocalProcesses;
 
 /// <summary>What a <see cref="ILocalProcessLauncher"/> gets to prepare its process.</summary>
-public sealed class LocalProcessContext
+/// <param name="Resource">The resource being started.</param>
+/// <param name="DataDirectory">This resource's own data folder: kept across runs for F5, a throwaway folder for tests.</param>
+/// <param name="ToolsDirectory">Where npm-installed tools are cached across runs (<c>~/.cache/orderplatform/tools</c>).</param>
+/// <param name="Ephemeral">True when <paramref name="DataDirectory"/> is deleted when the app stops.</param>
+/// <param name="Logger">The resource's console log, shown in the dashboard.</param>
+public sealed record LocalProcessContext(IResource Resource, string DataDirectory, string ToolsDirectory, bool Ephemeral, ILogger Logger)
 {
-    internal LocalProcessContext(IResource resource, string dataDirectory, string toolsDirectory, bool ephemeral, ILogger logger, IServiceProvider services)
-    {
-        Resource = resource;
-        DataDirectory = dataDirectory;
-        ToolsDirectory = toolsDirectory;
-        Ephemeral = ephemeral;
-        Logger = logger;
-        Services = services;
-    }
-
-    /// <summary>The resource being started.</summary>
-    public IResource Resource { get; }
-
-    /// <summary>This resource's own data folder: kept across runs for F5, a throwaway folder for tests.</summary>
-    public string DataDirectory { get; }
-
-    /// <summary>Where npm-installed tools are cached across runs (<c>~/.cache/orderplatform/tools</c>).</summary>
-    public string ToolsDirectory { get; }
-
-    /// <summary>True when <see cref="DataDirectory"/> is deleted when the app stops.</summary>
-    public bool Ephemeral { get; }
-
-    /// <summary>The resource's console log, shown in the dashboard.</summary>
-    public ILogger Logger { get; }
-
-    /// <summary>The app's services.</summary>
-    public IServiceProvider Services { get; }
 
     /// <summary>The port pinned for one of the resource's endpoints.</summary>
     public int Port(string endpointName) =>

@@ -61,7 +61,7 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
         }
         var launcher = resource.Annotations.OfType<LocalProcessAnnotation>().Last().Launcher;
         var context = new LocalProcessContext(resource, Path.Combine(_options.DataDirectory, resource.Name), _options.ToolsDirectory,
-            _options.Ephemeral, e.Logger, e.Services);
+            _options.Ephemeral, e.Logger);
         var run = new LocalProcessRun(resource, launcher, context, e, _dcpPath);
         lock (_runs)
         {
@@ -176,11 +176,9 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
             {
                 Directory.Delete(_options.DataDirectory, recursive: true);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-            }
-            catch (UnauthorizedAccessException)
-            {
+                // Best effort: a throwaway folder left in the temp folder harms nothing.
             }
         }
     }

@@ -119,17 +119,7 @@ internal sealed class LocalProcessRun(IResource resource, ILocalProcessLauncher 
         }
     }
 
-    private void OnLine(string line, bool isError)
-    {
-        if (isError)
-        {
-            context.Logger.LogError("{Line}", line);
-        }
-        else
-        {
-            context.Logger.LogInformation("{Line}", line);
-        }
-    }
+    private void OnLine(string line, bool isError) => context.Logger.Log(isError ? LogLevel.Error : LogLevel.Information, "{Line}", line);
 
     private async Task PublishRunningAsync(LocalProcessSpec spec, int pid)
     {
@@ -148,7 +138,7 @@ internal sealed class LocalProcessRun(IResource resource, ILocalProcessLauncher 
                 ["executable.path"] = spec.Args.SkipWhile(a => a != "--").Skip(1).FirstOrDefault() is { } ran && Path.GetFileName(spec.FileName) == "setpriv" ? ran : spec.FileName,
                 ["executable.args"] = string.Join(' ', spec.Args),
                 ["executable.pid"] = pid.ToString(CultureInfo.InvariantCulture),
-                ["executable.workDir"] = spec.WorkingDirectory ?? context.DataDirectory,
+                ["executable.workDir"] = context.DataDirectory,
             }),
         }).ConfigureAwait(false);
         foreach (var child in Children())

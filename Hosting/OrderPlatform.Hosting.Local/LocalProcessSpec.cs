@@ -5,12 +5,6 @@ namespace Aspire.Hosting.LocalProcesses;
 /// <param name="Args">Its arguments, shown in the dashboard.</param>
 public sealed record LocalProcessSpec(string FileName, IReadOnlyList<string> Args)
 {
-    /// <summary>Working directory (default: the resource's data directory).</summary>
-    public string? WorkingDirectory { get; init; }
-
-    /// <summary>Extra environment variables for the process.</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
-
     /// <summary>The signal that asks the program to shut down cleanly (postgres: SIGINT is its "fast" shutdown).</summary>
     public StopSignal StopSignal { get; init; } = StopSignal.Terminate;
 }

@@ -23,9 +23,6 @@ public static class VmBundleBuilderExtensions
     /// <c>aspire do vm-bundle -o DIR</c>. It also makes a failed publish exit 1 under plain <c>dotnet run</c>, where
     /// Aspire 13.6 would exit 0.
     /// </summary>
-    /// <param name="builder">The AppHost's builder.</param>
-    /// <param name="configure">Changes to the defaults.</param>
-    /// <returns>The builder.</returns>
     public static IDistributedApplicationBuilder AddVmBundle(this IDistributedApplicationBuilder builder, Action<VmBundleOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,13 +39,10 @@ public static class VmBundleBuilderExtensions
     }
 
     /// <summary>
-    /// Sets the Docker healthcheck the resource runs in the VM bundle, e.g.
-    /// <c>WithVmHealthCheck("CMD-SHELL", "curl -fs http://127.0.0.1:8080/ || exit 1")</c>; see <see cref="VmHealthCheckAnnotation"/>.
+    /// Sets the Docker healthcheck the resource runs in the VM bundle: compose's <c>test</c>, <c>CMD</c> and arguments or
+    /// <c>CMD-SHELL</c> and a command line, e.g. <c>WithVmHealthCheck("CMD-SHELL", "curl -fs http://127.0.0.1:8080/ || exit 1")</c>;
+    /// see <see cref="VmHealthCheckAnnotation"/>.
     /// </summary>
-    /// <typeparam name="T">The resource type.</typeparam>
-    /// <param name="builder">The resource.</param>
-    /// <param name="test">Compose's <c>test</c>: <c>CMD</c> and arguments, or <c>CMD-SHELL</c> and a command line.</param>
-    /// <returns>The resource builder.</returns>
     public static IResourceBuilder<T> WithVmHealthCheck<T>(this IResourceBuilder<T> builder, params string[] test) where T : IResource
     {
         ArgumentNullException.ThrowIfNull(builder);

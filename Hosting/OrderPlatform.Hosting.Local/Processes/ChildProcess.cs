@@ -27,22 +27,11 @@ internal sealed class ChildProcess
 
     public static ChildProcess Start(LocalProcessSpec spec, string workingDirectory, Action<string, bool> onLine, string? dcpPath)
     {
-        var psi = new ProcessStartInfo(spec.FileName)
+        var psi = new ProcessStartInfo(spec.FileName, spec.Args)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = spec.WorkingDirectory ?? workingDirectory,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
         };
-        foreach (var a in spec.Args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        foreach (var (k, v) in spec.Environment)
-        {
-            psi.Environment[k] = v;
-        }
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data, false); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data, true); } };
@@ -81,7 +70,7 @@ internal sealed class ChildProcess
         await exited.Task.ConfigureAwait(false);
         // Let the last output lines arrive (they matter for a crash report), without waiting on a held pipe.
         await Task.WhenAny(_process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-        StopGuard();
+        TryKill(_guard, entireProcessTree: false);
         return _process.ExitCode;
     }
 
@@ -96,36 +85,25 @@ internal sealed class ChildProcess
             Signals.Send(_process.Id, _stopSignal == StopSignal.Interrupt ? Signals.SigInt : Signals.SigTerm);
             if (await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false) != Exited)
             {
-                Kill();
+                TryKill(_process, entireProcessTree: true);
             }
             await Exited.ConfigureAwait(false);
         }
-        StopGuard();
+        TryKill(_guard, entireProcessTree: false);
     }
 
-    private void Kill()
+    private static void TryKill(Process? process, bool entireProcessTree)
     {
         try
         {
-            _process.Kill(entireProcessTree: true);
+            if (process is { HasExited: false })
+            {
+                process.Kill(entireProcessTree);
+            }
         }
         catch (InvalidOperationException)
         {
             // Exited in between.
-        }
-    }
-
-    private void StopGuard()
-    {
-        try
-        {
-            if (_guard is { HasExited: false })
-            {
-                _guard.Kill();
-            }
-        }
-        catch (InvalidOperationException)
-        {
         }
     }
 }

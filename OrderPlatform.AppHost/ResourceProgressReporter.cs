@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-
-namespace Aspire.Hosting.LocalProcesses;
 
 /// <summary>
 /// Writes each resource's state changes to the AppHost log (so to the console of <c>dotnet run</c>) with the time since
@@ -97,7 +94,7 @@ internal sealed class ResourceProgressReporter(ResourceNotificationService notif
 }
 
 /// <summary>Console progress for the AppHost.</summary>
-public static class ResourceProgressExtensions
+internal static class ResourceProgressExtensions
 {
     /// <summary>Logs each resource's state changes with the time since start, and when all are running and healthy.</summary>
     public static IDistributedApplicationBuilder AddResourceProgress(this IDistributedApplicationBuilder builder)
