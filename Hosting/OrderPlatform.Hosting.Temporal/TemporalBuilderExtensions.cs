@@ -37,37 +37,18 @@ public static class TemporalBuilderExtensions
         }
         var options = builder.GetLocalProcessOptions();
         rb.WithEndpoint(TemporalServerResource.GrpcEndpointName, e => { e.UriScheme = "http"; e.Transport = "http2"; e.IsProxied = false; }, createIfNotExists: true)
+            .WithArgs([.. cli is null ? [embedded] : Array.Empty<string>(), "server", "start-dev", "--ip", "127.0.0.1",
+                "--port", temporal.GrpcEndpoint.Property(EndpointProperty.TargetPort),
+                .. temporal.Namespaces.SelectMany(ns => new[] { "--namespace", ns }),
+                .. cli is null ? ["--headless"] : new object[] { "--ui-port", new EndpointReference(temporal, TemporalServerResource.UiEndpointName).Property(EndpointProperty.TargetPort) }])
             .WithArgs(ctx =>
             {
-                if (cli is null)
-                {
-                    ctx.Args.Add(embedded);
-                }
-                foreach (var arg in new[] { "server", "start-dev", "--ip", "127.0.0.1", "--port" })
-                {
-                    ctx.Args.Add(arg);
-                }
-                ctx.Args.Add(temporal.GrpcEndpoint.Property(EndpointProperty.TargetPort));
-                foreach (var ns in temporal.Namespaces)
-                {
-                    ctx.Args.Add("--namespace");
-                    ctx.Args.Add(ns);
-                }
                 if (!options.Ephemeral)
                 {
                     var folder = Path.Combine(options.DataDirectory, name);
                     Directory.CreateDirectory(folder);
                     ctx.Args.Add("--db-filename");
                     ctx.Args.Add(Path.Combine(folder, "temporal.db"));
-                }
-                if (cli is not null)
-                {
-                    ctx.Args.Add("--ui-port");
-                    ctx.Args.Add(new EndpointReference(temporal, TemporalServerResource.UiEndpointName).Property(EndpointProperty.TargetPort));
-                }
-                else
-                {
-                    ctx.Args.Add("--headless");
                 }
             });
         return cli is null ? rb : rb.WithHttpEndpoint(name: TemporalServerResource.UiEndpointName, isProxied: false);
