@@ -61,6 +61,8 @@ public static class ServiceDefaultsExtensions
             // after Ctrl+C. A local collector answers in milliseconds; a batch it cannot take within a second is dropped.
             builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"] ??= "1000";
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            // Registered before the services' own hosted services, so stopped after them: their stop logs are sent.
+            builder.Services.AddHostedService<TelemetryShutdown>();
         }
 
         return builder;

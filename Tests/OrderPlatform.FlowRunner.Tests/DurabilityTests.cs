@@ -76,7 +76,15 @@ public sealed class DurabilityTests(Infrastructure infrastructure) : IAsyncLifet
         var run = await _host.WaitForEndAsync(runId);
         Assert.Equal(RunStatus.InternalError, run.Status);
         Assert.Equal("DEAD_LETTERED", run.Error!["type"]!.GetValue<string>());
-        Assert.Equal(deadBefore + 1, (await _host.Get<RunQueue>().DepthsAsync()).Dead);
+        // The run's terminal status is written before the entry moves to the dead-letter stream: under load the test
+        // can read the depth in between, so it waits for the entry (a few seconds at most), not a fixed moment.
+        var dead = deadBefore;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); dead == deadBefore && DateTime.UtcNow < deadline; await Task.Delay(100, Ct))
+        {
+            dead = (await _host.Get<RunQueue>().DepthsAsync()).Dead;
+        }
+
+        Assert.Equal(deadBefore + 1, dead);
     }
 
     [Fact]

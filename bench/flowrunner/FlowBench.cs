@@ -70,7 +70,6 @@ public sealed class FlowBench(FlowRunnerCluster cluster, NpgsqlDataSource db)
 
         var sending = clock.Elapsed.TotalSeconds;
         await Task.WhenAll(requests);
-        await WaitSucceededAsync(flowId, total);
         return new(total, total / sending, Latency.Of(latencies), refused);
     }
 
@@ -127,7 +126,6 @@ public sealed class FlowBench(FlowRunnerCluster cluster, NpgsqlDataSource db)
         return id;
     }
 
-    /// <summary>Polls Postgres every 20 ms until <paramref name="expected"/> runs of the flow SUCCEEDED; any other end fails the bench.</summary>
     /// <summary>Until no run of any flow is queued or running (the fixed-rate phase's runs finish after its last answer).</summary>
     public async Task DrainAsync()
     {
@@ -146,7 +144,8 @@ public sealed class FlowBench(FlowRunnerCluster cluster, NpgsqlDataSource db)
         throw new TimeoutException("Runs were still queued or running after 10 minutes.");
     }
 
-    private async Task<long> WaitSucceededAsync(Guid flowId, int expected)
+    /// <summary>Polls Postgres every 20 ms until <paramref name="expected"/> runs of the flow SUCCEEDED; any other end fails the bench.</summary>
+    public async Task<long> WaitSucceededAsync(Guid flowId, int expected)
     {
         var deadline = DateTime.UtcNow.AddMinutes(10);
         while (true)

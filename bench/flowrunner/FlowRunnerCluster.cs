@@ -14,13 +14,14 @@ public sealed class FlowRunnerCluster : IAsyncDisposable
 {
     public const string Key = "bench-flowrunner-key-not-a-secret";
     private readonly List<Process> _processes = [];
+    private readonly Dictionary<string, string?> _settings;
 
-    private FlowRunnerCluster(Uri app) => App = app;
+    private FlowRunnerCluster(Uri app, Dictionary<string, string?> settings) => (App, _settings) = (app, settings);
 
     public Uri App { get; }
 
-    /// <param name="workerPriority">The workers' <c>FlowRunner:ProcessPriority</c> (the app's stays Normal).</param>
-    public static async Task<FlowRunnerCluster> StartAsync(string database, string redis, string blobs, int workers, int workerConcurrency, string workerPriority = "Normal")
+    /// <summary>The app replica alone; <see cref="AddWorkersAsync"/> starts the workers (runs wait in the queue until then).</summary>
+    public static async Task<FlowRunnerCluster> StartAsync(string database, string redis, string blobs)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -35,31 +36,34 @@ public sealed class FlowRunnerCluster : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
         var appPort = FreePort();
-        var cluster = new FlowRunnerCluster(new Uri($"http://127.0.0.1:{appPort}"));
+        var cluster = new FlowRunnerCluster(new Uri($"http://127.0.0.1:{appPort}"), settings);
         try
         {
-            // The app first, so one process applies the migrations before the workers start polling.
-            var app = cluster.Start("app", appPort, settings, 0);
-            await WaitHealthyAsync(cluster.App, app);
-            var started = new List<(Uri Uri, Process Process)>();
-            for (var i = 0; i < workers; i++)
-            {
-                var port = FreePort();
-                var workerSettings = new Dictionary<string, string?>(settings) { ["FlowRunner__ProcessPriority"] = workerPriority };
-                started.Add((new Uri($"http://127.0.0.1:{port}"), cluster.Start($"worker-{i + 1}", port, workerSettings, workerConcurrency)));
-            }
-
-            foreach (var (uri, process) in started)
-            {
-                await WaitHealthyAsync(uri, process);
-            }
-
+            // The app first, so one process applies the migrations before any worker polls.
+            await WaitHealthyAsync(cluster.App, cluster.Start("app", appPort, settings, 0));
             return cluster;
         }
         catch
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <param name="workerPriority">The workers' <c>FlowRunner:ProcessPriority</c> (the app's stays Normal).</param>
+    public async Task AddWorkersAsync(int workers, int workerConcurrency, string workerPriority)
+    {
+        var started = new List<(Uri Uri, Process Process)>();
+        for (var i = 0; i < workers; i++)
+        {
+            var port = FreePort();
+            var workerSettings = new Dictionary<string, string?>(_settings) { ["FlowRunner__ProcessPriority"] = workerPriority };
+            started.Add((new Uri($"http://127.0.0.1:{port}"), Start($"worker-{_processes.Count}", port, workerSettings, workerConcurrency)));
+        }
+
+        foreach (var (uri, process) in started)
+        {
+            await WaitHealthyAsync(uri, process);
         }
     }
 

@@ -4,7 +4,9 @@ namespace Aspire.Hosting.LocalProcesses;
 
 /// <summary>
 /// An npm package installed once per version into the tools cache (<c>{tools}/{name}-{version}</c>); an in-process
-/// gate and a lock file keep parallel apps and test processes from installing it at the same time.
+/// gate and a lock file keep parallel apps and test processes from installing it at the same time, and a marker
+/// written after npm succeeded tells a finished install from one still being written (npm writes the package's own
+/// files before its dependencies, so the entry file alone can exist in a half-installed tree).
 /// </summary>
 public static class NpmPackage
 {
@@ -21,16 +23,17 @@ public static class NpmPackage
         var folder = Path.Combine(context.ToolsDirectory, $"{package.TrimStart('@').Replace('/', '-')}-{version}");
         var packageFolder = Path.Combine([folder, "node_modules", .. package.Split('/')]);
         var entryPath = Path.Combine(packageFolder, entry);
+        var installed = Path.Combine(folder, ".installed");
         await InstallGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (File.Exists(entryPath))
+            if (File.Exists(installed) && File.Exists(entryPath))
             {
                 return packageFolder;
             }
             Directory.CreateDirectory(folder);
             await using var crossProcessLock = await AcquireLockAsync(Path.Combine(folder, ".install.lock"), cancellationToken).ConfigureAwait(false);
-            if (File.Exists(entryPath))
+            if (File.Exists(installed) && File.Exists(entryPath))
             {
                 return packageFolder;
             }
@@ -38,8 +41,12 @@ public static class NpmPackage
             await context.RunToolAsync(Binaries.Find("npm")!,
                 ["install", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error", $"{package}@{version}"],
                 cancellationToken).ConfigureAwait(false);
-            return File.Exists(entryPath) ? packageFolder
-                : throw new DistributedApplicationException($"npm installed {package}@{version} but {entryPath} is missing.");
+            if (!File.Exists(entryPath))
+            {
+                throw new DistributedApplicationException($"npm installed {package}@{version} but {entryPath} is missing.");
+            }
+            await File.WriteAllTextAsync(installed, $"{package}@{version}\n", cancellationToken).ConfigureAwait(false);
+            return packageFolder;
         }
         finally
         {

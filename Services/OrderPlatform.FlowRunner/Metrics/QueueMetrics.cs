@@ -69,7 +69,8 @@ public sealed class QueueMetrics : BackgroundService
         {
             try
             {
-                await SampleAsync(stoppingToken);
+                // Its Redis reads take no token: a stop does not wait for them.
+                await SampleAsync(stoppingToken).WaitAsync(stoppingToken);
                 await Task.Delay(Period, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
@@ -72,22 +70,10 @@ public sealed class RunQueries(NpgsqlDataSource db, Blobs.RunBlobs blobs)
     /// <summary>The trigger's state as templates see it: <c>{ method, headers, query, body }</c>, body parsed when JSON.</summary>
     public async Task<JsonObject> TriggerAsync(Guid runId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT method, headers::text, query::text, content_type, body, body_blob FROM run_payload WHERE run_id = $1");
+        await using var command = db.CreateCommand($"SELECT {TriggerPayload.Columns} FROM run_payload p WHERE p.run_id = $1");
         command.Parameters.Add(new() { Value = runId });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return [];
-        }
-
-        var body = reader.IsDBNull(5) ? (byte[])reader[4] : (await blobs.GetAsync(reader.GetString(5), ct)).ToArray();
-        return new JsonObject
-        {
-            ["method"] = reader.GetString(0),
-            ["headers"] = JsonNode.Parse(reader.GetString(1)),
-            ["query"] = JsonNode.Parse(reader.GetString(2)),
-            ["body"] = ParseBody(reader.IsDBNull(3) ? null : reader.GetString(3), body),
-        };
+        return await reader.ReadAsync(ct) ? await TriggerPayload.ReadAsync(reader, 0, blobs, ct) : [];
     }
 
     /// <summary>RUNNING runs whose lease ran out go back to QUEUED (their worker died); SKIP LOCKED lets replicas reap at once.</summary>
@@ -124,28 +110,6 @@ public sealed class RunQueries(NpgsqlDataSource db, Blobs.RunBlobs blobs)
         }
 
         return runs;
-    }
-
-    internal static JsonNode? ParseBody(string? contentType, byte[] body)
-    {
-        if (body.Length == 0)
-        {
-            return null;
-        }
-
-        if (contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            try
-            {
-                return JsonNode.Parse(body);
-            }
-            catch (JsonException)
-            {
-                // Not JSON after all: the step sees the text, as it would for any other content type.
-            }
-        }
-
-        return JsonValue.Create(Encoding.UTF8.GetString(body));
     }
 
     private static DateTimeOffset? Nullable(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);

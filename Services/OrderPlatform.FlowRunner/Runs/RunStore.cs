@@ -7,8 +7,11 @@ namespace OrderPlatform.FlowRunner.Runs;
 
 public sealed record NewRun(Guid FlowId, Guid VersionId, bool Sync, string? IdempotencyKey, string Method, JsonObject Headers, JsonObject Query, string? ContentType, byte[] Body);
 
-/// <summary>A run this worker holds; <paramref name="MayHaveSteps"/> is false for a first claim of a fresh (not rerun) run.</summary>
-public sealed record ClaimedRun(Guid Id, Guid FlowId, Guid VersionId, bool Sync, int Attempt, bool MayHaveSteps = true);
+/// <summary>
+/// A run this worker holds; <paramref name="MayHaveSteps"/> is false for a first claim of a fresh (not rerun) run, and
+/// <paramref name="Trigger"/> is its trigger payload as templates see it, read by the claim itself.
+/// </summary>
+public sealed record ClaimedRun(Guid Id, Guid FlowId, Guid VersionId, bool Sync, int Attempt, bool MayHaveSteps, JsonObject Trigger);
 
 /// <summary>
 /// The run truth in Postgres. Every status change is one conditional UPDATE from the expected status (and, for a
@@ -92,18 +95,25 @@ public sealed class RunStore(NpgsqlDataSource db, Blobs.RunBlobs blobs, IOptions
     /// <summary>QUEUED → RUNNING with this worker's lease; null when the run is not queued (done, canceled, taken).</summary>
     public async Task<ClaimedRun?> ClaimAsync(Guid runId, string owner, TimeSpan flowTimeout, CancellationToken ct)
     {
+        // The trigger payload comes back with the claim: every run needs it next, and this saves a round trip per run.
         await using var command = db.CreateCommand(
-            "UPDATE flow_run SET status = 'RUNNING', lease_owner = $2, lease_expires_at = now() + $3, attempt = attempt + 1, " +
+            "WITH claimed AS (UPDATE flow_run SET status = 'RUNNING', lease_owner = $2, lease_expires_at = now() + $3, attempt = attempt + 1, " +
             "started_at = coalesce(started_at, now()), timeout_at = coalesce(timeout_at, now() + $4) " +
-            "WHERE id = $1 AND status = 'QUEUED' RETURNING flow_id, flow_version_id, sync, attempt, rerun_of IS NOT NULL");
+            "WHERE id = $1 AND status = 'QUEUED' RETURNING id, flow_id, flow_version_id, sync, attempt, rerun_of IS NOT NULL AS rerun) " +
+            $"SELECT c.flow_id, c.flow_version_id, c.sync, c.attempt, c.rerun, {TriggerPayload.Columns} FROM claimed c LEFT JOIN run_payload p ON p.run_id = c.id");
         command.Parameters.Add(new() { Value = runId });
         command.Parameters.Add(new() { Value = owner });
         command.Parameters.Add(new() { Value = options.Value.Lease });
         command.Parameters.Add(new() { Value = flowTimeout });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new ClaimedRun(runId, reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2), reader.GetInt32(3), reader.GetInt32(3) > 1 || reader.GetBoolean(4))
-            : null;
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var attempt = reader.GetInt32(3);
+        return new ClaimedRun(runId, reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2), attempt, attempt > 1 || reader.GetBoolean(4),
+            await TriggerPayload.ReadAsync(reader, 5, blobs, ct));
     }
 
     /// <summary>Extends this worker's lease; false when the run was canceled, timed out or taken over.</summary>

@@ -56,7 +56,8 @@ public sealed class Scheduler(NpgsqlDataSource db, RunQueue queue, IOptions<Flow
             {
                 foreach (var runId in await FireDueAsync(stoppingToken))
                 {
-                    await queue.EnqueueAsync(runId, sync: false);
+                    // Not awaited past a stop (Redis may be gone first): the reaper enqueues a stored run left behind.
+                    await queue.EnqueueAsync(runId, sync: false).WaitAsync(stoppingToken);
                 }
 
                 await Task.Delay(options.Value.SchedulerInterval, stoppingToken);

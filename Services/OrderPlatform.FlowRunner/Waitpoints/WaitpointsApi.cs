@@ -40,7 +40,7 @@ public static class WaitpointsApi
             ["method"] = http.Request.Method,
             ["headers"] = WebhookRequest.Headers(http.Request),
             ["query"] = WebhookRequest.Query(http.Request),
-            ["body"] = RunQueries.ParseBody(http.Request.ContentType, body),
+            ["body"] = TriggerPayload.ParseBody(http.Request.ContentType, body),
         };
         if (!await waitpoints.CompleteAsync(runId, step, request, ct))
         {

@@ -32,7 +32,10 @@ public sealed class FlowWorker(RunQueue queue, RunSignals signals, RunExecutor e
         {
             try
             {
-                var entry = _reclaimed.Reader.TryRead(out var reclaimed) ? reclaimed : await queue.ReadAsync(executor.Owner);
+                // A read in flight when the host stops is left behind, not awaited: with Redis gone (stopped before us,
+                // or down) it would hold the stop for the multiplexer's 5 s timeout. An entry it delivered stays
+                // pending in the group and is reclaimed once idle, like one whose worker died.
+                var entry = _reclaimed.Reader.TryRead(out var reclaimed) ? reclaimed : await queue.ReadAsync(executor.Owner).WaitAsync(stopping);
                 if (entry is null)
                 {
                     await signals.WaitForWorkAsync(delay, stopping);
@@ -62,11 +65,11 @@ public sealed class FlowWorker(RunQueue queue, RunSignals signals, RunExecutor e
         {
             try
             {
-                await queue.MoveDueAsync();
+                await queue.MoveDueAsync().WaitAsync(stopping);
                 if (DateTime.UtcNow >= nextReclaim)
                 {
                     nextReclaim = DateTime.UtcNow + options.Value.Lease / 2;
-                    await ReclaimAsync(stopping);
+                    await ReclaimAsync(stopping).WaitAsync(stopping);
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(50), stopping);

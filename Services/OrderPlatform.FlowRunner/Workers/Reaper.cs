@@ -18,7 +18,8 @@ public sealed class Reaper(RunQueries queries, RunQueue queue, RunSignals signal
         {
             try
             {
-                await ReapOnceAsync(stoppingToken);
+                // Its Redis calls take no token: a stop does not wait for them (the next pass redoes what they did not).
+                await ReapOnceAsync(stoppingToken).WaitAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -156,7 +156,7 @@ public sealed class RunExecutor(
         var secrets = await connections.LoadAsync(Connections.ConnectionReferences.Of(definition), ct);
         var state = new JsonObject
         {
-            ["trigger"] = await queries.TriggerAsync(run.Id, ct),
+            ["trigger"] = run.Trigger,
             [Flows.FlowValidator.WaitpointsRoot] = waitpoints.UrlsFor(run.Id, definition),
             [Flows.FlowValidator.ConnectionsRoot] = secrets.Values,
         };
