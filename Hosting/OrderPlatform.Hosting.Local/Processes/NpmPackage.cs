@@ -17,7 +17,7 @@ public static class NpmPackage
         Binaries.Find("node") is not null && Binaries.Find("npm") is not null ? null
             : $"node and npm (for {forWhat}) are missing: sudo apt-get install -y nodejs npm";
 
-    /// <summary>Returns the package folder once <paramref name="entry"/> (a file inside the package) exists.</summary>
+    /// <summary>Returns the package folder once npm has installed it, <paramref name="entry"/> (a file inside the package) with it.</summary>
     public static async Task<string> EnsureInstalledAsync(LocalProcessContext context, string package, string version, string entry, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(context.ToolsDirectory, $"{package.TrimStart('@').Replace('/', '-')}-{version}");
