@@ -41,8 +41,7 @@ public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases, Or
         var review = await documents.ReadAsync<ReviewedOrder>(round.Review, ct).ConfigureAwait(false);
         var order = review.Order;
         // A beat per statement of the lookup, with the lines resolved so far: progress, not only liveness.
-        var context = ActivityExecutionContext.Current;
-        var lines = await ResolveLinesAsync(catalog, order.Lines, ct, new Progress<int>(done => context.Heartbeat(done))).ConfigureAwait(false);
+        var lines = await ResolveLinesAsync(catalog, order.Lines, ct, Heartbeats.Progress(ActivityExecutionContext.Current)).ConfigureAwait(false);
         var sure = lines.Count(l => l.Match is not null && l.Match.MatchedBy != CatalogStore.Fuzzy);
         await cases.UpdateAsync(round.CaseId, c => c with { Status = CaseStatus.Resolved, Step = "resolve-items", Lines = lines },
             new CaseEventDraft(CaseActivities.Actor, "resolve-items", $"{sure} of {lines.Count} lines matched on a key"), ct).ConfigureAwait(false);
