@@ -1,6 +1,6 @@
 using OrderPlatform.TaskWorker.Handlers;
 using OrderPlatform.TaskWorker.Modes;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.TaskWorker;
 

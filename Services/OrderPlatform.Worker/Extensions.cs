@@ -1,6 +1,6 @@
 using OrderPlatform.Worker.Catalog;
 using OrderPlatform.Worker.Committee;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 using OrderPlatform.Worker.Zoho;
 
 namespace OrderPlatform.Worker;

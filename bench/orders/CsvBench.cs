@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
-using OrderPlatform.Worker.Parsing;
-using CsvReader = OrderPlatform.Worker.Parsing.CsvReader;
+using OrderPlatform.OrderSheets;
+using CsvReader = OrderPlatform.OrderSheets.CsvReader;
 
 /// <summary>
 /// Issue 14 item 4: the Worker's hand-written CSV tokenizer next to CsvHelper's parser, both filling the same

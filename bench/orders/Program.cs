@@ -5,7 +5,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using ExcelDataReader;
 using Microsoft.Extensions.Options;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 // Parse of a generated 10,000-line order with our parser next to a raw ExcelDataReader pass over the same file.
 // The ratio is the price of everything the parser adds: sheet choice, header detection, unmerge, per-column numbers.

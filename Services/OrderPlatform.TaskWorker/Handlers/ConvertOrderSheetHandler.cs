@@ -2,13 +2,14 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using OrderPlatform.TaskWorker.Tasks;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.TaskWorker.Handlers;
 
 /// <summary>
 /// <c>convert-order-sheet</c>: reads <c>data.container</c>/<c>data.blob</c> from <c>blobs</c>, parses it with the
-/// Worker's <see cref="SpreadsheetParser"/> and writes the result as <c>{blob}.parsed.json</c> next to it.
+/// <see cref="SpreadsheetParser"/> the Worker's parse-excel also uses and writes the result as <c>{blob}.parsed.json</c>
+/// next to it.
 /// </summary>
 public sealed class ConvertOrderSheetHandler(SpreadsheetParser parser, IServiceProvider services) : ITaskHandler
 {

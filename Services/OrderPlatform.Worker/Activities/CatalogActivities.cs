@@ -2,7 +2,7 @@ using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Catalog;
 using OrderPlatform.Worker.Committee;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 using OrderPlatform.Worker.Workflows;
 using Temporalio.Activities;
 
@@ -40,7 +40,8 @@ public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases, Or
         var ct = ActivityExecutionContext.Current.CancellationToken;
         var review = await documents.ReadAsync<ReviewedOrder>(round.Review, ct).ConfigureAwait(false);
         var order = review.Order;
-        var lines = await ResolveLinesAsync(catalog, order.Lines, ct).ConfigureAwait(false);
+        // A beat per statement of the lookup, with the lines resolved so far: progress, not only liveness.
+        var lines = await ResolveLinesAsync(catalog, order.Lines, ct, Heartbeats.Progress(ActivityExecutionContext.Current)).ConfigureAwait(false);
         var sure = lines.Count(l => l.Match is not null && l.Match.MatchedBy != CatalogStore.Fuzzy);
         await cases.UpdateAsync(round.CaseId, c => c with { Status = CaseStatus.Resolved, Step = "resolve-items", Lines = lines },
             new CaseEventDraft(CaseActivities.Actor, "resolve-items", $"{sure} of {lines.Count} lines matched on a key"), ct).ConfigureAwait(false);
@@ -56,12 +57,13 @@ public sealed class CatalogActivities(CatalogStore catalog, ICaseStore cases, Or
     }
 
     /// <summary>
-    /// Every line against the catalog by code, EAN, then description, in one query for the sheet: resolve-items' rule, also used by apply-corrections
+    /// Every line against the catalog by code, EAN, then description, in a few statements for the sheet: resolve-items' rule, also used by apply-corrections
     /// when a corrected column map assembles the lines again.
     /// </summary>
-    internal static async Task<List<LineResolution>> ResolveLinesAsync(CatalogStore catalog, IReadOnlyList<OrderLine> orderLines, CancellationToken ct)
+    internal static async Task<List<LineResolution>> ResolveLinesAsync(CatalogStore catalog, IReadOnlyList<OrderLine> orderLines, CancellationToken ct,
+        IProgress<int>? progress = null)
     {
-        var found = await catalog.FindItemsAsync([.. orderLines.Select(l => new ItemQuery(l.Sku, l.Ean, l.Description))], Candidates, ct)
+        var found = await catalog.FindItemsAsync([.. orderLines.Select(l => new ItemQuery(l.Sku, l.Ean, l.Description))], Candidates, ct, progress)
             .ConfigureAwait(false);
         var lines = new List<LineResolution>(orderLines.Count);
         foreach (var (line, hits) in orderLines.Zip(found))

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 using OrderPlatform.Worker.Workflows;
 using Temporalio.Activities;
 

@@ -30,4 +30,15 @@ public static class Heartbeats
 
         return await running.ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A beat with the count reached as its detail, sent at once on the reporting thread: a <see cref="System.Progress{T}"/>
+    /// would post it to the thread pool, where it could run after the activity has ended.
+    /// </summary>
+    public static IProgress<int> Progress(ActivityExecutionContext context) => new Beat(context);
+
+    private sealed class Beat(ActivityExecutionContext context) : IProgress<int>
+    {
+        public void Report(int value) => context.Heartbeat(value);
+    }
 }

@@ -3,7 +3,7 @@ using OrderPlatform.Cases;
 using OrderPlatform.Contracts;
 using OrderPlatform.Worker.Catalog;
 using OrderPlatform.Worker.Committee;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 using OrderPlatform.Worker.Workflows;
 using Microsoft.Extensions.Options;
 using Temporalio.Activities;

@@ -117,7 +117,7 @@ public sealed partial class CatalogStore(NpgsqlDataSource dataSource, ILogger<Ca
             """, [query.Trim(), limit, MinimumSimilarity], cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One line's lookup (see the batched <see cref="FindItemsAsync(IReadOnlyList{ItemQuery}, int, CancellationToken)"/>).</summary>
+    /// <summary>One line's lookup (see the batched <see cref="FindItemsAsync(IReadOnlyList{ItemQuery}, int, CancellationToken, IProgress{int})"/>).</summary>
     public async Task<IReadOnlyList<CatalogMatch>> FindItemsAsync(string? sku, string? ean, string? description, int limit,
         CancellationToken cancellationToken) =>
         (await FindItemsAsync([new ItemQuery(sku, ean, description)], limit, cancellationToken).ConfigureAwait(false))[0];

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Committee;
 

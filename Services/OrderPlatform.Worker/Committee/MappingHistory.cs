@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Committee;
 

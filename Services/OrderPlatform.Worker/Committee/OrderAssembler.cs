@@ -1,6 +1,6 @@
 using System.Globalization;
 using OrderPlatform.Contracts;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Committee;
 

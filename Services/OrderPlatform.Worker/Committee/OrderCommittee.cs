@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrderPlatform.Contracts;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Committee;
 

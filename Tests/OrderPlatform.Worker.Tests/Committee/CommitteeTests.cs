@@ -1,5 +1,5 @@
 using OrderPlatform.Worker.Committee;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 using OrderPlatform.Worker.Tests.Parsing;
 
 namespace OrderPlatform.Worker.Tests.Committee;

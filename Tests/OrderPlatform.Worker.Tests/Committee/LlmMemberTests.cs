@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrderPlatform.Worker.Committee;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Tests.Committee;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 using OrderPlatform.Worker.Committee;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 using OrderPlatform.Worker.Tests.Parsing;
 
 namespace OrderPlatform.Worker.Tests.Committee;

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Tests.Parsing;
 

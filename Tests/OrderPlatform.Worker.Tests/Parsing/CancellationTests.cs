@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Tests.Parsing;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Tests.Parsing;
 

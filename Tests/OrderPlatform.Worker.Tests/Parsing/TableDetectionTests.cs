@@ -1,5 +1,5 @@
 using DocumentFormat.OpenXml.Spreadsheet;
-using OrderPlatform.Worker.Parsing;
+using OrderPlatform.OrderSheets;
 
 namespace OrderPlatform.Worker.Tests.Parsing;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>What the separators in a column's text numbers say about its decimal separator (spec R10).</summary>
 internal enum SeparatorEvidence

@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>Which number formats show a date (spec R12): built-in ids 14–22 or a custom code with d/m/y.</summary>
 internal static class NumberFormats

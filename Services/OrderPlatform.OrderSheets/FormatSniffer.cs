@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 internal enum SniffedFormat
 {

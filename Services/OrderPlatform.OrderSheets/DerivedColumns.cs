@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>
 /// Derived cells (Koci et al.'s "derived" role): a column whose values are quantity × another column is a line total,

@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>A cell as the code test sees it: its text, its number if it is one, and whether it is a date.</summary>
 internal readonly record struct CodeProbe(string Text, decimal? Number, bool IsDate);

@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>
 /// The default dictionaries, in the languages customers write: English, German, Dutch, French, Swedish, Danish,

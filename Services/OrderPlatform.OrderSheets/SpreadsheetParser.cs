@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>parse-excel: bytes in, the order table out, or a <see cref="SpreadsheetException"/> the user can read.</summary>
 public sealed class SpreadsheetParser(IOptions<ParserOptions> options)

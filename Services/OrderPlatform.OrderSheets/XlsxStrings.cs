@@ -2,7 +2,7 @@ using System.Text;
 using System.Xml;
 using DocumentFormat.OpenXml.Packaging;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>
 /// The shared-string table, streamed: the Open XML DOM would hold every item as objects several times its size, so a

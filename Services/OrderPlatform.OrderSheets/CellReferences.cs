@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>A1-style references to 0-based (row, column) and back.</summary>
 public static class CellReferences

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>Limits (spec R1) and per-customer conventions (R10, R12, R16) the parser applies.</summary>
 public sealed class ParserOptions

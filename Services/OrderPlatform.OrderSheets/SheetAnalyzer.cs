@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>Finds the line table: sheet choice (R2), islands (R3), header row (R4), two-row headers (R5).</summary>
 internal sealed partial class SheetAnalyzer(Synonyms synonyms)

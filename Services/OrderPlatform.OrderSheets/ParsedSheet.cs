@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 public enum CellKind
 {

@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>Tables without a recognised header row (R4's fallback).</summary>
 internal sealed partial class SheetAnalyzer

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>CSV per spec R15: encoding from BOM, strict UTF-8 or Windows-1252; delimiter sniffed outside quotes.</summary>
 internal static class CsvReader

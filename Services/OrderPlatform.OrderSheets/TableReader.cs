@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>
 /// Turns the chosen table into <see cref="ParsedSheet"/>: column fields (R4/R5), data rows without totals and repeated

@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>GS1 check digits and zero padding for EAN/UPC/GTIN codes that lost their leading zeros (spec R11).</summary>
 public static class Gs1

@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>A line table found on a sheet: where its header and data sit, and how convincing it is.</summary>
 internal sealed record TableCandidate(

@@ -2,7 +2,7 @@ using System.Text;
 using ExcelDataReader;
 using ExcelDataReader.Exceptions;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>Reads legacy .xls with ExcelDataReader, which hands over cached formula values and converts dates.</summary>
 internal static class XlsReader

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>Header and label normalisation from spec R4: lowercase, no diacritics, no punctuation or number noise.</summary>
 public static class TextNormalizer

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>Key/value pairs above the header (spec R7): "Key: value" in one cell, or a label with its value beside or below.</summary>
 internal static class MetadataReader

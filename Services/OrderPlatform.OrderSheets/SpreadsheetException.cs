@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>Why a file could not be read; the workflow marks every one of these non-retryable.</summary>
 public enum SpreadsheetError

@@ -1,4 +1,4 @@
-namespace OrderPlatform.Worker.Parsing;
+namespace OrderPlatform.OrderSheets;
 
 /// <summary>
 /// Where a line table ends (R8, extended for sectioned sheets): blocks of rows separated by empty rows belong to the
