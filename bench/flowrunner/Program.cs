@@ -48,9 +48,9 @@ await using var db = NpgsqlDataSource.Create(database);
 var bench = new FlowBench(cluster, db);
 var (rate, seconds) = (settings["rate"], settings["seconds"]);
 var aloneFlow = await bench.AsyncFlowAsync();
-// Seconds at the rate warm the app before the measured pass. Tiered compilation with dynamic PGO recompiles methods
+// Seconds at the rate warm the app before the measured pass: tiered compilation with dynamic PGO recompiles methods
 // for the first half minute or so (dotnet-counters: 130-220 methods/s, 0.6-0.7 s of JIT per second, 25-35 s after
-// start), and a fresh app used 1.2-1.5 ms of CPU per webhook against 0.3-0.5 ms once warm.
+// start), CPU the measured requests would otherwise share.
 var warm = await bench.FixedRateAsync(aloneFlow, rate, settings["warm-seconds"]);
 var cpuA = cluster.Cpu();
 var alone = await bench.FixedRateAsync(aloneFlow, rate, seconds);
