@@ -12,28 +12,18 @@ public sealed class CatalogLookupTests(PostgresFixture postgres) : IAsyncLifetim
     private static readonly string[] Syllables = ["ka", "lo", "mi", "ne", "tur", "bas", "vel", "dri", "om", "pex", "sul", "gra", "fin", "zo", "hek", "wu"];
 
     private readonly string _run = $"L{Guid.NewGuid():N}"[..9];
-    private NpgsqlDataSource _data = null!;
-    private CatalogStore _store = null!;
+    private SeededCatalog _catalog = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _data = NpgsqlDataSource.Create(postgres.ConnectionString);
-        _store = new CatalogStore(_data);
-        await _store.InitializeAsync(Ct);
-        await _store.UpsertAsync([], Enumerable.Range(0, Items).Select(Item), Ct);
-        await using var analyze = _data.CreateCommand("ANALYZE catalog_items");
-        await analyze.ExecuteNonQueryAsync(Ct);
-    }
+    private NpgsqlDataSource _data => _catalog.Data;
 
-    public async ValueTask DisposeAsync()
-    {
-        await using var cleanup = _data.CreateCommand("DELETE FROM catalog_items WHERE id LIKE $1");
-        cleanup.Parameters.Add(new() { Value = $"{_run}%" });
-        await cleanup.ExecuteNonQueryAsync(CancellationToken.None);
-        await _data.DisposeAsync();
-    }
+    private CatalogStore _store => _catalog.Store;
+
+    public async ValueTask InitializeAsync() =>
+        _catalog = await SeededCatalog.CreateAsync(postgres.ConnectionString, _run, Enumerable.Range(0, Items).Select(Item), Ct);
+
+    public ValueTask DisposeAsync() => _catalog.DisposeAsync();
 
     [Fact]
     public async Task TenThousandLinesResolveInOneQueryWellWithinTheActivityTimeout()
