@@ -50,10 +50,13 @@ public sealed class ReviewActivities(OrderCommittee committee, IMappingHistory h
     /// Applies a person's corrections (or approval) to the order and re-resolves what they changed; the confirmed
     /// column mapping is then recorded for the history member. An answer that moves a column assembles the lines again
     /// from the parsed sheet before the line fixes of the same answer apply. The corrected state is stored as a new
-    /// version, with what is still to be asked.
+    /// version, with what is still to be asked. It runs with resolve-items' options, heartbeat timeout included, and a
+    /// column answer resolves the whole sheet again: it heartbeats, or a sheet slower than the timeout fails every attempt.
     /// </summary>
     [Activity("apply-corrections")]
-    public async Task<StateResult> ApplyCorrectionsAsync(CorrectionsRound round)
+    public Task<StateResult> ApplyCorrectionsAsync(CorrectionsRound round) => Heartbeats.WhileAsync(() => ApplyAsync(round));
+
+    private async Task<StateResult> ApplyAsync(CorrectionsRound round)
     {
         var ct = ActivityExecutionContext.Current.CancellationToken;
         var fields = round.Signal.Corrections?.Fields ?? new Dictionary<string, string>();
