@@ -57,10 +57,12 @@ public sealed class RunExecutor(
             return;
         }
 
-        var claimed = await runs.ClaimAsync(entry.RunId, Owner, timeout, stopping);
-        await AckClaimedAsync(entry);
         try
         {
+            // Inside the try: a claim that fails (Postgres, or reading the payload's blob) still gives the slots back. Its
+            // entry is not acknowledged; a run it left RUNNING is requeued by the reaper once the lease lapses.
+            var claimed = await runs.ClaimAsync(entry.RunId, Owner, timeout, stopping);
+            await AckClaimedAsync(entry);
             if (claimed is not null)
             {
                 await ExecuteAsync(claimed, definition, timeout, stopping);
