@@ -7,6 +7,12 @@ public sealed record LocalProcessSpec(string FileName, IReadOnlyList<string> Arg
 {
     /// <summary>The signal that asks the program to shut down cleanly (postgres: SIGINT is its "fast" shutdown).</summary>
     public StopSignal StopSignal { get; init; } = StopSignal.Terminate;
+
+    /// <summary>
+    /// Lines the program logs once it has shut down cleanly, for a program that does not exit by itself after that:
+    /// once each has been logged after the stop signal, the process is ended without waiting out the grace period.
+    /// </summary>
+    public IReadOnlyList<string> ClosedWhenLogged { get; init; } = [];
 }
 
 /// <summary>The graceful stop signal of a local process; SIGKILL follows after a grace period.</summary>

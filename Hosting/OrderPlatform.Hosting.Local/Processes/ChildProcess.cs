@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Aspire.Hosting.LocalProcesses;
 
@@ -11,12 +10,16 @@ internal sealed class ChildProcess
 {
     private readonly Process _process;
     private readonly StopSignal _stopSignal;
+    private readonly HashSet<string> _closedWhenLogged;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
     private Process? _guard;
 
-    private ChildProcess(Process process, StopSignal stopSignal)
+    private ChildProcess(Process process, LocalProcessSpec spec)
     {
         _process = process;
-        _stopSignal = stopSignal;
+        _stopSignal = spec.StopSignal;
+        _closedWhenLogged = [.. spec.ClosedWhenLogged];
         Exited = WaitAsync();
     }
 
@@ -33,28 +36,31 @@ internal sealed class ChildProcess
             WorkingDirectory = workingDirectory,
         };
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data, false); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data, true); } };
+        ChildProcess? child = null;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { child?.OnLine(e.Data); onLine(e.Data, false); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { child?.OnLine(e.Data); onLine(e.Data, true); } };
         process.Start();
+        // Created once started: it watches the process's exit from the start.
+        child = new ChildProcess(process, spec);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var child = new ChildProcess(process, spec.StopSignal);
-        child._guard = StartGuard(dcpPath, process.Id);
+        child._guard = ProcessGuard.Watch(process.Id, dcpPath);
         return child;
     }
 
-    // DCP's own guard for the processes it starts: it polls the AppHost's pid and stops the child when it is gone.
-    // Its output goes to /dev/null, not to a pipe of ours: it logs when the AppHost dies, and a write to a pipe whose
-    // reader has died would end it by SIGPIPE before it stops the child.
-    private static Process? StartGuard(string? dcpPath, int childPid)
+    private void OnLine(string line)
     {
-        if (dcpPath is null || !File.Exists(dcpPath) || Binaries.Find("sh") is not { } sh)
+        if (!_stopping || _closedWhenLogged.Count == 0)
         {
-            return null;
+            return;
         }
-        var command = string.Create(CultureInfo.InvariantCulture,
-            $"exec \"$0\" monitor-process --child {childPid} --monitor {Environment.ProcessId} --monitor-interval 1 </dev/null >/dev/null 2>&1");
-        return Process.Start(new ProcessStartInfo(sh, ["-c", command, dcpPath]) { UseShellExecute = false });
+        lock (_closedWhenLogged)
+        {
+            if (_closedWhenLogged.RemoveWhere(line.Contains) > 0 && _closedWhenLogged.Count == 0)
+            {
+                _closed.TrySetResult();
+            }
+        }
     }
 
     // The Exited event, not WaitForExitAsync: the latter also waits for EOF on stdout/stderr, which never comes while
@@ -70,26 +76,43 @@ internal sealed class ChildProcess
         await exited.Task.ConfigureAwait(false);
         // Let the last output lines arrive (they matter for a crash report), without waiting on a held pipe.
         await Task.WhenAny(_process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-        TryKill(_guard, entireProcessTree: false);
+        ProcessGuard.Stop(_guard);
         return _process.ExitCode;
     }
 
     /// <summary>
-    /// Graceful signal; after <paramref name="grace"/>, SIGKILL to the process and its descendants (a program that
-    /// stops cleanly stops its own children first: postgres its backends).
+    /// Graceful signal; after <paramref name="grace"/> (or once it has logged its <see cref="LocalProcessSpec.ClosedWhenLogged"/>
+    /// lines), SIGKILL to the process and its descendants (a program that stops cleanly stops its own children first:
+    /// postgres its backends).
     /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (!_process.HasExited)
         {
+            _stopping = true;
             Signals.Send(_process.Id, _stopSignal == StopSignal.Interrupt ? Signals.SigInt : Signals.SigTerm);
-            if (await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false) != Exited)
+            var closed = _closedWhenLogged.Count > 0 ? _closed.Task : Task.Delay(Timeout.Infinite);
+            if (await Task.WhenAny(Exited, closed, Task.Delay(grace)).ConfigureAwait(false) != Exited)
             {
                 TryKill(_process, entireProcessTree: true);
             }
             await Exited.ConfigureAwait(false);
         }
-        TryKill(_guard, entireProcessTree: false);
+        ProcessGuard.Stop(_guard);
+    }
+
+    /// <summary>Whether a process exists and has not exited (a zombie, exited but not yet reaped by its parent, has).</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static void TryKill(Process? process, bool entireProcessTree)
