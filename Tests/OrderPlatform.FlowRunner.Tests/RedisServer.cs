@@ -8,12 +8,14 @@ namespace OrderPlatform.FlowRunner.Tests;
 
 /// <summary>
 /// A <c>redis-server</c> of one test's own, without persistence, that the test can SIGKILL and start again on the same
-/// port (a restart that loses every key, the harshest case). Disposing kills it, whatever the test's outcome.
+/// port (a restart that loses every key, the harshest case). Disposing kills it, whatever the test's outcome,
+/// and a guard kills it if the test host dies first.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly string _binary;
     private Process? _process;
+    private Process? _guard;
 
     private RedisServer(string binary, int port) => (_binary, Port) = (binary, port);
 
@@ -34,6 +36,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public void Kill()
     {
+        ProcessGuard.Stop(_guard);
         _process?.Kill();
         _process?.WaitForExit(10_000);
         _process?.Dispose();
@@ -46,6 +49,8 @@ public sealed class RedisServer : IAsyncDisposable
         var start = new ProcessStartInfo(_binary, ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--daemonize", "no"]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        // Gone with the test host even when it is SIGKILLed (a hung run ended by its timeout).
+        _guard = ProcessGuard.Watch(_process.Id);
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();

@@ -13,8 +13,14 @@ internal sealed class ServiceProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly bool _killTree;
+    private readonly Process? _guard;
 
-    private ServiceProcess(Process process, bool killTree) => (_process, _killTree) = (process, killTree);
+    private ServiceProcess(Process process, bool killTree)
+    {
+        (_process, _killTree) = (process, killTree);
+        // Gone with the test host even when it is SIGKILLed (a hung run ended by its timeout).
+        _guard = Aspire.Hosting.LocalProcesses.ProcessGuard.Watch(process.Id);
+    }
 
     public string Output
     {
@@ -68,12 +74,14 @@ internal sealed class ServiceProcess : IDisposable
     /// <summary>SIGKILL: no shutdown hooks, no graceful worker drain, the way a crashed or evicted pod ends.</summary>
     public async Task KillAsync()
     {
+        Aspire.Hosting.LocalProcesses.ProcessGuard.Stop(_guard);
         _process.Kill(entireProcessTree: _killTree);
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
 
     public void Dispose()
     {
+        Aspire.Hosting.LocalProcesses.ProcessGuard.Stop(_guard);
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: _killTree);
