@@ -3,7 +3,7 @@ namespace OrderPlatform.AppHost.Tests;
 /// <summary>
 /// Issue item 7: however the AppHost is stopped — Ctrl+C in a terminal, SIGINT or SIGTERM to it or to its process group
 /// with no terminal (IDE, script), even SIGKILL — no process it started survives and no port it bound stays bound
-/// within 20 s (the goal is 10 s; see the comment in the test). One full AppHost per case, one case at a time (each costs a whole start on a small machine).
+/// within 10 s. One full AppHost per case, one case at a time (each costs a whole start on a small machine).
 /// </summary>
 [Collection(FullApps.Name)]
 public sealed class ProcessHygieneTests
@@ -21,7 +21,7 @@ public sealed class ProcessHygieneTests
 
     [Theory]
     [MemberData(nameof(Stops))]
-    public async Task StoppingTheAppHostLeavesNoProcessAndNoBoundPortWithinTwentySeconds(Launch launch, string signal, bool group)
+    public async Task StoppingTheAppHostLeavesNoProcessAndNoBoundPortWithinTenSeconds(Launch launch, string signal, bool group)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var apphost = await AppHostProcess.StartAsync(launch, ct);
@@ -37,14 +37,14 @@ public sealed class ProcessHygieneTests
         {
             await apphost.SignalAsync(signal, group, ct);
         }
-        // Issue 10's goal is 10 s. With 15 resources on two cores loaded by the other suites, DCP's controller or a
-        // last port takes 10.2-12.9 s, so the bound is 20 s and the report gives the figure (the goal is not met there).
-        var (left, took) = await AppHostProcess.WaitGoneAsync(processes, ports, TimeSpan.FromSeconds(20));
+        // On a quiet machine the AppHost and what it started itself are gone ~1.1 s after the signal and DCP's own
+        // processes ~4 s (bench/startup); the report gives the figure.
+        var (left, took) = await AppHostProcess.WaitGoneAsync(processes, ports, TimeSpan.FromSeconds(10));
         var report = $"{launch} {signal} (group: {group}): {processes.Count} processes, ports {string.Join(',', ports.Order())}";
         if (left.Count > 0)
         {
             // How long it does take, for the report (then the disposal kills whatever is still there).
-            var (stillLeft, tookAll) = await AppHostProcess.WaitGoneAsync(processes, ports, TimeSpan.FromSeconds(40));
+            var (stillLeft, tookAll) = await AppHostProcess.WaitGoneAsync(processes, ports, TimeSpan.FromSeconds(50));
             report += stillLeft.Count == 0 ? $"; all gone only after {(took + tookAll).TotalMilliseconds:F0} ms" : "; still there after 60 s";
         }
         else
@@ -52,7 +52,7 @@ public sealed class ProcessHygieneTests
             report += $"; all gone after {took.TotalMilliseconds:F0} ms";
         }
         TestContext.Current.TestOutputHelper?.WriteLine(report);
-        Assert.True(left.Count == 0, $"{report}. Still there 20 s after {signal}:{Environment.NewLine}{string.Join(Environment.NewLine, left)}{Environment.NewLine}{Tail(apphost.Console)}");
+        Assert.True(left.Count == 0, $"{report}. Still there 10 s after {signal}:{Environment.NewLine}{string.Join(Environment.NewLine, left)}{Environment.NewLine}{Tail(apphost.Console)}");
     }
 
     internal static void AssertStartedTheBackingServices(List<ProcessInfo> processes, HashSet<int> ports, string console)
