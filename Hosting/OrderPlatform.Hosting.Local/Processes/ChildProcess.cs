@@ -91,8 +91,8 @@ internal sealed class ChildProcess
         {
             _stopping = true;
             Signals.Send(_process.Id, _stopSignal == StopSignal.Interrupt ? Signals.SigInt : Signals.SigTerm);
-            var closed = _closedWhenLogged.Count > 0 ? _closed.Task : Task.Delay(Timeout.Infinite);
-            if (await Task.WhenAny(Exited, closed, Task.Delay(grace)).ConfigureAwait(false) != Exited)
+            // _closed completes only for a program with ClosedWhenLogged lines, once it has logged them all.
+            if (await Task.WhenAny(Exited, _closed.Task, Task.Delay(grace)).ConfigureAwait(false) != Exited)
             {
                 TryKill(_process, entireProcessTree: true);
             }
