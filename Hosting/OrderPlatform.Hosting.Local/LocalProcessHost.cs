@@ -129,7 +129,7 @@ internal sealed class LocalProcessHost : IHostedService, IAsyncDisposable
     private static List<int> DcpProcessIds(DistributedApplicationModel model, ResourceNotificationService notifications) =>
         [.. model.Resources.Where(r => r is ProjectResource or ExecutableResource)
             .Select(r => notifications.TryGetCurrentState(r.Name, out var state)
-                ? state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value : null)
+                ? state.Snapshot.Properties.FirstOrDefault(p => p.Name == LocalProcessRun.PidProperty)?.Value : null)
             .Select(v => int.TryParse(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture), out var pid) ? pid : 0)
             .Where(pid => pid > 0)];
 

@@ -13,6 +13,9 @@ namespace Aspire.Hosting.LocalProcesses;
 internal sealed class LocalProcessRun(IResource resource, ILocalProcessLauncher launcher, LocalProcessContext context,
     InitializeResourceEvent init, string? dcpPath)
 {
+    /// <summary>The snapshot property holding a process's pid, as DCP names it for its executables.</summary>
+    internal const string PidProperty = "executable.pid";
+
     private readonly CancellationTokenSource _stopping = new();
     private ChildProcess? _process;
 
@@ -137,7 +140,7 @@ internal sealed class LocalProcessRun(IResource resource, ILocalProcessLauncher 
                 // setpriv (postgres as the postgres user) shows the program it runs, as ps would after its exec.
                 ["executable.path"] = spec.Args.SkipWhile(a => a != "--").Skip(1).FirstOrDefault() is { } ran && Path.GetFileName(spec.FileName) == "setpriv" ? ran : spec.FileName,
                 ["executable.args"] = string.Join(' ', spec.Args),
-                ["executable.pid"] = pid.ToString(CultureInfo.InvariantCulture),
+                [PidProperty] = pid.ToString(CultureInfo.InvariantCulture),
                 ["executable.workDir"] = context.DataDirectory,
             }),
         }).ConfigureAwait(false);

@@ -29,15 +29,7 @@ public sealed class StopOrderTests
 
         var clock = Stopwatch.StartNew();
         var stopping = app.StopAsync(ct);
-        var gone = new Dictionary<string, TimeSpan>();
-        while (gone.Count < processes.Count && clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            foreach (var (name, process) in processes.Where(p => !gone.ContainsKey(p.Key) && !p.Value.IsAlive))
-            {
-                gone[name] = clock.Elapsed;
-            }
-            await Task.Delay(20, ct);
-        }
+        var gone = await GoneTimesAsync(processes, clock, ct);
         await stopping;
 
         var report = string.Join(", ", gone.OrderBy(g => g.Value).Select(g => $"{g.Key} gone at {g.Value.TotalMilliseconds:F0} ms"));
@@ -64,22 +56,30 @@ public sealed class StopOrderTests
 
         var clock = Stopwatch.StartNew();
         await apphost.SignalAsync("INT", group: false, ct);
-        var gone = new Dictionary<ProcessInfo, TimeSpan>();
         var watched = projects.Concat(servers).ToList();
-        while (gone.Count < watched.Count && clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            foreach (var p in watched.Where(p => !gone.ContainsKey(p) && !p.IsAlive))
-            {
-                gone[p] = clock.Elapsed;
-            }
-            await Task.Delay(20, ct);
-        }
+        var gone = await GoneTimesAsync(watched.ToDictionary(p => p), clock, ct);
 
         var report = string.Join(Environment.NewLine, gone.OrderBy(g => g.Value).Select(g => $"{g.Value.TotalMilliseconds,6:F0} ms {g.Key}"));
         TestContext.Current.TestOutputHelper?.WriteLine(report);
         Assert.True(gone.Count == watched.Count, $"Not all gone within 30 s:{Environment.NewLine}{report}");
         var lastProject = projects.Max(p => gone[p]);
         Assert.True(servers.All(s => gone[s] >= lastProject), $"A server stopped while projects were still running:{Environment.NewLine}{report}");
+    }
+
+    /// <summary>When each process was seen gone on <paramref name="clock"/>, polling every 20 ms for 30 s at most.</summary>
+    private static async Task<Dictionary<TKey, TimeSpan>> GoneTimesAsync<TKey>(IReadOnlyDictionary<TKey, ProcessInfo> processes, Stopwatch clock, CancellationToken ct)
+        where TKey : notnull
+    {
+        var gone = new Dictionary<TKey, TimeSpan>();
+        while (gone.Count < processes.Count && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            foreach (var (key, _) in processes.Where(p => !gone.ContainsKey(p.Key) && !p.Value.IsAlive))
+            {
+                gone[key] = clock.Elapsed;
+            }
+            await Task.Delay(20, ct);
+        }
+        return gone;
     }
 
     private static ProcessInfo Process(DistributedApplication app, string name)

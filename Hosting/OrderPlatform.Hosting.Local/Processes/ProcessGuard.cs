@@ -12,6 +12,9 @@ namespace Aspire.Hosting.LocalProcesses;
 /// </summary>
 public static class ProcessGuard
 {
+    private static readonly Lazy<string?> DefaultDcp = new(() =>
+        ContainerRuntimeProbe.FindDcp(new ConfigurationBuilder().Build(), Assembly.GetEntryAssembly()));
+
     /// <summary>
     /// Starts a guard that ends <paramref name="childPid"/> when this process dies; kill the returned guard when the child
     /// is stopped normally. Null when DCP (<paramref name="dcpPath"/>, else the entry assembly's <c>DcpCliPath</c>) or
@@ -19,7 +22,7 @@ public static class ProcessGuard
     /// </summary>
     public static Process? Watch(int childPid, string? dcpPath = null)
     {
-        dcpPath ??= ContainerRuntimeProbe.FindDcp(new ConfigurationBuilder().Build(), Assembly.GetEntryAssembly());
+        dcpPath ??= DefaultDcp.Value;
         if (dcpPath is null || !File.Exists(dcpPath) || Binaries.Find("sh") is not { } sh)
         {
             return null;
