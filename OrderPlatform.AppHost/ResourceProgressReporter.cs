@@ -101,7 +101,9 @@ internal static class ResourceProgressExtensions
     {
         if (builder.ExecutionContext.IsRunMode)
         {
-            builder.Services.AddHostedService<ResourceProgressReporter>();
+            // Before Aspire's orchestrator, whose start returns only once DCP has created every resource (seconds):
+            // registered after it, the reporter saw the states only then, all at once and with that moment's time.
+            builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ResourceProgressReporter>());
         }
         return builder;
     }
