@@ -17,7 +17,7 @@ public static class TemporalBuilderExtensions
     public const string AutoSetupTag = "1.29.1";
 
     /// <summary>How long a health check keeps asking until the server's first answer (see <see cref="CheckAsync"/>).</summary>
-    internal static readonly TimeSpan FirstAnswerWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstAnswerWait = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Adds a Temporal server with the given namespaces (default <c>order-processing</c>); health is a GetSystemInfo

@@ -44,8 +44,8 @@ public sealed class TemporalHealthTests
         clock.Restart();
         report = await health.CheckHealthAsync(r => r.Name == "temporal_check", ct);
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
-        // Well under the 5 s first-answer wait: a server that has answered once and stops is reported at once.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"the check after the server stopped took {clock.Elapsed}");
+        // Under the 5 s first-answer wait: a server that has answered once and stops is reported at the first refusal.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"the check after the server stopped took {clock.Elapsed}");
     }
 
     [Fact]
