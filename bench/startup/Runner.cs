@@ -121,8 +121,6 @@ internal static class Runner
 
     private const string MarkerVariable = "ORDERPLATFORM_BENCH_RUN";
 
-    // A zombie has exited; only its parent's reaping is left. DCP's processes are re-parented to init when the AppHost
-    // exits, and this sandbox's init reaps them seconds later (a normal init does it at once), so a zombie is gone.
     private static string CommandLine(int pid)
     {
         try
@@ -136,6 +134,8 @@ internal static class Runner
         }
     }
 
+    // A zombie has exited; only its parent's reaping is left. DCP's processes are re-parented to init when the AppHost
+    // exits, and this sandbox's init reaps them seconds later (a normal init does it at once), so a zombie is gone.
     private static bool Alive(int pid)
     {
         try
