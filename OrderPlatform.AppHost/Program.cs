@@ -1,5 +1,5 @@
 SignalHandling.StopOnSigIntEvenWhenInheritedIgnored();
-var builder = DistributedApplication.CreateBuilder(AppHostArguments.Parse(args)).AddResourceProgress().CheckHealthPromptly().LaunchBuiltPrograms();
+var builder = DistributedApplication.CreateBuilder(AppHostArguments.Parse(args)).AddResourceProgress().LaunchBuiltPrograms();
 
 // Secrets and integration settings (architecture.md); the optional ones are empty locally (see OptionalParameters).
 // One secret per purpose: api-key is the bot's key for the Api; notify-key is the Worker's for the bot's /api/notify;

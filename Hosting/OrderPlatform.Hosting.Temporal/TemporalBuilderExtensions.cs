@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.LocalProcesses;
 using Aspire.Hosting.Temporal;
@@ -14,6 +16,9 @@ public static class TemporalBuilderExtensions
     /// <summary>The auto-setup image tag written to manifests.</summary>
     public const string AutoSetupTag = "1.29.1";
 
+    /// <summary>How long a health check keeps asking until the server's first answer (see <see cref="CheckAsync"/>).</summary>
+    private static readonly TimeSpan FirstAnswerWait = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Adds a Temporal server with the given namespaces (default <c>order-processing</c>); health is a GetSystemInfo
     /// call. Locally DCP runs the <c>temporal</c> CLI's dev server when it is on PATH, else the embedded server
@@ -26,7 +31,8 @@ public static class TemporalBuilderExtensions
         var embedded = typeof(OrderPlatform.TemporalDev.TemporalDevServer).Assembly.Location;
         var temporal = new TemporalServerResource(name, cli ?? Binaries.DotnetHost(), namespaces.Length > 0 ? namespaces : ["order-processing"]);
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, ct => GetSystemInfoAsync(temporal, ct));
+        var answered = new StrongBox<bool>();
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, ct => CheckAsync(temporal, answered, ct));
         var rb = builder.AddResource(temporal)
             .WithIconName("Flow")
             .WithHealthCheck(healthCheckKey);
@@ -79,6 +85,31 @@ public static class TemporalBuilderExtensions
         context.Writer.WriteString("image", $"docker.io/temporalio/auto-setup:{AutoSetupTag}");
         await context.WriteEnvironmentVariablesAsync(temporal).ConfigureAwait(false);
         context.WriteBindings(temporal);
+    }
+
+    /// <summary>
+    /// GetSystemInfo. Aspire checks an unhealthy resource again after 1 s, then 2 s, 3 s…, and the server answers a
+    /// moment after its process starts (when DCP reports it Running), so until its first answer a check asks again
+    /// every 100 ms for up to <see cref="FirstAnswerWait"/>: WaitFor dependents (the Api, the Worker) then start when
+    /// the server answers, not at Aspire's next try. Once it has answered, a check asks once.
+    /// </summary>
+    private static async Task<HealthCheckResult> CheckAsync(TemporalServerResource temporal, StrongBox<bool> answered, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var result = await GetSystemInfoAsync(temporal, ct).ConfigureAwait(false);
+            if (result.Status == HealthStatus.Healthy)
+            {
+                answered.Value = true;
+                return result;
+            }
+            if (answered.Value || clock.Elapsed >= FirstAnswerWait)
+            {
+                return result;
+            }
+            await Task.Delay(100, ct).ConfigureAwait(false);
+        }
     }
 
     private static async Task<HealthCheckResult> GetSystemInfoAsync(TemporalServerResource temporal, CancellationToken ct)
