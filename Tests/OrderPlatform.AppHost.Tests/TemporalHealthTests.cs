@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +18,7 @@ public sealed class TemporalHealthTests
     public async Task TheFirstCheckAnswersHealthyOnceAServerStartingLaterAnswersThenLaterChecksAskOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var port = FreePort();
+        var port = FreePorts.Next();
         await using var app = BuildWithTemporalOn(port);
         var health = app.Services.GetRequiredService<HealthCheckService>();
 
@@ -52,7 +50,7 @@ public sealed class TemporalHealthTests
     public async Task ACheckForAServerThatNeverAnswersIsUnhealthyAfterTheFirstAnswerWaitWithTheReason()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = BuildWithTemporalOn(FreePort());
+        await using var app = BuildWithTemporalOn(FreePorts.Next());
         var health = app.Services.GetRequiredService<HealthCheckService>();
 
         var clock = Stopwatch.StartNew();
@@ -71,13 +69,6 @@ public sealed class TemporalHealthTests
         var grpc = temporal.Resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "grpc");
         grpc.AllocatedEndpoint = new AllocatedEndpoint(grpc, "localhost", port);
         return builder.Build();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Describe(HealthReport report) =>

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using OrderPlatform.FlowRunner.Runs;
 using static OrderPlatform.FlowRunner.Tests.Flows;
+using OrderPlatform.Tests;
 
 namespace OrderPlatform.FlowRunner.Tests;
 
@@ -26,7 +26,7 @@ public sealed class CrashTests(Infrastructure infrastructure)
         var key = Guid.NewGuid().ToString("N");
         var clock = Stopwatch.StartNew();
         void Mark(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {what}");
-        var port = FreePort();
+        var port = FreePorts.Next();
         settings["ConnectionStrings:blobs"] = infrastructure.Blobs;
         settings["FlowRunner:Blobs:Container"] = FlowRunnerHost.ContainerFor(database);
         settings["FlowRunner:Connections:Key"] = FlowRunnerHost.SecretsKey;
@@ -108,12 +108,5 @@ public sealed class CrashTests(Infrastructure infrastructure)
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.LocalProcesses;
 using Azure.Storage.Blobs;
@@ -41,20 +39,13 @@ public sealed class AzuriteTests
         var ct = TestContext.Current.CancellationToken;
         var builder = Models.Run();
         var storage = builder.AddAzureStorage("storage").RunAsEmulator();
-        Models.Allocate(storage.Resource, "blob", FreePort());
-        Models.Allocate(storage.Resource, "queue", FreePort());
-        Models.Allocate(storage.Resource, "table", FreePort());
+        Models.Allocate(storage.Resource, "blob", FreePorts.Next());
+        Models.Allocate(storage.Resource, "queue", FreePorts.Next());
+        Models.Allocate(storage.Resource, "table", FreePorts.Next());
         await using var app = builder.Build();
 
         var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "storage_check", ct);
 
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using OrderPlatform.TeamsBot.Auth;
 using OrderPlatform.TeamsBot.Conversations;
 using OrderPlatform.TeamsBot.Tests.Fakes;
+using OrderPlatform.Tests;
 
 namespace OrderPlatform.TeamsBot.Tests;
 
@@ -37,7 +38,7 @@ public sealed class BotApp : WebApplicationFactory<Program>
         _environment = environment;
         _store = store;
         // With two listeners the factory's base address could be either: the public one gets a known port of its own.
-        _publicPort = internalPort is null ? null : FreePort();
+        _publicPort = internalPort is null ? null : FreePorts.Next();
         UseKestrel(options =>
         {
             options.Listen(IPAddress.Loopback, _publicPort ?? 0);
@@ -46,14 +47,6 @@ public sealed class BotApp : WebApplicationFactory<Program>
                 options.Listen(IPAddress.Loopback, p);
             }
         });
-    }
-
-    /// <summary>A port nothing listens on now (the OS's next ephemeral one; free unless another process takes it first).</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Settings pointing the bot at the fakes, as the AppHost would point it at the real services.</summary>

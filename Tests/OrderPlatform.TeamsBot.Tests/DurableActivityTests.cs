@@ -22,7 +22,7 @@ public sealed class DurableActivityTests(PostgresFixture postgres)
         var settings = BotApp.Settings(connector, api, ordersDb);
         settings["Bot:Activities:Lease"] = "00:00:03";
         settings["Bot:Activities:Parallelism"] = "2";
-        var url = $"http://127.0.0.1:{BotApp.FreePort()}";
+        var url = $"http://127.0.0.1:{FreePorts.Next()}";
         var conversations = Enumerable.Range(0, 6).Select(_ => TestActivities.NewConversationId()).ToList();
 
         connector.Hold();

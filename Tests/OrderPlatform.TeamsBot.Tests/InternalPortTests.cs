@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using OrderPlatform.Contracts;
 using OrderPlatform.TeamsBot.Tests.Fakes;
+using OrderPlatform.Tests;
 
 namespace OrderPlatform.TeamsBot.Tests;
 
@@ -16,7 +17,7 @@ public sealed class InternalPortTests(PostgresFixture postgres)
     {
         await using var api = await FakeOrdersApi.StartAsync();
         await using var connector = await FakeBotConnector.StartAsync();
-        var internalPort = BotApp.FreePort();
+        var internalPort = FreePorts.Next();
         await using var bot = new BotApp(BotApp.Settings(connector, api, await postgres.NewDatabaseAsync()),
             store: new InMemoryConversationStore(), internalPort: internalPort);
         bot.StartServer();

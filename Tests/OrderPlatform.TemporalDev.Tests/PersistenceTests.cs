@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Temporalio.Client;
+using OrderPlatform.Tests;
 
 namespace OrderPlatform.TemporalDev.Tests;
 
@@ -14,7 +13,7 @@ public sealed class PersistenceTests
     public async Task RestartedServerWithTheSameDbFileFinishesAnOpenWorkflow(int maxCached)
     {
         string db = Path.Combine(Path.GetTempPath(), $"temporaldev-{Guid.NewGuid():N}.db");
-        int port = FreePort();
+        int port = FreePorts.Next();
         string id = $"persist-{Guid.NewGuid()}";
         string tq = $"tq-{Guid.NewGuid():N}";
         try
@@ -87,12 +86,5 @@ public sealed class PersistenceTests
             }
         }, "the server to accept connections");
         return client!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
